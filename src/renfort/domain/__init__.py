@@ -1,0 +1,1 @@
+"""Pure domain model: entities, value objects, the contact state machine and errors."""

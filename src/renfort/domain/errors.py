@@ -1,0 +1,68 @@
+"""Typed domain errors.
+
+Each error carries a stable ``error_id`` slug: it is part of the HTTP API (problem+json
+``type``) and of the CLI's messages, so never rename one.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+
+
+class RenfortError(Exception):
+    """Base of every error the domain raises on purpose."""
+
+    error_id = "renfort-error"
+
+    def __init__(self, message: str, details: Mapping[str, object] | None = None) -> None:
+        super().__init__(message)
+        self.message = message
+        self.details: dict[str, object] = dict(details or {})
+
+    def __str__(self) -> str:
+        return self.message
+
+    def __repr__(self) -> str:
+        return f"{type(self).__name__}({self.message!r}, {self.details!r})"
+
+
+class ValidationError(RenfortError):
+    """Input that breaks a domain rule (bad value, unknown reference)."""
+
+    error_id = "invalid-input"
+
+
+class NotFoundError(RenfortError):
+    """The thing named does not exist, or is not visible to the caller."""
+
+    error_id = "not-found"
+
+
+class ConflictError(RenfortError):
+    """The request is well formed but clashes with the current state."""
+
+    error_id = "conflict"
+
+
+class InvalidTransitionError(ConflictError):
+    """A contact was asked to move to a state its current state does not lead to."""
+
+    error_id = "invalid-transition"
+
+
+class AgentStateError(ConflictError):
+    """An agent action that the agent's current state does not allow."""
+
+    error_id = "invalid-agent-state"
+
+
+class PermissionDeniedError(RenfortError):
+    """The caller is known but not allowed to do this."""
+
+    error_id = "forbidden"
+
+
+class AuthenticationError(RenfortError):
+    """The caller could not be identified."""
+
+    error_id = "unauthenticated"
