@@ -1,0 +1,1 @@
+"""HTTP API (FastAPI): thin routes over the use cases in ``renfort.services``."""

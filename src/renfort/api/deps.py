@@ -1,0 +1,44 @@
+"""Request dependencies: the runtime and the authenticated principal."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import Depends, Request
+from fastapi.security import APIKeyHeader, OAuth2PasswordBearer
+
+from renfort.bootstrap import Runtime
+from renfort.domain.errors import AuthenticationError
+from renfort.services.principals import Principal
+
+SESSION_COOKIE = "renfort_session"
+_bearer = OAuth2PasswordBearer(tokenUrl="/api/v1/auth/token", auto_error=False)
+_api_key = APIKeyHeader(name="X-API-Key", auto_error=False)
+
+
+def runtime(request: Request) -> Runtime:
+    rt: Runtime = request.app.state.runtime
+    return rt
+
+
+RuntimeDep = Annotated[Runtime, Depends(runtime)]
+
+
+def current_principal(
+    request: Request,
+    rt: RuntimeDep,
+    token: Annotated[str | None, Depends(_bearer)],
+    api_key: Annotated[str | None, Depends(_api_key)],
+) -> Principal:
+    """Bearer token, then API key, then the browser's session cookie."""
+    if token:
+        return rt.auth.principal_for_token(token)
+    if api_key:
+        return rt.auth.principal_for_api_key(api_key)
+    cookie = request.cookies.get(SESSION_COOKIE)
+    if cookie:
+        return rt.auth.principal_for_token(cookie)
+    raise AuthenticationError("log in first: bearer token, API key or session cookie")
+
+
+PrincipalDep = Annotated[Principal, Depends(current_principal)]

@@ -1,0 +1,75 @@
+"""Every error leaves the API as RFC 9457 problem+json, mapped here and nowhere else."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from fastapi import FastAPI, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import JSONResponse
+from starlette.exceptions import HTTPException as StarletteHTTPException
+
+from renfort.domain.errors import (
+    AuthenticationError,
+    ConflictError,
+    NotFoundError,
+    PermissionDeniedError,
+    RenfortError,
+    ValidationError,
+)
+
+PROBLEM = "application/problem+json"
+_STATUS: list[tuple[type[RenfortError], int, str]] = [
+    (AuthenticationError, 401, "Authentication required"),
+    (PermissionDeniedError, 403, "Forbidden"),
+    (NotFoundError, 404, "Not found"),
+    (ConflictError, 409, "Conflict"),
+    (ValidationError, 422, "Invalid input"),
+]
+
+
+def problem(status: int, error_id: str, title: str, detail: str,
+            details: dict[str, Any] | None = None,
+            headers: dict[str, str] | None = None) -> JSONResponse:
+    body = {"type": f"/problems/{error_id}", "title": title, "status": status,
+            "detail": detail, "error_id": error_id, "details": details or {}}
+    return JSONResponse(body, status_code=status, media_type=PROBLEM, headers=headers)
+
+
+def status_of(error: RenfortError) -> tuple[int, str]:
+    for kind, status, title in _STATUS:
+        if isinstance(error, kind):
+            return status, title
+    return 400, "Bad request"
+
+
+async def _renfort_error(_: Request, exc: Exception) -> JSONResponse:
+    assert isinstance(exc, RenfortError)
+    status, title = status_of(exc)
+    headers = {"WWW-Authenticate": "Bearer"} if status == 401 else None
+    return problem(status, exc.error_id, title, exc.message, exc.details, headers)
+
+
+async def _validation_error(_: Request, exc: Exception) -> JSONResponse:
+    assert isinstance(exc, RequestValidationError)
+    errors = [
+        {"field": ".".join(str(p) for p in e["loc"] if p not in ("body", "query", "path")),
+         "message": e["msg"]}
+        for e in exc.errors()
+    ]
+    first = errors[0] if errors else {"field": "", "message": "invalid request"}
+    return problem(422, "invalid-input", "Invalid input",
+                   f"{first['field']}: {first['message']}", {"errors": errors})
+
+
+async def _http_error(_: Request, exc: Exception) -> JSONResponse:
+    assert isinstance(exc, StarletteHTTPException)
+    slug = {404: "not-found", 405: "method-not-allowed", 401: "unauthenticated"}.get(
+        exc.status_code, "http-error")
+    return problem(exc.status_code, slug, str(exc.detail), str(exc.detail))
+
+
+def install(app: FastAPI) -> None:
+    app.add_exception_handler(RenfortError, _renfort_error)
+    app.add_exception_handler(RequestValidationError, _validation_error)
+    app.add_exception_handler(StarletteHTTPException, _http_error)

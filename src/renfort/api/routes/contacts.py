@@ -1,0 +1,191 @@
+"""Contacts: created by channel integrations, worked by agents, read within the tenant."""
+
+from __future__ import annotations
+
+import asyncio
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Query, Response, status
+
+from renfort.api.deps import PrincipalDep, RuntimeDep
+from renfort.api.schemas import ContactIn, MessageIn, RedirectIn, TransferIn, WrapUpIn
+from renfort.bootstrap import Runtime
+from renfort.domain.contacts import ContactState
+from renfort.domain.errors import NotFoundError, PermissionDeniedError
+from renfort.domain.model import Channel
+from renfort.services import access, contacts_read
+from renfort.services.batch import Batch
+from renfort.services.desk import LiveContact
+from renfort.services.principals import OUTSOURCER_ROLES, Principal, Role
+
+router = APIRouter(prefix="/contacts", tags=["contacts"])
+CREATORS = (Role.INTEGRATION, Role.SUPERVISOR, Role.OUTSOURCER_MANAGER)
+
+
+def _summary(contact: LiveContact, queue_slug: str) -> dict[str, Any]:
+    return {"id": contact.id, "seq": contact.seq, "queue": contact.queue_id,
+            "queue_slug": queue_slug, "channel": str(contact.channel),
+            "state": str(contact.state), "priority": contact.priority,
+            "agent_id": contact.agent_id}
+
+
+def _check_queue_allowed(rt: Runtime, who: Principal, queue_id: str) -> None:
+    with rt.engine.connect() as conn:
+        visible = access.visible_queue_ids(conn, who)
+    if visible is not None and queue_id not in visible:
+        raise NotFoundError("unknown queue", {"field": "queue"})
+
+
+@router.post("", status_code=status.HTTP_201_CREATED)
+async def create_contact(body: ContactIn, rt: RuntimeDep, who: PrincipalDep,
+                         response: Response) -> dict[str, Any]:
+    """A contact arrives from a channel; it is queued (or offered) before the answer."""
+    access.require(who, *CREATORS)
+    queue_id = rt.desk.queue_id(body.queue)
+    await asyncio.to_thread(_check_queue_allowed, rt, who, queue_id)
+    message = body.message
+
+    def run(batch: Batch) -> LiveContact:
+        contact = rt.desk.receive(batch, queue_ref=queue_id, channel=Channel(body.channel),
+                                  customer_ref=body.customer_ref,
+                                  external_ref=body.external_ref)
+        if message:
+            rt.desk.post_message(batch, contact.id, "customer", None, message)
+        return contact
+
+    contact = await rt.desk.submit(run)
+    response.headers["Location"] = f"/api/v1/contacts/{contact.id}"
+    return _summary(contact, rt.desk.queue(queue_id).slug)
+
+
+@router.get("")
+def list_contacts(
+    rt: RuntimeDep, who: PrincipalDep,
+    state: ContactState | None = None,
+    queue: str | None = None,
+    after: Annotated[int, Query(ge=0, description="only contacts after this seq")] = 0,
+    limit: Annotated[int, Query(ge=1, le=50_000)] = 1000,
+) -> list[dict[str, Any]]:
+    """Contacts visible to the caller, oldest first."""
+    with rt.engine.connect() as conn:
+        return contacts_read.list_contacts(conn, who, state=state, queue=queue, after=after,
+                                           limit=limit)
+
+
+@router.get("/{contact_id}")
+def get_contact(contact_id: str, rt: RuntimeDep, who: PrincipalDep) -> dict[str, Any]:
+    """One contact with its full event history."""
+    with rt.engine.connect() as conn:
+        return contacts_read.contact_detail(conn, who, contact_id)
+
+
+@router.get("/{contact_id}/messages")
+def list_messages(contact_id: str, rt: RuntimeDep, who: PrincipalDep) -> list[dict[str, Any]]:
+    with rt.engine.connect() as conn:
+        return contacts_read.messages(conn, who, contact_id)
+
+
+async def _visible(rt: Runtime, who: Principal, contact_id: str) -> dict[str, Any]:
+    def read() -> dict[str, Any]:
+        with rt.engine.connect() as conn:
+            return contacts_read.visible_contact(conn, who, contact_id)
+
+    return await asyncio.to_thread(read)
+
+
+def _acting_agent(who: Principal, contact: dict[str, Any]) -> str:
+    """The agent on whose behalf an agent action is taken."""
+    if who.role is Role.AGENT:
+        assert who.agent_id is not None
+        return who.agent_id
+    if who.role is Role.ADMIN or who.role in OUTSOURCER_ROLES:
+        if contact["agent_id"] is None:
+            raise NotFoundError("this contact is not with an agent", {})
+        return str(contact["agent_id"])
+    raise PermissionDeniedError(f"role {who.role} cannot act on contacts", {})
+
+
+@router.post("/{contact_id}/messages", status_code=status.HTTP_201_CREATED)
+async def post_message(contact_id: str, body: MessageIn, rt: RuntimeDep,
+                       who: PrincipalDep) -> dict[str, Any]:
+    """A chat message: from the customer (integration key) or from the agent handling it."""
+    contact = await _visible(rt, who, contact_id)
+    if who.role is Role.INTEGRATION:
+        author, author_id = "customer", None
+    else:
+        access.require(who, Role.AGENT, Role.SUPERVISOR, Role.OUTSOURCER_MANAGER)
+        author, author_id = "agent", _acting_agent(who, contact)
+    return await rt.desk.submit(
+        lambda b: rt.desk.post_message(b, contact_id, author, author_id, body.body))
+
+
+async def _agent_action(rt: Runtime, who: Principal, contact_id: str, verb: str,
+                        **kwargs: str) -> dict[str, Any]:
+    contact = await _visible(rt, who, contact_id)
+    agent_id = _acting_agent(who, contact)
+    action = getattr(rt.desk, verb)
+    live: LiveContact = await rt.desk.submit(lambda b: action(b, contact_id, agent_id, **kwargs))
+    return _summary(live, rt.desk.queue(live.queue_id).slug)
+
+
+@router.post("/{contact_id}/accept")
+async def accept(contact_id: str, rt: RuntimeDep, who: PrincipalDep) -> dict[str, Any]:
+    """The agent takes the offered contact."""
+    return await _agent_action(rt, who, contact_id, "accept")
+
+
+@router.post("/{contact_id}/decline")
+async def decline(contact_id: str, rt: RuntimeDep, who: PrincipalDep) -> dict[str, Any]:
+    """The agent turns the offer down; the contact goes back to its place."""
+    return await _agent_action(rt, who, contact_id, "decline")
+
+
+@router.post("/{contact_id}/end")
+async def end(contact_id: str, rt: RuntimeDep, who: PrincipalDep) -> dict[str, Any]:
+    """End of the conversation; the agent is in wrap-up."""
+    return await _agent_action(rt, who, contact_id, "end")
+
+
+@router.post("/{contact_id}/wrap-up")
+async def wrap_up(contact_id: str, body: WrapUpIn, rt: RuntimeDep,
+                  who: PrincipalDep) -> dict[str, Any]:
+    """Close the contact with a disposition (ends the conversation first if needed)."""
+    return await _agent_action(rt, who, contact_id, "wrap_up", disposition=body.disposition)
+
+
+@router.post("/{contact_id}/transfer")
+async def transfer(contact_id: str, body: TransferIn, rt: RuntimeDep,
+                   who: PrincipalDep) -> dict[str, Any]:
+    """Send the contact to another queue of the same client."""
+    return await _agent_action(rt, who, contact_id, "transfer", queue_ref=body.queue)
+
+
+async def _channel_action(rt: Runtime, who: Principal, contact_id: str,
+                          run: Any) -> dict[str, Any]:
+    await _visible(rt, who, contact_id)
+    access.require(who, *CREATORS)
+    live: LiveContact = await rt.desk.submit(run)
+    return _summary(live, rt.desk.queue(live.queue_id).slug)
+
+
+@router.post("/{contact_id}/abandon")
+async def abandon(contact_id: str, rt: RuntimeDep, who: PrincipalDep) -> dict[str, Any]:
+    """The customer left before being answered (hung up, closed the chat)."""
+    return await _channel_action(rt, who, contact_id,
+                                 lambda b: rt.desk.abandon(b, contact_id))
+
+
+@router.post("/{contact_id}/redirect")
+async def redirect(contact_id: str, body: RedirectIn, rt: RuntimeDep,
+                   who: PrincipalDep) -> dict[str, Any]:
+    """The customer was sent elsewhere (e.g. the medical line) before any agent."""
+    return await _channel_action(rt, who, contact_id,
+                                 lambda b: rt.desk.redirect(b, contact_id, body.target))
+
+
+@router.post("/{contact_id}/callback")
+async def request_callback(contact_id: str, rt: RuntimeDep, who: PrincipalDep
+                           ) -> dict[str, Any]:
+    """The caller asked to be called back; the contact keeps its place."""
+    return await _channel_action(rt, who, contact_id,
+                                 lambda b: rt.desk.request_callback(b, contact_id))

@@ -1,0 +1,1 @@
+"""The ``renfort`` command (Typer + Rich): thin wrappers over the use cases."""

@@ -1,0 +1,182 @@
+"""Users, passwords (argon2), session tokens and API keys.
+
+Tokens are random and only their SHA-256 is stored, so a leaked database does not leak a
+usable token, and there is no signing secret to configure.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import secrets
+from dataclasses import dataclass
+
+from argon2 import PasswordHasher
+from argon2.exceptions import InvalidHashError, VerificationError
+from sqlalchemy import Connection, Engine, Table, delete, insert, select
+
+from renfort.domain.clock import Clock
+from renfort.domain.errors import AuthenticationError, ConflictError, ValidationError
+from renfort.domain.ids import new_id
+from renfort.services.principals import OUTSOURCER_ROLES, Principal, Role
+from renfort.store import repository as repo
+from renfort.store import tables as t
+
+_hasher = PasswordHasher()
+_DUMMY_HASH = _hasher.hash("renfort-timing-equaliser")
+
+
+def _digest(token: str) -> str:
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+@dataclass(frozen=True)
+class IssuedToken:
+    token: str
+    expires_at: float
+    principal: Principal
+
+
+def _principal_from(row: dict[str, object]) -> Principal:
+    return Principal(
+        user_id=str(row["id"]),
+        username=str(row["username"]),
+        role=Role(str(row["role"])),
+        outsourcer_id=str(row["outsourcer_id"]) if row["outsourcer_id"] else None,
+        client_id=str(row["client_id"]) if row["client_id"] else None,
+        agent_id=str(row["agent_id"]) if row["agent_id"] else None,
+    )
+
+
+class AuthService:
+    """Creates users and checks credentials; caches valid tokens for a minute."""
+
+    def __init__(self, engine: Engine, clock: Clock, session_ttl: float) -> None:
+        self._engine = engine
+        self._clock = clock
+        self._ttl = session_ttl
+        self._cache: dict[str, tuple[Principal, float, float]] = {}
+
+    def create_user(
+        self,
+        username: str,
+        password: str,
+        role: Role,
+        *,
+        outsourcer: str | None = None,
+        client: str | None = None,
+        agent: str | None = None,
+    ) -> Principal:
+        """Create a user bound to the tenant its role needs (slugs or ids accepted)."""
+        if not 3 <= len(username) <= 100 or not username.replace("-", "").replace("_", "") \
+                .replace(".", "").isalnum():
+            raise ValidationError("username: 3–100 letters, digits, '-', '_' or '.'",
+                                  {"field": "username"})
+        if len(password) < 8:
+            raise ValidationError("password: at least 8 characters", {"field": "password"})
+        if role is Role.INTEGRATION:
+            raise ValidationError("integrations use API keys, not users", {"field": "role"})
+        with self._engine.begin() as conn:
+            outsourcer_id = client_id = agent_id = None
+            if role in OUTSOURCER_ROLES:
+                outsourcer_id = self._ref(conn, t.outsourcers, outsourcer, "outsourcer", role)
+            elif role is Role.CLIENT_VIEWER:
+                client_id = self._ref(conn, t.clients, client, "client", role)
+            elif role is Role.AGENT:
+                agent_id = self._ref(conn, t.agents, agent, "agent", role)
+                agent_row = repo.get_row(conn, t.agents, agent_id)
+                assert agent_row is not None
+                outsourcer_id = str(agent_row["outsourcer_id"])
+            taken = conn.execute(select(t.users.c.id).where(t.users.c.username == username))
+            if taken.first():
+                raise ConflictError(f"user {username!r} already exists", {"field": "username"})
+            user_id = new_id()
+            conn.execute(insert(t.users).values(
+                id=user_id, username=username, password_hash=_hasher.hash(password),
+                role=str(role), outsourcer_id=outsourcer_id, client_id=client_id,
+                agent_id=agent_id, created_at=self._clock.now(),
+            ))
+        return Principal(user_id, username, role, outsourcer_id, client_id, agent_id)
+
+    @staticmethod
+    def _ref(conn: Connection, table: Table, ref: str | None, what: str, role: Role) -> str:
+        if not ref:
+            raise ValidationError(f"role {role} needs --{what}", {"field": what})
+        found = repo.find_id(conn, table, ref)
+        if found is None:
+            raise ValidationError(f"unknown {what} {ref!r}", {"field": what})
+        return found
+
+    def login(self, username: str, password: str) -> IssuedToken:
+        """Check a password and open a session; the same error whatever was wrong."""
+        with self._engine.begin() as conn:
+            row = conn.execute(select(t.users).where(t.users.c.username == username)) \
+                .mappings().first()
+            stored = str(row["password_hash"]) if row else _DUMMY_HASH
+            try:
+                _hasher.verify(stored, password)
+            except (VerificationError, InvalidHashError):
+                row = None
+            if row is None:
+                raise AuthenticationError("wrong username or password")
+            token = secrets.token_urlsafe(32)
+            expires = self._clock.now() + self._ttl
+            conn.execute(insert(t.sessions).values(
+                token_hash=_digest(token), user_id=row["id"], expires_at=expires))
+        return IssuedToken(token, expires, _principal_from(dict(row)))
+
+    def logout(self, token: str) -> None:
+        digest = _digest(token)
+        self._cache.pop(digest, None)
+        with self._engine.begin() as conn:
+            conn.execute(delete(t.sessions).where(t.sessions.c.token_hash == digest))
+
+    def principal_for_token(self, token: str) -> Principal:
+        digest = _digest(token)
+        now = self._clock.now()
+        cached = self._cache.get(digest)
+        if cached and cached[1] > now and cached[2] > now:
+            return cached[0]
+        with self._engine.connect() as conn:
+            row = conn.execute(
+                select(t.users, t.sessions.c.expires_at)
+                .join(t.sessions, t.sessions.c.user_id == t.users.c.id)
+                .where(t.sessions.c.token_hash == digest)
+            ).mappings().first()
+        if row is None or row["expires_at"] <= now:
+            self._cache.pop(digest, None)
+            raise AuthenticationError("session expired or unknown; log in again")
+        principal = _principal_from(dict(row))
+        if len(self._cache) > 10_000:
+            self._cache.clear()
+        self._cache[digest] = (principal, float(row["expires_at"]), now + 60.0)
+        return principal
+
+    def create_api_key(self, name: str, client: str | None = None) -> str:
+        """A new API key for a channel integration; the key is shown once, stored hashed."""
+        key = "rk_" + secrets.token_urlsafe(32)
+        with self._engine.begin() as conn:
+            client_id = self._ref(conn, t.clients, client, "client", Role.INTEGRATION) \
+                if client else None
+            if conn.execute(select(t.api_keys.c.id).where(t.api_keys.c.name == name)).first():
+                raise ConflictError(f"API key {name!r} already exists", {"field": "name"})
+            conn.execute(insert(t.api_keys).values(
+                id=new_id(), name=name, key_hash=_digest(key), client_id=client_id,
+                created_at=self._clock.now()))
+        return key
+
+    def principal_for_api_key(self, key: str) -> Principal:
+        digest = _digest(key)
+        cached = self._cache.get(digest)
+        now = self._clock.now()
+        if cached and cached[2] > now:
+            return cached[0]
+        with self._engine.connect() as conn:
+            row = conn.execute(select(t.api_keys).where(t.api_keys.c.key_hash == digest)) \
+                .mappings().first()
+        if row is None:
+            raise AuthenticationError("unknown API key")
+        principal = Principal(user_id=str(row["id"]), username=f"apikey:{row['name']}",
+                              role=Role.INTEGRATION,
+                              client_id=str(row["client_id"]) if row["client_id"] else None)
+        self._cache[digest] = (principal, float("inf"), now + 60.0)
+        return principal

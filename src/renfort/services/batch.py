@@ -1,0 +1,61 @@
+"""What one group commit writes: new contacts, state changes, events, messages, presence."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from sqlalchemy import Connection, Table, bindparam, update
+
+from renfort.services.events import LiveEvent
+from renfort.store import repository as repo
+from renfort.store import tables as t
+
+
+@dataclass
+class Batch:
+    new_contacts: list[dict[str, Any]] = field(default_factory=list)
+    contact_updates: dict[str, dict[str, Any]] = field(default_factory=dict)
+    contact_events: list[dict[str, Any]] = field(default_factory=list)
+    messages: list[dict[str, Any]] = field(default_factory=list)
+    agent_updates: dict[str, dict[str, Any]] = field(default_factory=dict)
+    agent_events: list[dict[str, Any]] = field(default_factory=list)
+    published: list[LiveEvent] = field(default_factory=list)
+
+    def update_contact(self, contact_id: str, **values: Any) -> None:
+        self.contact_updates.setdefault(contact_id, {}).update(values)
+
+    def merge(self, other: Batch) -> None:
+        self.new_contacts.extend(other.new_contacts)
+        for contact_id, values in other.contact_updates.items():
+            self.update_contact(contact_id, **values)
+        self.contact_events.extend(other.contact_events)
+        self.messages.extend(other.messages)
+        for agent_id, values in other.agent_updates.items():
+            self.agent_updates.setdefault(agent_id, {}).update(values)
+        self.agent_events.extend(other.agent_events)
+        self.published.extend(other.published)
+
+    def empty(self) -> bool:
+        return not (self.new_contacts or self.contact_updates or self.contact_events
+                    or self.messages or self.agent_updates or self.agent_events)
+
+    def write(self, conn: Connection) -> None:
+        """Write everything in one transaction opened by the caller."""
+        repo.insert_many(conn, t.contacts, self.new_contacts)
+        _update_by_id(conn, t.contacts, self.contact_updates)
+        repo.insert_many(conn, t.contact_events, self.contact_events)
+        repo.insert_many(conn, t.messages, self.messages)
+        _update_by_id(conn, t.agents, self.agent_updates)
+        repo.insert_many(conn, t.agent_events, self.agent_events)
+
+
+def _update_by_id(conn: Connection, table: Table, changes: dict[str, dict[str, Any]]) -> None:
+    # Group rows by the set of columns they change so each group is one executemany.
+    groups: dict[tuple[str, ...], list[dict[str, Any]]] = {}
+    for row_id, values in changes.items():
+        groups.setdefault(tuple(sorted(values)), []).append({"_id": row_id, **values})
+    for columns, rows in groups.items():
+        stmt = update(table).where(table.c.id == bindparam("_id")).values(
+            {c: bindparam(c) for c in columns})
+        conn.execute(stmt, rows)

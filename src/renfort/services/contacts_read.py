@@ -1,0 +1,137 @@
+"""Read models for contacts: lists, detail with history, messages, queue statistics.
+
+Reads skip the domain and the desk: acknowledged writes are committed, so the store is
+always at least as new as any answer already given.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime, time
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from sqlalchemy import Connection, and_, case, func, select
+
+from renfort.domain.clock import to_datetime
+from renfort.domain.contacts import ContactState, mask_customer_ref
+from renfort.domain.errors import NotFoundError
+from renfort.services import access
+from renfort.services.principals import Principal, Role
+from renfort.store import tables as t
+
+PARIS = ZoneInfo("Europe/Paris")
+
+
+def _iso(instant: float | None) -> str | None:
+    return to_datetime(instant).isoformat() if instant is not None else None
+
+
+def _contact_out(row: Any, who: Principal, slugs: dict[str, str]) -> dict[str, Any]:
+    sees_full = who.role is Role.ADMIN or (who.role is Role.AGENT
+                                          and row["agent_id"] == who.agent_id)
+    return {
+        "id": row["id"],
+        "seq": row["seq"],
+        "queue": row["queue_id"],
+        "queue_slug": slugs.get(row["queue_id"]),
+        "client_id": row["client_id"],
+        "channel": row["channel"],
+        "state": row["state"],
+        "priority": row["priority"],
+        "customer_ref": row["customer_ref"] if sees_full
+        else mask_customer_ref(row["customer_ref"]),
+        "agent_id": row["agent_id"],
+        "outsourcer_id": row["outsourcer_id"],
+        "overflow": bool(row["overflow"]),
+        "created_at": _iso(row["created_at"]),
+        "offered_at": _iso(row["offered_at"]),
+        "answered_at": _iso(row["answered_at"]),
+        "ended_at": _iso(row["ended_at"]),
+        "disposition": row["disposition"],
+    }
+
+
+def _queue_slugs(conn: Connection) -> dict[str, str]:
+    return {str(i): str(s) for i, s in conn.execute(select(t.queues.c.id, t.queues.c.slug))}
+
+
+def list_contacts(conn: Connection, who: Principal, *, state: str | None = None,
+                  queue: str | None = None, after: int = 0, limit: int = 1000
+                  ) -> list[dict[str, Any]]:
+    """Visible contacts, oldest first (by arrival sequence)."""
+    query = select(t.contacts).where(access.contact_filter(conn, who)) \
+        .where(t.contacts.c.seq > after).order_by(t.contacts.c.seq).limit(limit)
+    if state is not None:
+        query = query.where(t.contacts.c.state == state)
+    if queue is not None:
+        query = query.where((t.contacts.c.queue_id == queue) | t.contacts.c.queue_id.in_(
+            select(t.queues.c.id).where(t.queues.c.slug == queue)))
+    slugs = _queue_slugs(conn)
+    return [_contact_out(r, who, slugs) for r in conn.execute(query).mappings()]
+
+
+def visible_contact(conn: Connection, who: Principal, contact_id: str) -> dict[str, Any]:
+    row = conn.execute(select(t.contacts).where(t.contacts.c.id == contact_id)
+                       .where(access.contact_filter(conn, who))).mappings().first()
+    if row is None:
+        raise NotFoundError("no such contact", {"contact": contact_id})
+    return _contact_out(row, who, _queue_slugs(conn))
+
+
+def contact_detail(conn: Connection, who: Principal, contact_id: str) -> dict[str, Any]:
+    contact = visible_contact(conn, who, contact_id)
+    events = conn.execute(select(t.contact_events)
+                          .where(t.contact_events.c.contact_id == contact_id)
+                          .order_by(t.contact_events.c.id)).mappings()
+    contact["events"] = [
+        {"action": e["action"], "from_state": e["from_state"], "to_state": e["to_state"],
+         "at": _iso(e["at"]), "agent_id": e["agent_id"], "data": e["data"] or {}}
+        for e in events
+    ]
+    return contact
+
+
+def messages(conn: Connection, who: Principal, contact_id: str) -> list[dict[str, Any]]:
+    visible_contact(conn, who, contact_id)
+    rows = conn.execute(select(t.messages).where(t.messages.c.contact_id == contact_id)
+                        .order_by(t.messages.c.id)).mappings()
+    return [{"id": m["id"], "author": m["author"], "author_id": m["author_id"],
+             "body": m["body"], "at": _iso(m["at"])} for m in rows]
+
+
+def start_of_day(now: float) -> float:
+    """Midnight of the current day in Europe/Paris, as POSIX seconds."""
+    local = to_datetime(now).astimezone(PARIS)
+    return datetime.combine(local.date(), time(0), tzinfo=PARIS).timestamp()
+
+
+def today_figures(conn: Connection, queue_id: str, sl_seconds: float, now: float
+                  ) -> dict[str, Any]:
+    """Offered, answered, abandoned and service level since midnight (Paris) for a queue.
+
+    Service level = contacts answered within ``sl_seconds`` of queuing, over contacts that
+    were answered or abandoned (a contact that gave up counts against it, whenever it did).
+    """
+    c = t.contacts.c
+    answered = c.answered_at.is_not(None)
+    in_time = and_(answered, (c.answered_at - c.enqueued_at) <= sl_seconds)
+    row = conn.execute(
+        select(
+            func.count(),
+            func.sum(case((answered, 1), else_=0)),
+            func.sum(case((c.state == str(ContactState.ABANDONED), 1), else_=0)),
+            func.sum(case((in_time, 1), else_=0)),
+            func.avg(case((answered, c.answered_at - c.enqueued_at), else_=None)),
+        ).where(c.queue_id == queue_id).where(c.created_at >= start_of_day(now))
+    ).one()
+    offered, n_answered, n_abandoned, n_in_time, asa = row
+    n_answered, n_abandoned, n_in_time = int(n_answered or 0), int(n_abandoned or 0), \
+        int(n_in_time or 0)
+    handled = n_answered + n_abandoned
+    return {
+        "offered_today": int(offered or 0),
+        "answered_today": n_answered,
+        "abandoned_today": n_abandoned,
+        "service_level_today": round(n_in_time / handled, 4) if handled else None,
+        "asa_seconds_today": round(float(asa), 1) if asa is not None else None,
+    }

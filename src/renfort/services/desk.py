@@ -1,0 +1,611 @@
+"""The live desk: the single writer that owns the router and the contacts in flight.
+
+Every command (a contact arrives, an agent accepts, a caller hangs up…) is queued to one
+asyncio task. The task runs the commands of a batch in arrival order against the in-memory
+router, writes all their rows in ONE transaction (group commit), and only then answers the
+callers and publishes the live events. So an acknowledged command is always on disk, the
+router is never touched by two writers, and a burst of arrivals costs one fsync, not one each.
+
+If the commit fails, every command of the batch fails and the router is rebuilt from the
+store, which is the only source of truth.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any, TypeVar
+
+from sqlalchemy import Engine, select
+
+from renfort.domain.clock import Clock
+from renfort.domain.contacts import (
+    FINAL_STATES,
+    HELD_STATES,
+    WAITING_STATES,
+    Action,
+    ContactState,
+    mask_customer_ref,
+    next_state,
+)
+from renfort.domain.errors import (
+    AgentStateError,
+    ConflictError,
+    NotFoundError,
+    RenfortError,
+    ValidationError,
+)
+from renfort.domain.ids import AgentId, ContactId, QueueId, new_id
+from renfort.domain.model import Agent, Channel, Queue
+from renfort.routing.router import Router
+from renfort.routing.types import AgentStatus, Offer
+from renfort.services.batch import Batch
+from renfort.services.events import EventBus, LiveEvent
+from renfort.store import repository as repo
+from renfort.store import tables as t
+from renfort.store.repository import FederationConfig
+
+log = logging.getLogger("renfort.desk")
+T = TypeVar("T")
+MAX_BATCH = 512
+
+
+@dataclass
+class LiveContact:
+    """A contact that is not final yet, as the desk tracks it between commits."""
+
+    id: str
+    seq: int
+    queue_id: str
+    client_id: str
+    channel: Channel
+    state: ContactState
+    priority: int
+    created_at: float
+    enqueued_at: float
+    agent_id: str | None = None
+    outsourcer_id: str | None = None
+    external_ref: str | None = None
+
+
+@dataclass
+class _Command:
+    run: Callable[[Batch], Any]
+    future: asyncio.Future[Any]
+
+
+class Desk:
+    """Owns the router; every change to contacts or agents' presence goes through here."""
+
+    def __init__(self, engine: Engine, clock: Clock, bus: EventBus, offer_timeout: float) -> None:
+        self._engine = engine
+        self._clock = clock
+        self._bus = bus
+        self._offer_timeout = offer_timeout
+        self.router = Router(clock, offer_timeout=offer_timeout)
+        self._contacts: dict[str, LiveContact] = {}
+        self._by_external: dict[str, str] = {}
+        self._config = FederationConfig((), (), (), (), (), (), ())
+        self._queues: dict[str, Queue] = {}
+        self._queue_slugs: dict[str, str] = {}
+        self._priorities: dict[str, int] = {}
+        self._agent_outsourcer: dict[str, str] = {}
+        self._serving: dict[str, frozenset[str]] = {}
+        self._seq = 0
+        self._inbox: asyncio.Queue[_Command | None] = asyncio.Queue()
+        self._task: asyncio.Task[None] | None = None
+        self._timer: asyncio.Task[None] | None = None
+
+    # ------------------------------------------------------------------ lifecycle
+
+    def load(self) -> None:
+        """Rebuild the router from the store: configuration, presence, contacts in flight."""
+        self.router = Router(self._clock, offer_timeout=self._offer_timeout)
+        self._contacts.clear()
+        self._by_external.clear()
+        with self._engine.begin() as conn:
+            self._apply_config(repo.load_federation(conn))
+            for row in conn.execute(select(t.agents.c.id, t.agents.c.status,
+                                           t.agents.c.status_reason)).mappings():
+                self._restore_presence(AgentId(row["id"]), row["status"], row["status_reason"])
+            self._seq = repo.max_contact_seq(conn)
+            active = conn.execute(
+                select(t.contacts)
+                .where(t.contacts.c.state.not_in([str(s) for s in FINAL_STATES]))
+                .order_by(t.contacts.c.seq)
+            ).mappings().all()
+            batch = Batch()
+            for row in active:
+                self._restore_contact(dict(row), batch)
+            batch.write(conn)
+
+    def _restore_presence(self, agent_id: AgentId, status: str, reason: str | None) -> None:
+        if status == AgentStatus.LOGGED_OUT:
+            return
+        self.router.log_in(agent_id)
+        if status == AgentStatus.AVAILABLE:
+            self.router.set_available(agent_id)
+        elif status == AgentStatus.BREAK:
+            self.router.set_break(agent_id, reason or "")
+        # MISSED: logged in, not available until the agent says so.
+
+    def _restore_contact(self, row: dict[str, Any], batch: Batch) -> None:
+        contact = LiveContact(
+            id=row["id"], seq=row["seq"], queue_id=row["queue_id"], client_id=row["client_id"],
+            channel=Channel(row["channel"]), state=ContactState(row["state"]),
+            priority=row["priority"], created_at=row["created_at"],
+            enqueued_at=row["enqueued_at"] or row["created_at"], agent_id=row["agent_id"],
+            outsourcer_id=row["outsourcer_id"], external_ref=row["external_ref"],
+        )
+        self._track(contact)
+        if contact.state is ContactState.RECEIVED:
+            self._transition(contact, Action.QUEUE, batch, reason="restart")
+        if contact.state is ContactState.OFFERED:
+            # An offer cannot outlive the process that made it: back to its place.
+            contact.agent_id = contact.outsourcer_id = None
+            self._transition(contact, Action.RETURN, batch, reason="restart")
+            batch.update_contact(contact.id, agent_id=None, outsourcer_id=None, offered_at=None)
+        if contact.state in WAITING_STATES:
+            self.router.enqueue(ContactId(contact.id), QueueId(contact.queue_id), contact.channel,
+                                contact.priority, enqueued_at=contact.enqueued_at,
+                                seq=contact.seq)
+        elif contact.state in HELD_STATES and contact.agent_id:
+            self.router.restore_held(ContactId(contact.id), AgentId(contact.agent_id),
+                                     QueueId(contact.queue_id), contact.channel,
+                                     accepted=True, offered_at=contact.enqueued_at)
+
+    async def start(self) -> None:
+        await asyncio.to_thread(self.load)
+        self._task = asyncio.create_task(self._writer(), name="renfort-desk")
+        self._timer = asyncio.create_task(self._ticker(), name="renfort-desk-timer")
+
+    async def stop(self) -> None:
+        if self._timer:
+            self._timer.cancel()
+        if self._task:
+            await self._inbox.put(None)
+            await self._task
+
+    # ------------------------------------------------------------------ the writer
+
+    async def submit(self, run: Callable[[Batch], T]) -> T:
+        """Run ``run`` in the writer; returns once its effects are committed."""
+        if self._task is None or self._task.done():
+            raise RuntimeError("the desk is not running")
+        future: asyncio.Future[T] = asyncio.get_running_loop().create_future()
+        await self._inbox.put(_Command(run, future))
+        return await future
+
+    async def _writer(self) -> None:
+        while True:
+            first = await self._inbox.get()
+            commands = [first]
+            while len(commands) < MAX_BATCH and not self._inbox.empty():
+                commands.append(self._inbox.get_nowait())
+            stopping = any(c is None for c in commands)
+            await self._run_batch([c for c in commands if c is not None])
+            if stopping:
+                return
+
+    async def _run_batch(self, commands: list[_Command]) -> None:
+        batch = Batch()
+        outcomes: list[tuple[_Command, Any, BaseException | None]] = []
+        reload = False
+        for command in commands:
+            part = Batch()
+            try:
+                result = command.run(part)
+                self._route(part)
+            except RenfortError as error:
+                outcomes.append((command, None, error))
+                # A command that failed half-way may have changed the memory it leaves
+                # unsaved: the store is the truth, so rebuild from it after this batch.
+                reload = reload or not part.empty() or bool(part.published)
+                continue
+            batch.merge(part)
+            outcomes.append((command, result, None))
+        try:
+            if not batch.empty():
+                await asyncio.to_thread(self._commit, batch)
+        except Exception as error:  # the store refused: nothing of this batch happened
+            log.exception("commit failed; rebuilding the router from the store")
+            await asyncio.to_thread(self.load)
+            for command, _, _ in outcomes:
+                if not command.future.done():
+                    command.future.set_exception(ConflictError(
+                        "the change could not be saved; nothing was changed",
+                        {"cause": type(error).__name__}))
+            return
+        if reload:
+            await asyncio.to_thread(self.load)
+        for command, result, failure in outcomes:
+            if command.future.done():
+                continue
+            if failure is not None:
+                command.future.set_exception(failure)
+            else:
+                command.future.set_result(result)
+        self._bus.publish(batch.published)
+
+    def _commit(self, batch: Batch) -> None:
+        with self._engine.begin() as conn:
+            batch.write(conn)
+
+    async def _ticker(self) -> None:
+        """Wake the router when time alone changes something (offer timeouts, overflow…)."""
+        while True:
+            wake = self.router.next_wakeup()
+            delay = 1.0 if wake is None else min(1.0, max(0.0, wake - self._clock.now()))
+            await asyncio.sleep(delay)
+            try:
+                await self.submit(self._tick)
+            except RenfortError:
+                log.exception("timer tick failed")
+
+    def _tick(self, batch: Batch) -> None:
+        for expired in self.router.expire_offers():
+            contact = self._contacts.get(expired.contact_id)
+            if contact is None:
+                continue
+            self._transition(contact, Action.RETURN, batch, agent_id=expired.agent_id,
+                             reason="timeout")
+            contact.agent_id = contact.outsourcer_id = None
+            batch.update_contact(contact.id, agent_id=None, outsourcer_id=None, offered_at=None)
+            self._agent_status(expired.agent_id, AgentStatus.MISSED, "offer not answered", batch)
+
+    def _route(self, batch: Batch) -> None:
+        for offer in self.router.route():
+            self._offered(offer, batch)
+
+    def _offered(self, offer: Offer, batch: Batch) -> None:
+        contact = self._contacts[offer.contact_id]
+        contact.agent_id = offer.agent_id
+        contact.outsourcer_id = self._agent_outsourcer.get(offer.agent_id)
+        self._transition(contact, Action.OFFER, batch, agent_id=offer.agent_id,
+                         overflow=offer.overflow, proficiency=offer.proficiency)
+        batch.update_contact(contact.id, agent_id=offer.agent_id,
+                             outsourcer_id=contact.outsourcer_id, overflow=offer.overflow,
+                             offered_at=offer.at)
+
+    # ------------------------------------------------------------------ helpers
+
+    def _track(self, contact: LiveContact) -> None:
+        self._contacts[contact.id] = contact
+        if contact.external_ref:
+            self._by_external[contact.external_ref] = contact.id
+
+    def _forget(self, contact: LiveContact) -> None:
+        self._contacts.pop(contact.id, None)
+        if contact.external_ref:
+            self._by_external.pop(contact.external_ref, None)
+
+    def _scope(self, contact: LiveContact) -> frozenset[str]:
+        serving = self._serving.get(contact.queue_id, frozenset())
+        if contact.outsourcer_id:
+            return serving | {contact.outsourcer_id}
+        return serving
+
+    def _transition(self, contact: LiveContact, action: Action, batch: Batch,
+                    agent_id: str | None = None, **data: Any) -> None:
+        before = contact.state
+        after = next_state(before, action)
+        now = self._clock.now()
+        contact.state = after
+        batch.update_contact(contact.id, state=str(after))
+        batch.contact_events.append({
+            "contact_id": contact.id, "action": str(action), "from_state": str(before),
+            "to_state": str(after), "at": now, "agent_id": agent_id or contact.agent_id,
+            "data": {k: v for k, v in data.items() if v is not None} or None,
+        })
+        batch.published.append(LiveEvent(
+            type=f"contact.{after}",
+            data={"contact": contact.id, "queue": contact.queue_id,
+                  "queue_slug": self._queue_slugs.get(contact.queue_id),
+                  "channel": str(contact.channel), "state": str(after), "from": str(before),
+                  "agent": agent_id or contact.agent_id, "at": now},
+            client_id=contact.client_id, outsourcer_ids=self._scope(contact),
+            agent_id=agent_id or contact.agent_id,
+        ))
+        if after in FINAL_STATES:
+            self._forget(contact)
+
+    def _agent_status(self, agent_id: str, status: AgentStatus, reason: str | None,
+                      batch: Batch) -> None:
+        now = self._clock.now()
+        batch.agent_updates[agent_id] = {"status": str(status), "status_reason": reason,
+                                         "status_since": now}
+        batch.agent_events.append({"agent_id": agent_id, "status": str(status),
+                                   "reason": reason, "at": now})
+        outsourcer = self._agent_outsourcer.get(agent_id)
+        batch.published.append(LiveEvent(
+            type="agent.status_changed",
+            data={"agent": agent_id, "status": str(status), "reason": reason, "at": now},
+            outsourcer_ids=frozenset({outsourcer}) if outsourcer else frozenset(),
+            agent_id=agent_id,
+        ))
+
+    def _contact(self, contact_id: str) -> LiveContact:
+        contact = self._contacts.get(contact_id)
+        if contact is None:
+            raise ConflictError("this contact is already finished (closed, abandoned or "
+                                "redirected)", {"contact": contact_id})
+        return contact
+
+    def _held_by(self, contact_id: str, agent_id: str) -> LiveContact:
+        contact = self._contact(contact_id)
+        if contact.agent_id != agent_id:
+            raise AgentStateError("this contact is not with this agent",
+                                  {"contact": contact_id, "agent": agent_id})
+        return contact
+
+    # ------------------------------------------------------------------ configuration
+
+    def _apply_config(self, config: FederationConfig) -> None:
+        old_queues = set(self._queues)
+        old_agents = set(self._agent_outsourcer)
+        self._config = config
+        priorities = {c.id: c.priority for c in config.clients}
+        self._queues = {q.id: q for q in config.queues}
+        self._queue_slugs = {q.id: q.slug for q in config.queues}
+        self._priorities = {q.id: priorities[q.client_id] for q in config.queues}
+        for queue in config.queues:
+            self.router.upsert_queue(queue, self._priorities[queue.id])
+        serving: dict[str, set[str]] = {}
+        for contract in config.contracts:
+            for queue_id in contract.queue_ids:
+                serving.setdefault(queue_id, set()).add(contract.outsourcer_id)
+        self._serving = {q: frozenset(o) for q, o in serving.items()}
+        self.router.set_contracts(config.contracts)
+        self.router.set_waivers(config.waivers)
+        for agent in config.agents:
+            self.router.upsert_agent(agent)
+        self._agent_outsourcer = {a.id: a.outsourcer_id for a in config.agents}
+        for gone in old_agents - set(self._agent_outsourcer):
+            self.router.remove_agent(AgentId(gone))
+        for gone in old_queues - set(self._queues):
+            self.router.remove_queue(QueueId(gone))
+
+    async def refresh_config(self) -> None:
+        """Reload queues, contracts, waivers and agents' profiles after an edit."""
+        def read() -> FederationConfig:
+            with self._engine.connect() as conn:
+                return repo.load_federation(conn)
+
+        config = await asyncio.to_thread(read)
+        await self.submit(lambda batch: self._apply_config(config))
+
+    def queue_id(self, ref: str) -> str:
+        """A queue's id from its id or slug."""
+        if ref in self._queues:
+            return ref
+        for queue_id, slug in self._queue_slugs.items():
+            if slug == ref:
+                return queue_id
+        raise NotFoundError(f"unknown queue {ref!r}", {"field": "queue"})
+
+    def queue(self, ref: str) -> Queue:
+        return self._queues[self.queue_id(ref)]
+
+    def serving_outsourcers(self, queue_id: str) -> frozenset[str]:
+        return self._serving.get(queue_id, frozenset())
+
+    # ------------------------------------------------------------------ contacts
+
+    def receive(self, batch: Batch, *, queue_ref: str, channel: Channel, customer_ref: str,
+                external_ref: str | None = None, priority: int | None = None) -> LiveContact:
+        """A contact arrives: received then queued, routed at once if an agent is free."""
+        queue = self.queue(queue_ref)
+        if channel not in queue.channels:
+            raise ValidationError(f"queue {queue.slug!r} does not take {channel} contacts",
+                                  {"field": "channel"})
+        customer_ref = customer_ref.strip()
+        if not customer_ref or len(customer_ref) > 200:
+            raise ValidationError("customer_ref: 1–200 characters", {"field": "customer_ref"})
+        if external_ref is not None and external_ref in self._by_external:
+            raise ConflictError("a contact with this external reference is in progress",
+                                {"field": "external_ref"})
+        now = self._clock.now()
+        self._seq += 1
+        contact = LiveContact(
+            id=new_id(), seq=self._seq, queue_id=queue.id, client_id=queue.client_id,
+            channel=channel, state=ContactState.RECEIVED,
+            priority=priority if priority is not None else self._priorities[queue.id],
+            created_at=now, enqueued_at=now, external_ref=external_ref,
+        )
+        batch.new_contacts.append({
+            "id": contact.id, "seq": contact.seq, "queue_id": contact.queue_id,
+            "client_id": contact.client_id, "channel": str(channel),
+            "customer_ref": customer_ref, "external_ref": external_ref,
+            "priority": contact.priority, "state": str(ContactState.RECEIVED),
+            "created_at": now, "enqueued_at": now, "overflow": False,
+        })
+        batch.contact_events.append({
+            "contact_id": contact.id, "action": "receive", "from_state": None,
+            "to_state": str(ContactState.RECEIVED), "at": now, "agent_id": None,
+            "data": {"customer": mask_customer_ref(customer_ref)},
+        })
+        self._track(contact)
+        self._transition(contact, Action.QUEUE, batch)
+        self.router.enqueue(ContactId(contact.id), QueueId(queue.id), channel, contact.priority,
+                            enqueued_at=now, seq=contact.seq)
+        return contact
+
+    def contact_by_external(self, external_ref: str) -> LiveContact:
+        contact_id = self._by_external.get(external_ref)
+        if contact_id is None:
+            raise NotFoundError("no contact in progress with this call id",
+                                {"field": "call_id"})
+        return self._contacts[contact_id]
+
+    def live_contact(self, contact_id: str) -> LiveContact | None:
+        return self._contacts.get(contact_id)
+
+    def abandon(self, batch: Batch, contact_id: str) -> LiveContact:
+        """The customer left before being answered."""
+        contact = self._contact(contact_id)
+        next_state(contact.state, Action.ABANDON)
+        self.router.withdraw(ContactId(contact.id))
+        batch.update_contact(contact.id, ended_at=self._clock.now())
+        self._transition(contact, Action.ABANDON, batch)
+        return contact
+
+    def redirect(self, batch: Batch, contact_id: str, target: str) -> LiveContact:
+        contact = self._contact(contact_id)
+        next_state(contact.state, Action.REDIRECT)
+        if contact.state in WAITING_STATES:
+            self.router.withdraw(ContactId(contact.id))
+        batch.update_contact(contact.id, ended_at=self._clock.now(), disposition=target[:100])
+        self._transition(contact, Action.REDIRECT, batch, target=target)
+        return contact
+
+    def request_callback(self, batch: Batch, contact_id: str) -> LiveContact:
+        """The caller leaves a number and hangs up; the contact keeps its place."""
+        contact = self._contact(contact_id)
+        self._transition(contact, Action.REQUEST_CALLBACK, batch)
+        return contact
+
+    def accept(self, batch: Batch, contact_id: str, agent_id: str) -> LiveContact:
+        contact = self._held_by(contact_id, agent_id)
+        next_state(contact.state, Action.ACCEPT)
+        self.router.accept(ContactId(contact.id), AgentId(agent_id))
+        batch.update_contact(contact.id, answered_at=self._clock.now())
+        self._transition(contact, Action.ACCEPT, batch, agent_id=agent_id)
+        return contact
+
+    def decline(self, batch: Batch, contact_id: str, agent_id: str) -> LiveContact:
+        contact = self._held_by(contact_id, agent_id)
+        next_state(contact.state, Action.RETURN)
+        self.router.decline(ContactId(contact.id), AgentId(agent_id))
+        self._transition(contact, Action.RETURN, batch, agent_id=agent_id, reason="declined")
+        contact.agent_id = contact.outsourcer_id = None
+        batch.update_contact(contact.id, agent_id=None, outsourcer_id=None, offered_at=None)
+        return contact
+
+    def end(self, batch: Batch, contact_id: str, agent_id: str | None = None) -> LiveContact:
+        """The conversation is over (hang-up or end of chat): the agent wraps up."""
+        contact = self._contact(contact_id)
+        if agent_id is not None and contact.agent_id != agent_id:
+            raise AgentStateError("this contact is not with this agent", {"contact": contact_id})
+        self._transition(contact, Action.END, batch)
+        batch.update_contact(contact.id, ended_at=self._clock.now())
+        return contact
+
+    def wrap_up(self, batch: Batch, contact_id: str, agent_id: str,
+                disposition: str) -> LiveContact:
+        """Close the contact with its disposition; ends the conversation first if needed."""
+        disposition = disposition.strip()
+        if not 1 <= len(disposition) <= 100:
+            raise ValidationError("disposition: 1–100 characters", {"field": "disposition"})
+        contact = self._held_by(contact_id, agent_id)
+        if contact.state is ContactState.ACCEPTED:
+            self.end(batch, contact_id, agent_id)
+        next_state(contact.state, Action.CLOSE)
+        self.router.release(ContactId(contact.id))
+        batch.update_contact(contact.id, disposition=disposition)
+        self._transition(contact, Action.CLOSE, batch, disposition=disposition)
+        return contact
+
+    def transfer(self, batch: Batch, contact_id: str, agent_id: str,
+                 queue_ref: str) -> LiveContact:
+        """Hand the contact to another queue of the same client; it queues there anew."""
+        contact = self._held_by(contact_id, agent_id)
+        target = self.queue(queue_ref)
+        next_state(contact.state, Action.TRANSFER)
+        if target.client_id != contact.client_id:
+            raise ValidationError("transfers stay within the contact's client",
+                                  {"field": "queue"})
+        if contact.channel not in target.channels:
+            raise ValidationError(f"queue {target.slug!r} does not take {contact.channel}",
+                                  {"field": "queue"})
+        if target.id == contact.queue_id:
+            raise ValidationError("the contact is already in this queue", {"field": "queue"})
+        self.router.release(ContactId(contact.id))
+        self._transition(contact, Action.TRANSFER, batch, agent_id=agent_id,
+                         to_queue=target.id)
+        now = self._clock.now()
+        self._seq += 1
+        contact.queue_id, contact.seq, contact.enqueued_at = target.id, self._seq, now
+        contact.priority = self._priorities[target.id]
+        contact.agent_id = contact.outsourcer_id = None
+        batch.update_contact(contact.id, queue_id=target.id, seq=contact.seq, enqueued_at=now,
+                             agent_id=None, outsourcer_id=None, priority=contact.priority,
+                             offered_at=None, answered_at=None)
+        self._transition(contact, Action.QUEUE, batch)
+        self.router.enqueue(ContactId(contact.id), QueueId(target.id), contact.channel,
+                            contact.priority, enqueued_at=now, seq=contact.seq)
+        return contact
+
+    def post_message(self, batch: Batch, contact_id: str, author: str, author_id: str | None,
+                     body: str) -> dict[str, Any]:
+        body = body.strip()
+        if not 1 <= len(body) <= 5000:
+            raise ValidationError("message: 1–5000 characters", {"field": "body"})
+        contact = self._contact(contact_id)
+        if author == "agent" and (contact.agent_id != author_id
+                                  or contact.state is not ContactState.ACCEPTED):
+            raise AgentStateError("accept the contact before writing to the customer", {})
+        message = {"contact_id": contact.id, "author": author, "author_id": author_id,
+                   "body": body, "at": self._clock.now()}
+        batch.messages.append(message)
+        batch.published.append(LiveEvent(
+            type="message.posted", data={**message, "contact": contact.id},
+            client_id=contact.client_id, outsourcer_ids=self._scope(contact),
+            agent_id=contact.agent_id,
+        ))
+        return message
+
+    # ------------------------------------------------------------------ presence
+
+    def log_in(self, batch: Batch, agent_id: str) -> AgentStatus:
+        self._known_agent(agent_id)
+        if self.router.agent_status(AgentId(agent_id)) is not AgentStatus.LOGGED_OUT:
+            raise AgentStateError("the agent is already logged in", {"agent": agent_id})
+        self.router.log_in(AgentId(agent_id))
+        status = self.router.agent_status(AgentId(agent_id))
+        self._agent_status(agent_id, status, None, batch)
+        return status
+
+    def log_out(self, batch: Batch, agent_id: str) -> AgentStatus:
+        self._known_agent(agent_id)
+        self.router.log_out(AgentId(agent_id))
+        self._agent_status(agent_id, AgentStatus.LOGGED_OUT, None, batch)
+        return AgentStatus.LOGGED_OUT
+
+    def set_available(self, batch: Batch, agent_id: str) -> AgentStatus:
+        self._known_agent(agent_id)
+        self.router.set_available(AgentId(agent_id))
+        self._agent_status(agent_id, AgentStatus.AVAILABLE, None, batch)
+        return AgentStatus.AVAILABLE
+
+    def set_break(self, batch: Batch, agent_id: str, reason: str) -> AgentStatus:
+        self._known_agent(agent_id)
+        reason = reason.strip()
+        if not 1 <= len(reason) <= 200:
+            raise ValidationError("a break needs a reason (1–200 characters)",
+                                  {"field": "reason"})
+        self.router.set_break(AgentId(agent_id), reason)
+        self._agent_status(agent_id, AgentStatus.BREAK, reason, batch)
+        return AgentStatus.BREAK
+
+    def _known_agent(self, agent_id: str) -> None:
+        if agent_id not in self._agent_outsourcer:
+            raise NotFoundError(f"unknown agent {agent_id!r}", {"field": "agent"})
+
+    def agent_status(self, agent_id: str) -> AgentStatus:
+        self._known_agent(agent_id)
+        return self.router.agent_status(AgentId(agent_id))
+
+    def agents(self) -> tuple[Agent, ...]:
+        return self._config.agents
+
+    def held_count(self, agent_id: str) -> int:
+        return sum(1 for c in self._contacts.values() if c.agent_id == agent_id)
+
+    def held_by(self, agent_id: str) -> list[LiveContact]:
+        return sorted((c for c in self._contacts.values() if c.agent_id == agent_id),
+                      key=lambda c: c.seq)
+
+    def contacts_in_flight(self) -> list[LiveContact]:
+        return list(self._contacts.values())

@@ -1,0 +1,52 @@
+"""Live queue statistics: the desk's in-memory view joined with today's figures."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from sqlalchemy import Engine
+
+from renfort.domain.clock import Clock
+from renfort.domain.contacts import WAITING_STATES
+from renfort.domain.ids import AgentId
+from renfort.routing.types import AgentStatus
+from renfort.services import contacts_read
+from renfort.services.desk import Desk
+from renfort.services.principals import OUTSOURCER_ROLES, Principal
+
+
+def queue_stats(engine: Engine, desk: Desk, clock: Clock, who: Principal,
+                queue_id: str) -> dict[str, Any]:
+    """Waiting contacts and oldest wait (live), today's figures, agents by state.
+
+    Agents counted are those who could serve the queue: skilled, of an outsourcer with a
+    contract for it. Outsourcer staff only see their own outsourcer's agents.
+    """
+    queue = desk.queue(queue_id)
+    now = clock.now()
+    waits = [now - c.enqueued_at for c in desk.contacts_in_flight()
+             if c.queue_id == queue.id and c.state in WAITING_STATES]
+    serving = desk.serving_outsourcers(queue.id)
+    if who.role in OUTSOURCER_ROLES:
+        serving = serving & {who.outsourcer_id or ""}
+    by_state = {str(s): 0 for s in AgentStatus} | {"busy": 0}
+    for agent in desk.agents():
+        if agent.outsourcer_id not in serving or queue.skill not in agent.skills:
+            continue
+        status = desk.router.agent_status(AgentId(agent.id))
+        if status is AgentStatus.AVAILABLE and desk.held_count(agent.id):
+            by_state["busy"] += 1
+        else:
+            by_state[str(status)] += 1
+    with engine.connect() as conn:
+        today = contacts_read.today_figures(conn, queue.id, queue.sl_seconds, now)
+    return {
+        "queue": queue.id,
+        "slug": queue.slug,
+        "waiting": len(waits),
+        "oldest_wait_seconds": round(max(waits), 1) if waits else 0.0,
+        "sl_target": queue.sl_target,
+        "sl_seconds": queue.sl_seconds,
+        **today,
+        "agents": by_state,
+    }

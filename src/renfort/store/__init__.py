@@ -1,0 +1,1 @@
+"""Persistence: SQLAlchemy 2 tables, the engine, migrations and the repositories."""

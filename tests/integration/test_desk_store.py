@@ -1,0 +1,96 @@
+"""The desk writes every transition before answering, and rebuilds itself from the store."""
+
+from __future__ import annotations
+
+import asyncio
+from datetime import UTC, datetime
+
+import pytest
+from sqlalchemy import Engine, func, select
+from tests.conftest import T0
+
+from renfort.domain.clock import ManualClock
+from renfort.domain.errors import AgentStateError, ValidationError
+from renfort.domain.model import Channel
+from renfort.services.auth import AuthService
+from renfort.services.demo_load import load_demo
+from renfort.services.desk import Desk
+from renfort.services.events import EventBus
+from renfort.store import tables as t
+from renfort.store.engine import make_engine
+
+
+def _desk(engine: Engine, clock: ManualClock) -> Desk:
+    return Desk(engine, clock, EventBus(), offer_timeout=20)
+
+
+def _with_demo(url: str, clock: ManualClock) -> None:
+    engine = make_engine(url)
+    load_demo(engine, AuthService(engine, clock, 3600), datetime.fromtimestamp(T0, tz=UTC))
+    engine.dispose()
+
+
+async def _receive(desk: Desk, n: int) -> list[str]:
+    ids = []
+    for i in range(n):
+        contact = await desk.submit(lambda b, i=i: desk.receive(
+            b, queue_ref="hotline-general", channel=Channel.VOICE,
+            customer_ref=f"+33 6 00 00 00 {i:02d}"))
+        ids.append(contact.id)
+    return ids
+
+
+def test_restart_rebuilds_waiting_contacts_in_order(database_url: str) -> None:
+    clock = ManualClock(T0)
+    _with_demo(database_url, clock)
+
+    engine = make_engine(database_url)
+
+    async def scenario() -> None:
+        desk = _desk(engine, clock)
+        await desk.start()
+        ids = await _receive(desk, 5)
+        await desk.stop()
+        again = _desk(engine, clock)
+        await again.start()
+        assert again.router.waiting() == ids
+        await again.stop()
+
+    asyncio.run(scenario())
+    engine.dispose()
+
+
+def test_a_failing_command_does_not_spoil_its_batch(database_url: str) -> None:
+    clock = ManualClock(T0)
+    _with_demo(database_url, clock)
+
+    engine = make_engine(database_url)
+
+    async def scenario() -> None:
+        desk = _desk(engine, clock)
+        await desk.start()
+
+        def good(i: int) -> object:
+            return desk.submit(lambda b: desk.receive(
+                b, queue_ref="hotline-general", channel=Channel.VOICE, customer_ref=f"x{i}"))
+
+        bad = desk.submit(lambda b: desk.receive(
+            b, queue_ref="hotline-general", channel=Channel.EMAIL, customer_ref="y"))
+        results = await asyncio.gather(good(1), bad, good(2), return_exceptions=True)
+        assert isinstance(results[1], ValidationError)
+        first = results[0]
+        assert not isinstance(first, BaseException)
+        with pytest.raises(AgentStateError):
+            await desk.submit(lambda b: desk.request_callback(b, first.id)
+                              and desk.accept(b, first.id, "nobody"))
+        assert first.id in desk.router.waiting()
+        live = desk.live_contact(first.id)
+        assert live is not None and live.state.value == "queued"
+        await desk.stop()
+        with engine.connect() as conn:
+            assert conn.execute(select(func.count()).select_from(t.contacts)).scalar() == 2
+            assert conn.execute(select(t.contacts.c.state).where(
+                t.contacts.c.id == first.id)).scalar() == "queued"
+
+    asyncio.run(scenario())
+    engine.dispose()
