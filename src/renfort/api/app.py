@@ -17,6 +17,7 @@ from renfort.api.routes import (
     catalog,
     contacts,
     events,
+    plans,
     queues_live,
     telephony,
 )
@@ -59,7 +60,8 @@ def create_app(settings: Settings | None = None, clock: Clock | None = None) -> 
             return JSONResponse({"status": "starting"}, status_code=503)
         return JSONResponse({"status": "ok", "version": __version__})
 
-    for module in (auth, catalog, contacts, agents_live, queues_live, events, telephony):
+    for module in (auth, catalog, contacts, agents_live, queues_live, events, telephony,
+                   plans):
         app.include_router(module.router, prefix="/api/v1")
     return app
 

@@ -24,13 +24,17 @@ def runtime(request: Request) -> Runtime:
 RuntimeDep = Annotated[Runtime, Depends(runtime)]
 
 
-def current_principal(
+async def current_principal(
     request: Request,
     rt: RuntimeDep,
     token: Annotated[str | None, Depends(_bearer)],
     api_key: Annotated[str | None, Depends(_api_key)],
 ) -> Principal:
-    """Bearer token, then API key, then the browser's session cookie."""
+    """Bearer token, then API key, then the browser's session cookie.
+
+    Async so that FastAPI does not hop to a worker thread on every request: a known token
+    is answered from the in-memory cache; an unknown one costs one indexed lookup.
+    """
     if token:
         return rt.auth.principal_for_token(token)
     if api_key:

@@ -12,6 +12,7 @@ import typer
 from rich.console import Console
 from rich.table import Table
 
+from renfort.cli.plan import app as plan_app
 from renfort.config import Settings
 from renfort.domain.clock import SystemClock
 from renfort.domain.errors import RenfortError
@@ -153,15 +154,7 @@ def serve(
                 port=port or settings.port, log_level=settings.log_level, access_log=False)
 
 
-def _mount_optional() -> None:
-    try:
-        from renfort.cli.plan import app as plan_app
-    except ImportError:  # pragma: no cover - planning lands in its own issue
-        return
-    app.add_typer(plan_app, name="plan")
-
-
-_mount_optional()
+app.add_typer(plan_app, name="plan")
 
 
 def main() -> None:  # pragma: no cover

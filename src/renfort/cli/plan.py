@@ -163,10 +163,13 @@ def _table(result: StaffingPlan) -> Table:
     table.add_column("start UTC", no_wrap=True)
     for name in ("calls", "agents", "heads", "SL", "ASA s", "abandon", "occ."):
         table.add_column(name, justify="right")
+    def abandon(rate: float) -> str:
+        return "-" if t.model == "erlang-c" else f"{rate:.1%}"
+
     for r in result.rows:
         table.add_row(r.queue, r.interval_start.strftime("%d/%m %H:%M"), f"{r.volume:g}",
                       str(r.agents), str(r.scheduled_heads), f"{r.sl:.1%}",
-                      f"{r.asa_seconds:.1f}", f"{r.abandon_rate:.1%}", f"{r.occupancy:.1%}")
+                      f"{r.asa_seconds:.1f}", abandon(r.abandon_rate), f"{r.occupancy:.1%}")
     hours = sum(r.scheduled_heads * r.interval_minutes for r in result.rows) / 60.0
     table.caption = f"{len(result.rows)} intervals, {hours:,.0f} scheduled agent-hours"
     return table
