@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 from fastapi.testclient import TestClient
-from tests.conftest import login
 
 from renfort.domain.clock import ManualClock
+from tests.conftest import login
 
 HOTLINE = "hotline-general"
 
@@ -105,3 +105,19 @@ def test_healthz_and_queue_list_contract(client: TestClient) -> None:
     hotline = next(q for q in queues if q["slug"] == HOTLINE)
     assert hotline["client"] == "numero-vert"
     assert hotline["id"]
+
+
+def test_explain_says_why_an_agent_is_not_offered(client: TestClient) -> None:
+    admin = login(client, "admin")
+    contact = client.post("/api/v1/contacts", headers=admin, json={
+        "queue": "bank-cards", "channel": "voice", "customer_ref": "+33 6 55 55 55 55"}).json()
+    hotline_agent = client.get("/api/v1/auth/me",
+                               headers=login(client, "agent-hotline")).json()["agent_id"]
+    answer = client.get(f"/api/v1/contacts/{contact['id']}/explain",
+                        params={"agent": hotline_agent}, headers=admin).json()
+    assert answer["eligible"] is False
+    failed = {c["name"] for c in answer["checks"] if not c["passed"]}
+    assert "status" in failed or any("skill" in name for name in failed)
+    viewer = login(client, "client-banque-hermine")
+    assert client.get(f"/api/v1/contacts/{contact['id']}/explain",
+                      params={"agent": hotline_agent}, headers=viewer).status_code == 403

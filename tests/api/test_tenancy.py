@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 from fastapi.testclient import TestClient
+
 from tests.conftest import login
 
 PROTECTED = ["/api/v1/contacts", "/api/v1/queues", "/api/v1/agents", "/api/v1/outsourcers",

@@ -7,7 +7,6 @@ from datetime import UTC, datetime
 
 import pytest
 from sqlalchemy import Engine, func, select
-from tests.conftest import T0
 
 from renfort.domain.clock import ManualClock
 from renfort.domain.errors import AgentStateError, ValidationError
@@ -18,6 +17,7 @@ from renfort.services.desk import Desk
 from renfort.services.events import EventBus
 from renfort.store import tables as t
 from renfort.store.engine import make_engine
+from tests.conftest import T0
 
 
 def _desk(engine: Engine, clock: ManualClock) -> Desk:

@@ -12,6 +12,7 @@ from renfort.api.schemas import ContactIn, MessageIn, RedirectIn, TransferIn, Wr
 from renfort.bootstrap import Runtime
 from renfort.domain.contacts import ContactState
 from renfort.domain.errors import NotFoundError, PermissionDeniedError
+from renfort.domain.ids import AgentId, ContactId
 from renfort.domain.model import Channel
 from renfort.services import access, contacts_read
 from renfort.services.batch import Batch
@@ -194,3 +195,24 @@ async def request_callback(contact_id: str, rt: RuntimeDep, who: PrincipalDep
     """The caller asked to be called back; the contact keeps its place."""
     return await _channel_action(rt, who, contact_id,
                                  lambda b: rt.desk.request_callback(b, contact_id))
+
+
+@router.get("/{contact_id}/explain")
+async def explain(contact_id: str, agent: str, rt: RuntimeDep, who: PrincipalDep
+                  ) -> dict[str, Any]:
+    """Why ``agent`` is or is not eligible for this contact right now, rule by rule."""
+    access.require(who, Role.SUPERVISOR, Role.OUTSOURCER_MANAGER)
+    await _visible(rt, who, contact_id)
+
+    def check_agent() -> None:
+        with rt.engine.connect() as conn:
+            access.can_act_for_agent(conn, who, agent)
+
+    await asyncio.to_thread(check_agent)
+    if rt.desk.live_contact(contact_id) is None:
+        raise NotFoundError("this contact is finished; nothing to explain", {})
+    answer = rt.desk.router.explain(ContactId(contact_id), AgentId(agent))
+    return {"contact": contact_id, "agent": agent, "eligible": answer.eligible,
+            "at": answer.at,
+            "checks": [{"name": c.name, "passed": c.passed, "detail": c.detail}
+                       for c in answer.checks]}

@@ -1,0 +1,40 @@
+"""A real ``renfort serve`` process for tests that need one (crash, live events)."""
+
+from __future__ import annotations
+
+import os
+import socket
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import httpx
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+def start_server(data_dir: Path, port: int) -> subprocess.Popen[bytes]:
+    env = {**os.environ, "RENFORT_DATA_DIR": str(data_dir), "RENFORT_LOG_LEVEL": "warning"}
+    env.pop("RENFORT_DATABASE_URL", None)
+    log = data_dir / "server.log"
+    with log.open("ab") as sink:
+        process = subprocess.Popen(
+            [sys.executable, "-m", "renfort.cli", "serve", "--port", str(port)], env=env,
+            stdout=subprocess.DEVNULL, stderr=sink)
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline:
+        if process.poll() is not None:
+            raise AssertionError(log.read_text())
+        try:
+            if httpx.get(f"http://127.0.0.1:{port}/healthz").status_code == 200:
+                return process
+        except httpx.TransportError:
+            pass
+        time.sleep(0.1)
+    process.kill()
+    raise AssertionError("server did not become ready")
