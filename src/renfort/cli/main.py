@@ -42,7 +42,7 @@ def one_line_errors(fn: Callable[P, R]) -> Callable[P, R]:
         try:
             return fn(*args, **kwargs)
         except RenfortError as error:
-            err.print(f"[red]error:[/red] {error.message}", highlight=False)
+            err.print(f"[red]error:[/red] {error.message}", highlight=False, soft_wrap=True)
             raise typer.Exit(2) from None
 
     return wrapper
