@@ -38,12 +38,14 @@ from renfort.domain.errors import (
     ValidationError,
 )
 from renfort.domain.ids import AgentId, ContactId, QueueId, new_id
-from renfort.domain.model import Agent, Channel, Queue
+from renfort.domain.model import Agent, Channel, Queue, WorkPlace
 from renfort.routing.router import Router
 from renfort.routing.types import AgentStatus, Offer
 from renfort.services.batch import Batch
 from renfort.services.events import EventBus, LiveEvent
+from renfort.sites.telework import REQUIREMENTS
 from renfort.store import repository as repo
+from renfort.store import sites_repository as sites_repo
 from renfort.store import tables as t
 from renfort.store.repository import FederationConfig
 
@@ -93,6 +95,10 @@ class Desk:
         self._priorities: dict[str, int] = {}
         self._agent_outsourcer: dict[str, str] = {}
         self._serving: dict[str, frozenset[str]] = {}
+        self._agent_place: dict[str, WorkPlace] = {}
+        self._home_blocked: dict[str, tuple[str, ...]] = {}
+        """Agents working from home without a cleared set-up → what they miss. They cannot
+        log in or become available, so the router never offers them a contact."""
         self._seq = 0
         self._inbox: asyncio.Queue[_Command | None] = asyncio.Queue()
         self._task: asyncio.Task[None] | None = None
@@ -107,6 +113,7 @@ class Desk:
         self._by_external.clear()
         with self._engine.begin() as conn:
             self._apply_config(repo.load_federation(conn))
+            self._home_blocked = sites_repo.home_blocked(conn)
             for row in conn.execute(select(t.agents.c.id, t.agents.c.status,
                                            t.agents.c.status_reason)).mappings():
                 self._restore_presence(AgentId(row["id"]), row["status"], row["status_reason"])
@@ -119,6 +126,7 @@ class Desk:
             batch = Batch()
             for row in active:
                 self._restore_contact(dict(row), batch)
+            self._enforce_home_setups(batch)
             batch.write(conn)
 
     def _restore_presence(self, agent_id: AgentId, status: str, reason: str | None) -> None:
@@ -362,6 +370,7 @@ class Desk:
         for agent in config.agents:
             self.router.upsert_agent(agent)
         self._agent_outsourcer = {a.id: a.outsourcer_id for a in config.agents}
+        self._agent_place = {a.id: a.works_from for a in config.agents}
         for gone in old_agents - set(self._agent_outsourcer):
             self.router.remove_agent(AgentId(gone))
         for gone in old_queues - set(self._queues):
@@ -369,12 +378,41 @@ class Desk:
 
     async def refresh_config(self) -> None:
         """Reload queues, contracts, waivers and agents' profiles after an edit."""
-        def read() -> FederationConfig:
+        def read() -> tuple[FederationConfig, dict[str, tuple[str, ...]]]:
             with self._engine.connect() as conn:
-                return repo.load_federation(conn)
+                return repo.load_federation(conn), sites_repo.home_blocked(conn)
 
-        config = await asyncio.to_thread(read)
-        await self.submit(lambda batch: self._apply_config(config))
+        config, blocked = await asyncio.to_thread(read)
+
+        def apply(batch: Batch) -> None:
+            self._apply_config(config)
+            self._home_blocked = blocked
+            self._enforce_home_setups(batch)
+
+        await self.submit(apply)
+
+    # ------------------------------------------------------------------ home set-ups
+
+    def _home_refusal(self, agent_id: str) -> None:
+        missing = self._home_blocked.get(agent_id)
+        if missing:
+            raise AgentStateError(
+                "this agent works from home without a cleared set-up (missing: "
+                + ", ".join(missing) + "); no contact can be routed to them",
+                {"agent": agent_id, "missing": list(missing)})
+
+    def _enforce_home_setups(self, batch: Batch) -> None:
+        """Put on break every logged-in home agent whose set-up is no longer cleared: they
+        finish the contacts they hold and get no new offer until it is cleared again."""
+        for agent_id, missing in sorted(self._home_blocked.items()):
+            if agent_id not in self._agent_outsourcer:
+                continue
+            status = self.router.agent_status(AgentId(agent_id))
+            if status in (AgentStatus.AVAILABLE, AgentStatus.MISSED):
+                reason = "télétravail non conforme : " + ", ".join(
+                    REQUIREMENTS[m] for m in missing)
+                self.router.set_break(AgentId(agent_id), reason[:200])
+                self._agent_status(agent_id, AgentStatus.BREAK, reason[:200], batch)
 
     def queue_id(self, ref: str) -> str:
         """A queue's id from its id or slug."""
@@ -471,7 +509,8 @@ class Desk:
         next_state(contact.state, Action.ACCEPT)
         self.router.accept(ContactId(contact.id), AgentId(agent_id))
         batch.update_contact(contact.id, answered_at=self._clock.now())
-        self._transition(contact, Action.ACCEPT, batch, agent_id=agent_id)
+        self._transition(contact, Action.ACCEPT, batch, agent_id=agent_id,
+                         place=str(self._agent_place.get(agent_id, WorkPlace.SITE)))
         return contact
 
     def decline(self, batch: Batch, contact_id: str, agent_id: str) -> LiveContact:
@@ -560,6 +599,7 @@ class Desk:
 
     def log_in(self, batch: Batch, agent_id: str) -> AgentStatus:
         self._known_agent(agent_id)
+        self._home_refusal(agent_id)
         if self.router.agent_status(AgentId(agent_id)) is not AgentStatus.LOGGED_OUT:
             raise AgentStateError("the agent is already logged in", {"agent": agent_id})
         self.router.log_in(AgentId(agent_id))
@@ -575,6 +615,7 @@ class Desk:
 
     def set_available(self, batch: Batch, agent_id: str) -> AgentStatus:
         self._known_agent(agent_id)
+        self._home_refusal(agent_id)
         self.router.set_available(AgentId(agent_id))
         self._agent_status(agent_id, AgentStatus.AVAILABLE, None, batch)
         return AgentStatus.AVAILABLE
@@ -601,7 +642,8 @@ class Desk:
         return self._config.agents
 
     def held_count(self, agent_id: str) -> int:
-        return sum(1 for c in self._contacts.values() if c.agent_id == agent_id)
+        """Contacts offered to or held by the agent (from the router's index)."""
+        return len(self.router.held(AgentId(agent_id)))
 
     def held_by(self, agent_id: str) -> list[LiveContact]:
         return sorted((c for c in self._contacts.values() if c.agent_id == agent_id),

@@ -7,8 +7,7 @@ from typing import Any
 from sqlalchemy import Engine
 
 from renfort.domain.clock import Clock
-from renfort.domain.contacts import WAITING_STATES
-from renfort.domain.ids import AgentId
+from renfort.domain.ids import AgentId, QueueId
 from renfort.routing.types import AgentStatus
 from renfort.services import contacts_read
 from renfort.services.desk import Desk
@@ -24,8 +23,6 @@ def queue_stats(engine: Engine, desk: Desk, clock: Clock, who: Principal,
     """
     queue = desk.queue(queue_id)
     now = clock.now()
-    waits = [now - c.enqueued_at for c in desk.contacts_in_flight()
-             if c.queue_id == queue.id and c.state in WAITING_STATES]
     serving = desk.serving_outsourcers(queue.id)
     if who.role in OUTSOURCER_ROLES:
         serving = serving & {who.outsourcer_id or ""}
@@ -34,7 +31,7 @@ def queue_stats(engine: Engine, desk: Desk, clock: Clock, who: Principal,
         if agent.outsourcer_id not in serving or queue.skill not in agent.skills:
             continue
         status = desk.router.agent_status(AgentId(agent.id))
-        if status is AgentStatus.AVAILABLE and desk.held_count(agent.id):
+        if status is AgentStatus.AVAILABLE and desk.router.load(AgentId(agent.id)) > 0:
             by_state["busy"] += 1
         else:
             by_state[str(status)] += 1
@@ -43,8 +40,8 @@ def queue_stats(engine: Engine, desk: Desk, clock: Clock, who: Principal,
     return {
         "queue": queue.id,
         "slug": queue.slug,
-        "waiting": len(waits),
-        "oldest_wait_seconds": round(max(waits), 1) if waits else 0.0,
+        "waiting": desk.router.waiting_count(QueueId(queue.id)),
+        "oldest_wait_seconds": round(desk.router.oldest_wait(QueueId(queue.id)), 1),
         "sl_target": queue.sl_target,
         "sl_seconds": queue.sl_seconds,
         **today,
