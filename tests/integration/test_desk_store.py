@@ -3,7 +3,10 @@
 from __future__ import annotations
 
 import asyncio
+from collections.abc import Coroutine
+from concurrent.futures import ThreadPoolExecutor
 from datetime import UTC, datetime
+from typing import Any
 
 import pytest
 from sqlalchemy import Engine, func, select
@@ -18,6 +21,12 @@ from renfort.services.events import EventBus
 from renfort.store import tables as t
 from renfort.store.engine import make_engine
 from tests.conftest import T0
+
+
+def _run(scenario: Coroutine[Any, Any, None]) -> None:
+    """Run on a thread of its own: browser tests may leave an event loop on this one."""
+    with ThreadPoolExecutor(1) as pool:
+        pool.submit(asyncio.run, scenario).result()
 
 
 def _desk(engine: Engine, clock: ManualClock) -> Desk:
@@ -56,7 +65,7 @@ def test_restart_rebuilds_waiting_contacts_in_order(database_url: str) -> None:
         assert again.router.waiting() == ids
         await again.stop()
 
-    asyncio.run(scenario())
+    _run(scenario())
     engine.dispose()
 
 
@@ -92,5 +101,5 @@ def test_a_failing_command_does_not_spoil_its_batch(database_url: str) -> None:
             assert conn.execute(select(t.contacts.c.state).where(
                 t.contacts.c.id == first.id)).scalar() == "queued"
 
-    asyncio.run(scenario())
+    _run(scenario())
     engine.dispose()
