@@ -3,7 +3,7 @@ VENV  := .venv
 PY    := $(VENV)/bin/python
 STAMP := $(VENV)/.installed-$(shell cksum pyproject.toml | cut -d' ' -f1)
 
-.PHONY: install run test lint typecheck unit bench clean
+.PHONY: install run test lint typecheck unit bench clean browser
 
 $(STAMP): pyproject.toml
 	test -x $(PY) || python3 -m venv $(VENV)
@@ -25,12 +25,24 @@ lint: install
 typecheck: install
 	$(VENV)/bin/mypy src
 
-test: lint typecheck
+# The browser tests drive Debian's Chromium (never `playwright install`): install it once.
+CHROMIUM := /usr/bin/chromium
+SUDO     := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
+
+browser:
+	@test -x $(CHROMIUM) || { echo "installing chromium (apt-get) for the browser tests"; \
+	  $(SUDO) apt-get update -qq >/dev/null && \
+	  DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq \
+	    chromium >/dev/null; }
+
+test: lint typecheck browser
 	$(VENV)/bin/pytest
 
 bench: install
 	$(PY) bench/routing.py
 	$(PY) bench/staffing.py
+	$(PY) bench/seats.py
+	$(PY) bench/simulation.py
 
 clean:
 	rm -rf $(VENV) var .mypy_cache .ruff_cache .pytest_cache

@@ -10,6 +10,7 @@ from pathlib import Path
 
 import pytest
 from fastapi.testclient import TestClient
+from hypothesis import settings
 from sqlalchemy import create_engine, text
 
 from renfort.api.app import create_app
@@ -18,6 +19,11 @@ from renfort.config import Settings
 from renfort.domain.clock import ManualClock
 from renfort.services.demo_load import load_demo
 from renfort.store.engine import upgrade
+
+# CI replays the same examples on every run (no flaky landing); locally hypothesis explores.
+settings.register_profile("ci", derandomize=True, deadline=None)
+settings.register_profile("dev", deadline=None)
+settings.load_profile("ci" if os.environ.get("CI") else "dev")
 
 T0 = datetime(2020, 3, 17, 9, 0, tzinfo=UTC).timestamp()
 """First morning of the French lockdown, 10:00 in Paris."""

@@ -11,6 +11,9 @@ from renfort.domain.clock import Clock, SystemClock
 from renfort.services.auth import AuthService
 from renfort.services.desk import Desk
 from renfort.services.events import EventBus
+from renfort.services.knowledge import KnowledgeService
+from renfort.services.knowledge_search import KnowledgeBases
+from renfort.services.self_service import SelfService
 from renfort.store.engine import make_engine
 
 
@@ -22,17 +25,24 @@ class Runtime:
     auth: AuthService
     bus: EventBus
     desk: Desk
+    knowledge: KnowledgeService
+    """Knowledge bases: articles, search and triage (``knowledge.bases``)."""
+    self_service: SelfService
 
 
 def build_runtime(settings: Settings, clock: Clock | None = None) -> Runtime:
     clock = clock or SystemClock()
     engine = make_engine(settings.resolved_database_url())
     bus = EventBus()
+    desk = Desk(engine, clock, bus, settings.offer_timeout_seconds)
+    bases = KnowledgeBases(engine, clock)
     return Runtime(
         settings=settings,
         engine=engine,
         clock=clock,
         auth=AuthService(engine, clock, settings.session_ttl_seconds),
         bus=bus,
-        desk=Desk(engine, clock, bus, settings.offer_timeout_seconds),
+        desk=desk,
+        knowledge=KnowledgeService(engine, clock, bases),
+        self_service=SelfService(engine, clock, bases, desk),
     )

@@ -17,13 +17,19 @@ from renfort.api.routes import (
     catalog,
     contacts,
     events,
+    knowledge,
+    measures,
     plans,
     queues_live,
+    simulations,
+    sites,
     telephony,
+    telework,
 )
 from renfort.bootstrap import Runtime, build_runtime
 from renfort.config import Settings
 from renfort.domain.clock import Clock
+from renfort.web.routes import install as install_pages
 
 log = logging.getLogger("renfort.api")
 
@@ -61,8 +67,11 @@ def create_app(settings: Settings | None = None, clock: Clock | None = None) -> 
         return JSONResponse({"status": "ok", "version": __version__})
 
     for module in (auth, catalog, contacts, agents_live, queues_live, events, telephony,
-                   plans):
+                   plans, knowledge, simulations):
         app.include_router(module.router, prefix="/api/v1")
+    for module in (sites, telework, measures):
+        app.include_router(module.router, prefix="/api/v1")
+    install_pages(app)
     return app
 
 

@@ -12,7 +12,10 @@ import typer
 from rich.console import Console
 from rich.table import Table
 
+from renfort.cli.kb import app as kb_app
 from renfort.cli.plan import app as plan_app
+from renfort.cli.simulate import simulate
+from renfort.cli.sites import app as sites_app
 from renfort.config import Settings
 from renfort.domain.clock import SystemClock
 from renfort.domain.errors import RenfortError
@@ -155,6 +158,9 @@ def serve(
 
 
 app.add_typer(plan_app, name="plan")
+app.add_typer(sites_app, name="sites")
+app.command("simulate")(simulate)
+app.add_typer(kb_app, name="kb")
 
 
 def main() -> None:  # pragma: no cover

@@ -13,6 +13,7 @@ Demo accounts (:class:`DemoUser`) all follow one rule, **password = username + "
 * ``manager-<outsourcer>`` and ``sup-<outsourcer>``: outsourcer manager and supervisor, for
   ``atlantique``, ``nordcom`` and ``azur``;
 * ``client-<client>``: read-only client view, for each client slug;
+* ``editor``: knowledge editor of the hotline's base (``numero-vert``);
 * ``agent-<outsourcer>-<nnn>``: three agents (a hotline agent on site in Nantes, a health agent
   of Nordcom, a bank agent of Azur working from home under the waiver).
 """
@@ -53,7 +54,8 @@ from renfort.domain.model import (
 SEED = 20200317
 """Seed of the federation's only random generator (confinement began on 17 March 2020)."""
 
-DemoRole = Literal["admin", "outsourcer_manager", "supervisor", "client_viewer", "agent"]
+DemoRole = Literal["admin", "outsourcer_manager", "supervisor", "client_viewer", "agent",
+                   "knowledge_editor"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -336,6 +338,7 @@ def _users(agents: tuple[Agent, ...]) -> tuple[DemoUser, ...]:
         users.append(_user(f"manager-{slug}", "outsourcer_manager", outsourcer=slug))
         users.append(_user(f"sup-{slug}", "supervisor", outsourcer=slug))
     users.extend(_user(f"client-{slug}", "client_viewer", client=slug) for slug, _, _ in _CLIENTS)
+    users.append(_user("editor", "knowledge_editor", client="numero-vert"))
     for username, outsourcer, skill, where in (
         ("agent-hotline", "atlantique", "covid-info", WorkPlace.SITE),
         ("agent-health", "nordcom", "health-reimbursement", WorkPlace.SITE),

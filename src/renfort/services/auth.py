@@ -79,7 +79,7 @@ class AuthService:
             outsourcer_id = client_id = agent_id = None
             if role in OUTSOURCER_ROLES:
                 outsourcer_id = self._ref(conn, t.outsourcers, outsourcer, "outsourcer", role)
-            elif role is Role.CLIENT_VIEWER:
+            elif role in (Role.CLIENT_VIEWER, Role.KNOWLEDGE_EDITOR):
                 client_id = self._ref(conn, t.clients, client, "client", role)
             elif role is Role.AGENT:
                 agent_id = self._ref(conn, t.agents, agent, "agent", role)

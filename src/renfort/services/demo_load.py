@@ -3,12 +3,18 @@
 from __future__ import annotations
 
 from datetime import datetime
+from importlib import resources
 
 from sqlalchemy import Engine, select
 
 from renfort.demo.federation import build_federation, describe
+from renfort.domain.clock import ManualClock
+from renfort.knowledge.articles import HOTLINE_BASE
 from renfort.services.auth import AuthService
+from renfort.services.knowledge import KnowledgeService
+from renfort.services.knowledge_search import KnowledgeBases
 from renfort.services.principals import Role
+from renfort.services.sites_demo import load_demo_sites
 from renfort.store import repository as repo
 from renfort.store import tables as t
 
@@ -43,4 +49,16 @@ def load_demo(engine: Engine, auth: AuthService, now: datetime) -> dict[str, int
         auth.create_user(user.username, user.password, Role(user.role),
                          outsourcer=user.outsourcer_slug, client=user.client_slug,
                          agent=user.agent_id)
-    return describe(fed)
+    return {**describe(fed), **load_demo_knowledge(engine, now),
+            **load_demo_sites(engine, fed, now)}
+
+
+def load_demo_knowledge(engine: Engine, now: datetime) -> dict[str, int]:
+    """Import the hotline's demo base (``renfort/demo/knowledge_fr.jsonl``), published from
+    ``now``; articles already there with the same content are left alone."""
+    lines = resources.files("renfort.demo").joinpath("knowledge_fr.jsonl") \
+        .read_text("utf-8").splitlines()
+    clock = ManualClock(now.timestamp())
+    service = KnowledgeService(engine, clock, KnowledgeBases(engine, clock))
+    counts = service.import_lines(HOTLINE_BASE, lines, by="demo")
+    return {f"articles_{what}": count for what, count in counts.items()}

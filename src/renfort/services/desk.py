@@ -646,8 +646,9 @@ class Desk:
         return len(self.router.held(AgentId(agent_id)))
 
     def held_by(self, agent_id: str) -> list[LiveContact]:
-        return sorted((c for c in self._contacts.values() if c.agent_id == agent_id),
-                      key=lambda c: c.seq)
+        """The agent's contacts, offered or held, oldest offer first."""
+        held = self.router.held(AgentId(agent_id))
+        return [self._contacts[h.contact_id] for h in held if h.contact_id in self._contacts]
 
     def contacts_in_flight(self) -> list[LiveContact]:
         return list(self._contacts.values())

@@ -19,6 +19,8 @@ class Role(StrEnum):
     """One client: its queues, contacts, contracts and waivers."""
     INTEGRATION = "integration"
     """A channel integration (API key): creates contacts, for one client or all."""
+    KNOWLEDGE_EDITOR = "knowledge_editor"
+    """One client's knowledge base (the hotline's is ``numero-vert``): edits and publishes."""
 
 
 OUTSOURCER_ROLES = frozenset({Role.OUTSOURCER_MANAGER, Role.SUPERVISOR})

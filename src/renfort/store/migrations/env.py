@@ -4,6 +4,10 @@ from __future__ import annotations
 
 from alembic import context
 
+from renfort.store import (
+    knowledge_tables,  # noqa: F401  (registers the knowledge tables)
+    sites_tables,  # noqa: F401  (registers the sites tables)
+)
 from renfort.store.engine import make_engine
 from renfort.store.tables import metadata
 

@@ -1,0 +1,49 @@
+"""Home work: agents' home set-ups (they gate routing) and the per-client home report."""
+
+from __future__ import annotations
+
+import asyncio
+from datetime import datetime
+from typing import Any
+
+from fastapi import APIRouter
+from pydantic import AwareDatetime
+
+from renfort.api.deps import PrincipalDep, RuntimeDep
+from renfort.api.sites_schemas import HomeSetupIn
+from renfort.services.telework import TeleworkService
+
+router = APIRouter(tags=["telework"])
+
+
+@router.get("/home-setups")
+def list_home_setups(rt: RuntimeDep, who: PrincipalDep) -> list[dict[str, Any]]:
+    """Home agents of your outsourcer, what they have and whether they may take contacts."""
+    return TeleworkService(rt.engine, rt.clock).list_home_setups(who)
+
+
+@router.get("/agents/{agent_ref}/home-setup")
+def home_setup(agent_ref: str, rt: RuntimeDep, who: PrincipalDep) -> dict[str, Any]:
+    return TeleworkService(rt.engine, rt.clock).home_setup(who, agent_ref)
+
+
+@router.put("/agents/{agent_ref}/home-setup")
+async def set_home_setup(agent_ref: str, body: HomeSetupIn, rt: RuntimeDep,
+                         who: PrincipalDep) -> dict[str, Any]:
+    """Record the agent's laptop, VPN, softphone and training; takes effect on routing at
+    once (an uncleared home agent is put on break and cannot be available)."""
+    items = {k: v for k, v in body.model_dump().items() if v is not None}
+    service = TeleworkService(rt.engine, rt.clock)
+    saved = await asyncio.to_thread(service.set_home_setup, who, agent_ref, items)
+    await rt.desk.refresh_config()
+    return saved
+
+
+@router.get("/clients/{client_ref}/telework-report")
+def telework_report(client_ref: str, rt: RuntimeDep, who: PrincipalDep,
+                    since: AwareDatetime | None = None,
+                    until: AwareDatetime | None = None) -> dict[str, Any]:
+    """Share of the client's contacts handled from home, and under which waiver."""
+    start: datetime | None = since
+    end: datetime | None = until
+    return TeleworkService(rt.engine, rt.clock).home_report(who, client_ref, start, end)

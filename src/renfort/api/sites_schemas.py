@@ -1,0 +1,71 @@
+"""Request bodies of the sites, telework and sanitary-register endpoints."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from pydantic import AwareDatetime, Field
+
+from renfort.api.schemas import Body
+
+
+class DistancingIn(Body):
+    min_distance: float | None = Field(default=None, gt=0, le=20,
+                                       description="metres between two occupied seats")
+    no_min_distance: bool = Field(default=False,
+                                  description="drop the distance rule (rows rule only)")
+    free_seat_between: bool | None = Field(
+        default=None, description="one free seat between two operators along a row")
+    cleaning_minutes: float | None = Field(default=None, ge=0, le=1440)
+    time_limit: float = Field(default=10.0, ge=0, le=60, description="solver seconds")
+
+
+class ShiftIn(Body):
+    label: str = Field(min_length=1, max_length=100)
+    starts_at: AwareDatetime
+    ends_at: AwareDatetime
+    planned: int = Field(ge=0, le=10_000, description="agents planned on site")
+
+
+class CheckInIn(Body):
+    agent: str = Field(default="me", min_length=1, max_length=80,
+                       description="agent id, or 'me'")
+    seat: str = Field(min_length=1, max_length=40)
+
+
+class CheckOutIn(Body):
+    agent: str = Field(default="me", min_length=1, max_length=80)
+
+
+class ExposureIn(Body):
+    agent: str = Field(min_length=1, max_length=80,
+                       description="the agent who reported a positive test")
+    days: float = Field(default=14, gt=0, le=28)
+    distance: float = Field(default=2.0, ge=0, le=10, description="metres")
+
+
+class HomeSetupIn(Body):
+    managed_laptop: bool | None = None
+    vpn: bool | None = None
+    softphone: bool | None = None
+    training_done: bool | None = None
+
+
+class ConsultationIn(Body):
+    held_on: date
+    participants: list[str] = Field(min_length=1, max_length=50)
+    opinion: str = Field(min_length=1, max_length=4000,
+                         description="the staff representatives' opinion")
+    decision: str = Field(min_length=1, max_length=4000)
+
+
+class MeasureChangeIn(Body):
+    measure: str = Field(min_length=1, max_length=63, description="code in the guide")
+    status: str = Field(description="planned | in_place | adapted | suspended | "
+                                    "not_applicable")
+    evidence: str = Field(default="", max_length=4000)
+
+
+class MeasureRecordIn(Body):
+    consultation: ConsultationIn
+    changes: list[MeasureChangeIn] = Field(min_length=1, max_length=100)

@@ -1,0 +1,225 @@
+"""``renfort kb``: import, export, search, triage and evaluate the knowledge base.
+
+Works on the configured database (``RENFORT_*`` settings), as its operator: search and
+triage read the articles published in the store. A bad input ends the command with one line
+on stderr and exit code 2, and nothing is stored. Triage here is an offline tool: its
+decisions are printed, not recorded (the API and the self-service record theirs).
+"""
+
+from __future__ import annotations
+
+import functools
+import json
+import sys
+from collections.abc import Callable, Iterator
+from pathlib import Path
+from typing import TYPE_CHECKING, Annotated, Any, ParamSpec, TypeVar
+
+import typer
+from rich.console import Console
+from rich.table import Table
+
+from renfort.domain.errors import RenfortError, ValidationError
+from renfort.knowledge.articles import HOTLINE_BASE
+
+if TYPE_CHECKING:
+    from renfort.bootstrap import Runtime
+
+P = ParamSpec("P")
+R = TypeVar("R")
+
+app = typer.Typer(help="Knowledge base: import, export, search, triage, evaluation.",
+                  no_args_is_help=True)
+console = Console()
+err = Console(stderr=True)
+ClientOption = Annotated[str, typer.Option(help="the client whose base (slug)")]
+JsonOption = Annotated[bool, typer.Option("--json", help="JSON out (JSON Lines with --file)")]
+FileOption = Annotated[Path | None, typer.Option(
+    "--file", help="one question per line; one JSON result per line, in input order")]
+
+
+def one_line_errors(fn: Callable[P, R]) -> Callable[P, R]:
+    """Domain errors and unreadable files: one line on stderr, exit code 2."""
+
+    @functools.wraps(fn)
+    def wrapper(*args: P.args, **kwargs: P.kwargs) -> R:
+        try:
+            return fn(*args, **kwargs)
+        except RenfortError as error:
+            err.print(f"[red]error:[/red] {error.message}", highlight=False, soft_wrap=True)
+            raise typer.Exit(2) from None
+        except OSError as error:
+            err.print(f"[red]error:[/red] {error.strerror or error}: {error.filename}",
+                      highlight=False)
+            raise typer.Exit(2) from None
+
+    return wrapper
+
+
+def _runtime() -> Runtime:
+    from renfort.bootstrap import build_runtime
+    from renfort.config import Settings
+
+    return build_runtime(Settings())
+
+
+def _lines(path: Path) -> list[str]:
+    return path.read_text(encoding="utf-8").splitlines()
+
+
+def _questions(question: str | None, file: Path | None) -> Iterator[str]:
+    if file is not None:
+        yield from _lines(file)
+    elif question is not None:
+        yield question
+    else:
+        raise ValidationError("give a question, or --file with one question per line")
+
+
+def _json_lines(path: Path, required: tuple[str, ...]) -> list[dict[str, Any]]:
+    rows = []
+    for number, line in enumerate(_lines(path), 1):
+        if not line.strip():
+            continue
+        try:
+            row = json.loads(line)
+        except json.JSONDecodeError as error:
+            raise ValidationError(f"line {number}: not JSON ({error.msg})") from None
+        if not isinstance(row, dict) or any(k not in row for k in required):
+            raise ValidationError(f"line {number}: needs {', '.join(required)}")
+        rows.append(row)
+    if not rows:
+        raise ValidationError(f"{path}: no line to evaluate")
+    return rows
+
+
+def _print(obj: Any) -> None:
+    sys.stdout.write(json.dumps(obj, ensure_ascii=False) + "\n")
+
+
+@app.command("import")
+@one_line_errors
+def import_(
+    file: Annotated[Path, typer.Argument(help="JSON Lines: one article per line")],
+    client: ClientOption = HOTLINE_BASE,
+    draft: Annotated[bool, typer.Option(help="import as drafts, publish nothing")] = False,
+) -> None:
+    """Import articles (id, question, alternatives, answer, category, lang, source,
+    source_url, source_date, audience); a bad line is refused with its number and nothing
+    is imported."""
+    rt = _runtime()
+    counts = rt.knowledge.import_lines(client, _lines(file), by="cli", publish=not draft)
+    console.print(f"{client}: {counts['created']} created, {counts['updated']} updated, "
+                  f"{counts['unchanged']} unchanged")
+
+
+@app.command("export")
+@one_line_errors
+def export(
+    client: ClientOption = HOTLINE_BASE,
+    output: Annotated[Path | None, typer.Option(help="file (default: stdout)")] = None,
+) -> None:
+    """The articles in force, in the import format (JSON Lines)."""
+    rt = _runtime()
+    lines = [json.dumps(row, ensure_ascii=False) for row in rt.knowledge.export(client)]
+    text = "\n".join(lines) + ("\n" if lines else "")
+    if output is None:
+        sys.stdout.write(text)
+    else:
+        output.write_text(text, encoding="utf-8")
+        console.print(f"{len(lines)} articles → {output}")
+
+
+@app.command("search")
+@one_line_errors
+def search(
+    question: Annotated[str | None, typer.Argument(help="the question, as typed")] = None,
+    k: Annotated[int, typer.Option("--k", min=1, max=100, help="results")] = 5,
+    as_json: JsonOption = False,
+    file: FileOption = None,
+    client: ClientOption = HOTLINE_BASE,
+    public: Annotated[bool, typer.Option(help="public articles only")] = False,
+) -> None:
+    """Search the published articles in force: best first, with scores and versions."""
+    rt = _runtime()
+    for text in _questions(question, file):
+        found = rt.knowledge.search(client, text, k=k, public_only=public)
+        hits = found.result.hits
+        row = {"query": text, "ids": [h.ref for h in hits],
+               "scores": [round(h.score, 4) for h in hits],
+               "versions": [h.number for h in hits]}
+        if as_json or file is not None:
+            _print(row)
+            continue
+        table = Table(title=f"« {text} »")
+        for column in ("#", "id", "v", "score", "question"):
+            table.add_column(column)
+        for rank, (hit, version) in enumerate(zip(hits, found.versions, strict=True), 1):
+            table.add_row(str(rank), hit.ref, str(hit.number), f"{hit.score:.2f}",
+                          version.content.question)
+        console.print(table)
+
+
+@app.command("triage")
+@one_line_errors
+def triage(
+    question: Annotated[str | None, typer.Argument(help="the question, as typed")] = None,
+    as_json: JsonOption = False,
+    file: FileOption = None,
+) -> None:
+    """Medical scope guard: medical_urgent, medical, psychological, health_info or
+    non_medical, with the reason."""
+    rt = _runtime()
+    for text in _questions(question, file):
+        decision = rt.knowledge.bases.triage(text)
+        row = {"question": text, "label": str(decision.label), "reason": decision.reason,
+               "rule": decision.rule}
+        if as_json or file is not None:
+            _print(row)
+        else:
+            console.print(f"[bold]{decision.label}[/bold] — {decision.reason}", highlight=False)
+
+
+@app.command("eval")
+@one_line_errors
+def evaluate(
+    queries: Annotated[Path, typer.Option("--queries", help="JSON Lines to evaluate on")],
+    triage_mode: Annotated[bool, typer.Option(
+        "--triage", help="lines are {question, label}: precision/recall per class")] = False,
+    as_json: JsonOption = False,
+    client: ClientOption = HOTLINE_BASE,
+    k: Annotated[int, typer.Option("--k", min=5, max=100, help="ranks read for MRR")] = 10,
+) -> None:
+    """Retrieval (lines {query, relevant_ids}: top-1, top-5, MRR) or triage quality."""
+    from renfort.knowledge import evaluation
+
+    rt = _runtime()
+    if triage_mode:
+        rows = _json_lines(queries, ("question", "label"))
+        gold_labels = {str(r["label"]) for r in rows}
+        pairs = [evaluation.collapse_triage(str(r["label"]),
+                                            str(rt.knowledge.bases.triage(r["question"]).label),
+                                            gold_labels) for r in rows]
+        scores = [s.as_dict() for s in evaluation.per_class(pairs)]
+        if as_json:
+            _print({"questions": len(rows), "classes": scores})
+            return
+        table = Table(title=f"triage, {len(rows)} questions")
+        for column in ("label", "support", "predicted", "precision", "recall"):
+            table.add_column(column)
+        for s in scores:
+            table.add_row(str(s["label"]), str(s["support"]), str(s["predicted"]),
+                          f"{s['precision']:.3f}", f"{s['recall']:.3f}")
+        console.print(table)
+        return
+    rows = _json_lines(queries, ("query", "relevant_ids"))
+    rankings = []
+    for row in rows:
+        found = rt.knowledge.search(client, str(row["query"]), k=k)
+        rankings.append(([h.ref for h in found.result.hits], set(row["relevant_ids"])))
+    result = evaluation.retrieval(rankings).as_dict()
+    if as_json:
+        _print(result)
+    else:
+        console.print(f"{result['queries']} queries: top-1 {result['top1']:.3f}, "
+                      f"top-5 {result['top5']:.3f}, MRR {result['mrr']:.3f}")

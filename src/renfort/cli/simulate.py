@@ -1,0 +1,138 @@
+"""``renfort simulate``: a day of the hotline through the real router (a thin shell).
+
+``renfort simulate SCENARIO.yaml`` or ``renfort simulate --staffing PLAN.csv``; see
+``--help`` and README ("Simulation"). A bad scenario or plan ends the command with one line
+on stderr and exit code 2, before anything runs or is written.
+"""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+from typing import Annotated, NoReturn
+
+import typer
+from rich import box
+from rich.console import Console
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TimeElapsedColumn
+from rich.table import Table
+
+from renfort.domain.errors import RenfortError
+from renfort.services.simulations import expected_calls, run_simulation, scenario_from_plan
+from renfort.simulation.runner import default_workers, dumps, load_scenario_file, write_outputs
+from renfort.simulation.scenario import Scenario
+
+_out = Console(width=None if sys.stdout.isatty() else 110)
+_err = Console(stderr=True)
+LONG_RUN_CALLS = 300_000
+"""Expected calls × replications from which a progress bar is shown and, unless
+``--workers`` says otherwise, the work is spread over every CPU."""
+
+
+def simulate(
+    scenario: Annotated[Path | None, typer.Argument(
+        help="scenario file (YAML or JSON); leave out with --staffing")] = None,
+    staffing: Annotated[Path | None, typer.Option(
+        help="replay a plan: the CSV written by 'renfort plan staffing --output'")] = None,
+    replications: Annotated[int, typer.Option(help="independent days simulated", min=1,
+                                              max=1000)] = 20,
+    seed: Annotated[int, typer.Option(help="same seed, same result")] = 1,
+    as_json: Annotated[bool, typer.Option("--json", help="print the report as JSON")] = False,
+    output: Annotated[Path | None, typer.Option(
+        help="folder for simulation.json, simulation.csv and service_level.svg")] = None,
+    workers: Annotated[int | None, typer.Option(
+        help="processes (default: every CPU for long runs, else 1)", min=1)] = None,
+    heads: Annotated[bool, typer.Option(
+        help="with --staffing: staff scheduled_heads instead of agents")] = False,
+    sl: Annotated[float, typer.Option(help="with --staffing: service-level target")] = 0.8,
+    within: Annotated[float, typer.Option(help="with --staffing: answer-time threshold, s")] = (
+        60.0),
+) -> None:
+    """Simulate a day (or a staffing plan) through the production routing rules."""
+    try:
+        day = _scenario(scenario, staffing, heads=heads, sl=sl, within=within)
+        work = expected_calls(day) * replications
+        n = workers or (default_workers() if work >= LONG_RUN_CALLS else 1)
+        if work >= LONG_RUN_CALLS and sys.stderr.isatty():
+            with Progress("[progress.description]{task.description}", BarColumn(),
+                          MofNCompleteColumn(), TimeElapsedColumn(), console=_err,
+                          transient=True) as bar:
+                task = bar.add_task("simulating", total=None)
+
+                def step(done: int, total: int) -> None:
+                    bar.update(task, completed=done, total=total)
+
+                report = run_simulation(day, replications=replications, seed=seed, workers=n,
+                                        progress=step)
+        else:
+            report = run_simulation(day, replications=replications, seed=seed, workers=n)
+    except RenfortError as error:
+        _fail(error.message)
+    if output is not None:
+        try:
+            paths = write_outputs(report, output)
+        except OSError as error:
+            _fail(f"cannot write to {output}: {error.strerror or error}")
+        if not as_json:
+            _err.print("wrote " + ", ".join(str(p) for p in paths), highlight=False)
+    if as_json:
+        sys.stdout.write(dumps(report))
+    else:
+        _out.print(_table(report))
+
+
+def _scenario(path: Path | None, plan: Path | None, *, heads: bool, sl: float,
+              within: float) -> Scenario:
+    if (path is None) == (plan is None):
+        _fail("give a scenario file or --staffing PLAN.csv (one of them)")
+    if plan is not None:
+        try:
+            text = plan.read_text(encoding="utf-8-sig")
+        except (OSError, UnicodeDecodeError) as error:
+            _fail(f"cannot read {plan}: {getattr(error, 'strerror', None) or error}")
+        try:
+            return scenario_from_plan(text, heads=heads, sl_target=sl, sl_seconds=within,
+                                      name=plan.stem)
+        except RenfortError as error:
+            _fail(f"{plan.name}: {error.message}")
+    assert path is not None
+    return load_scenario_file(path)
+
+
+def _fail(message: str) -> NoReturn:
+    _err.print(f"error: {message}", highlight=False, markup=False, soft_wrap=True)
+    raise typer.Exit(2)
+
+
+def _pct(value: float | None) -> str:
+    return "-" if value is None else f"{value:.1%}"
+
+
+def _ci(block: dict[str, object], name: str, pct: bool = True) -> str:
+    ci = block["ci95"]
+    assert isinstance(ci, dict)
+    pair = ci.get(name)
+    if not pair:
+        return ""
+    low, high = pair
+    return f"±{(high - low) / 2:.1%}" if pct else f"±{(high - low) / 2:.1f}"
+
+
+def _table(report: dict[str, object]) -> Table:
+    table = Table(title=f"{report['scenario']}: {report['replications']} replications, "
+                  f"seed {report['seed']}", box=box.SIMPLE_HEAD, show_edge=False)
+    for name in ("queue", "offered", "answered", "abandoned", "SL", "±95%", "abandon",
+                 "ASA s", "occ.", "longest s"):
+        table.add_column(name, justify="left" if name == "queue" else "right", no_wrap=True)
+    queues = report["queues"]
+    total = report["total"]
+    assert isinstance(queues, list) and isinstance(total, dict)
+    for q in [*queues, {**total, "queue": "all"}]:
+        table.add_row(
+            str(q["queue"]), f"{q['offered']:,.0f}", f"{q['answered']:,.0f}",
+            f"{q['abandoned']:,.0f}", _pct(q["service_level"]), _ci(q, "service_level"),
+            _pct(q["abandon_rate"]),
+            "-" if q["asa_seconds"] is None else f"{q['asa_seconds']:.1f}",
+            _pct(q["occupancy"]),
+            "-" if q["longest_wait_seconds"] is None else f"{q['longest_wait_seconds']:.0f}")
+    return table

@@ -1,0 +1,137 @@
+"""``renfort sites``: seat-plan capacity under distancing, plan import, register export.
+
+``capacity`` works on a CSV file alone (no database); ``import`` and ``register`` work on the
+configured database (``RENFORT_*`` settings) as its operator. A bad input ends the command
+with one line on stderr and exit code 2, and nothing is stored.
+"""
+
+from __future__ import annotations
+
+import functools
+import json
+from collections.abc import Callable
+from pathlib import Path
+from typing import Annotated, ParamSpec, TypeVar
+
+import typer
+from rich.console import Console
+from rich.table import Table
+
+from renfort.domain.errors import RenfortError, ValidationError
+from renfort.services.principals import Principal, Role
+
+P = ParamSpec("P")
+R = TypeVar("R")
+
+app = typer.Typer(help="Sites under distancing: capacity, seat plans, sanitary register.",
+                  no_args_is_help=True)
+console = Console()
+err = Console(stderr=True)
+OPERATOR = Principal(user_id="cli", username="cli", role=Role.ADMIN)
+"""The command line acts as the platform's operator."""
+
+
+def one_line_errors(fn: Callable[P, R]) -> Callable[P, R]:
+    """Domain errors and unreadable files: one line on stderr, exit code 2."""
+
+    @functools.wraps(fn)
+    def wrapper(*args: P.args, **kwargs: P.kwargs) -> R:
+        try:
+            return fn(*args, **kwargs)
+        except RenfortError as error:
+            err.print(f"[red]error:[/red] {error.message}", highlight=False, soft_wrap=True)
+            raise typer.Exit(2) from None
+        except OSError as error:
+            err.print(f"[red]error:[/red] {error.strerror or error}: {error.filename}",
+                      highlight=False)
+            raise typer.Exit(2) from None
+        except UnicodeDecodeError:
+            err.print("[red]error:[/red] the seat plan must be UTF-8 CSV", highlight=False)
+            raise typer.Exit(2) from None
+
+    return wrapper
+
+
+@app.command("capacity")
+@one_line_errors
+def capacity(
+    seats: Annotated[Path, typer.Option("--seats", help="CSV: seat_id,x,y,zone[,equipment]")],
+    min_distance: Annotated[float | None, typer.Option(
+        "--min-distance", help="metres between two occupied seats")] = None,
+    free_seat_between: Annotated[bool, typer.Option(
+        "--free-seat-between", help="one free seat between two operators along rows")] = False,
+    time_limit: Annotated[float, typer.Option(
+        "--time-limit", help="seconds for the exact solver (0: greedy only)")] = 10.0,
+    as_json: Annotated[bool, typer.Option("--json", help="JSON on stdout")] = False,
+    svg: Annotated[Path | None, typer.Option("--svg", help="write the plan as SVG")] = None,
+) -> None:
+    """Largest set of seats usable together under the rule: the capacity per shift."""
+    from renfort.sites.distancing import DistancingRule, usable_seats
+    from renfort.sites.layout import parse_seats_csv
+    from renfort.sites.svg import render_svg
+
+    if min_distance is None and not free_seat_between:
+        raise ValidationError("give --min-distance, --free-seat-between, or both")
+    if time_limit < 0:
+        raise ValidationError("--time-limit: seconds, 0 or more")
+    plan = parse_seats_csv(seats.read_text(encoding="utf-8"))
+    rule = DistancingRule(min_distance, free_seat_between)
+    result = usable_seats(plan, rule, time_limit=time_limit)
+    if svg is not None:
+        svg.write_text(render_svg(plan, result.usable, title=f"{seats.name} – {result.count} "
+                                  f"postes utilisables ({rule.describe()})",
+                                  min_distance=min_distance), encoding="utf-8")
+    if as_json:
+        print(json.dumps({
+            "count": result.count, "usable_seats": list(result.usable),
+            "bound": result.bound, "optimal": result.optimal,
+            "seconds": round(result.seconds, 3), "gap": round(result.gap, 4),
+            "method": result.method, "seats": len(plan), "conflicts": result.conflicts,
+        }, ensure_ascii=False))
+        return
+    table = Table(title=seats.name)
+    table.add_column("what")
+    table.add_column("value", justify="right")
+    for what, value in (("rule", rule.describe()), ("seats", len(plan)),
+                        ("usable (capacity)", result.count),
+                        ("proven bound", result.bound),
+                        ("optimal", "yes" if result.optimal else f"no, gap {result.gap:.1%}"),
+                        ("method", result.method), ("seconds", f"{result.seconds:.2f}")):
+        table.add_row(what, str(value))
+    console.print(table)
+
+
+@app.command("import")
+@one_line_errors
+def import_plan(
+    site: Annotated[str, typer.Option("--site", help="site slug or id")],
+    seats: Annotated[Path, typer.Option("--seats", help="CSV: seat_id,x,y,zone[,equipment]")],
+    time_limit: Annotated[float, typer.Option("--time-limit")] = 10.0,
+) -> None:
+    """Replace a site's seat plan and recompute its capacity under its rule."""
+    from renfort.bootstrap import build_runtime
+    from renfort.config import Settings
+    from renfort.services.sites import SiteService
+
+    rt = build_runtime(Settings())
+    out = SiteService(rt.engine, rt.clock).import_plan(
+        OPERATOR, site, seats.read_text(encoding="utf-8"), time_limit=time_limit)
+    state = "optimal" if out["optimal"] else f"bound {out['bound']}"
+    console.print(f"{out['site']}: {out['seats']} seats, {out['count']} usable ({state})")
+
+
+@app.command("register")
+@one_line_errors
+def register(
+    out: Annotated[Path, typer.Option("--out", help="CSV file to write")],
+    site: Annotated[str | None, typer.Option("--site", help="one site (default: all)")] = None,
+) -> None:
+    """Export the sanitary register's history as CSV (works council, labour inspectorate)."""
+    from renfort.bootstrap import build_runtime
+    from renfort.config import Settings
+    from renfort.services.measures import MeasureService
+
+    rt = build_runtime(Settings())
+    text = MeasureService(rt.engine, rt.clock).export_csv(OPERATOR, site)
+    out.write_text(text, encoding="utf-8")
+    console.print(f"{max(0, text.count(chr(10)) - 1)} changes written to {out}")

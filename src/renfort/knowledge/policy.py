@@ -1,0 +1,139 @@
+"""The self-service policy: answer, hand off to an agent, or send elsewhere.
+
+In order, for each message of a citizen:
+
+1. the scope guard (:mod:`renfort.knowledge.triage`) runs first; a medical, urgent or
+   psychological question is **redirected** at once with the right number, never answered
+   from the base and never queued to a non-medical agent;
+2. a citizen who asks for a person is **handed off**;
+3. otherwise the base is searched (public articles in force only); the best hit is answered
+   **only** when its calibrated confidence reaches :data:`ANSWER_THRESHOLD`, always with its
+   official source and date and the offer to talk to an agent; general health information
+   gets a "not medical advice" line on top;
+4. below the threshold the conversation is **handed off** to an agent.
+
+The confidence is ``σ(a·coverage + b·margin + c·strength + d)`` (see
+:class:`renfort.knowledge.search.Hit`), fitted by ``scripts/calibrate_answers.py`` on the
+non-blind Québec paraphrases mixed with the French government FAQ, so that it reads
+as the probability that the first hit is the right article.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from enum import StrEnum
+from typing import Literal
+
+from renfort.knowledge.articles import Version
+from renfort.knowledge.search import Result, softmax_confidence
+from renfort.knowledge.text import strip_accents, tokens
+from renfort.knowledge.triage import Decision, Label
+
+CALIBRATION: tuple[float, float, float, float] = (-7.81, 8.07, 4.99, -1.54)
+"""``(a, b, c, d)`` of the confidence; printed by ``scripts/calibrate_answers.py``."""
+ANSWER_THRESHOLD = 0.8
+"""Answer automatically from this confidence on (about 9 answers in 10 right when tuned)."""
+
+
+class Outcome(StrEnum):
+    """What became of a self-service conversation turn (for reporting)."""
+
+    SELF_SERVED = "self_served"
+    HANDED_OFF = "handed_off"
+    REDIRECTED = "redirected"
+
+
+@dataclass(frozen=True, slots=True)
+class Redirect:
+    target: str
+    """``samu-15``, ``medecin`` or ``ecoute``."""
+    message: str
+
+
+REDIRECTS: dict[Label, Redirect] = {
+    Label.MEDICAL_URGENT: Redirect(
+        "samu-15",
+        "Ce que vous décrivez peut être grave : appelez le 15 (SAMU) maintenant. Personnes "
+        "sourdes ou malentendantes : SMS au 114. Ce service d'information ne peut pas donner "
+        "d'avis médical."),
+    Label.MEDICAL: Redirect(
+        "medecin",
+        "Cette question relève d'un avis médical, que ce service ne peut pas donner. "
+        "Contactez votre médecin traitant (la téléconsultation est possible) ou, la nuit et "
+        "le week-end, le médecin de garde. En cas de difficulté à respirer ou de malaise, "
+        "appelez le 15."),
+    Label.PSYCHOLOGICAL: Redirect(
+        "ecoute",
+        "Vous traversez un moment difficile et vous pouvez en parler à quelqu'un : "
+        "Croix-Rouge Écoute au 0 800 858 858 (gratuit) ou SOS Amitié au 09 72 39 40 50, "
+        "à toute heure. Si vous pensez à vous faire du mal, appelez le 15."),
+}
+OFFER_AGENT = "Cette réponse ne vous suffit pas ? Vous pouvez parler à un conseiller."
+HEALTH_NOTE = ("Information générale, pas un avis médical : si vous avez des symptômes, "
+               "contactez votre médecin.")
+_WANTS_AGENT = re.compile(
+    r"\b(parler|discuter|joindre|avoir) (a |avec )?(un |une )?(conseill\w*|agent|humain|"
+    r"personne|operat\w*|quelqu un de reel)\b|\b(un conseiller|un humain|une vraie personne)\b"
+    r"|\b(talk|speak) to (an? )?(agent|human|person|someone real)\b")
+
+
+@dataclass(frozen=True, slots=True)
+class Plan:
+    """What to do with one message."""
+
+    action: Literal["answer", "handoff", "redirect"]
+    reason: str
+    confidence: float = 0.0
+    ref: str | None = None
+    number: int | None = None
+    redirect: Redirect | None = None
+
+    @property
+    def outcome(self) -> Outcome:
+        return {"answer": Outcome.SELF_SERVED, "handoff": Outcome.HANDED_OFF,
+                "redirect": Outcome.REDIRECTED}[self.action]
+
+
+def wants_agent(message: str) -> bool:
+    """The citizen asks for a person ("je veux parler à un conseiller")."""
+    return bool(_WANTS_AGENT.search(" ".join(strip_accents(w) for w in tokens(message))))
+
+
+def confidence(result: Result) -> float:
+    """Calibrated probability that the first hit of ``result`` is the right article."""
+    if not result.hits:
+        return 0.0
+    best = result.hits[0]
+    return round(softmax_confidence(best.strength, best.coverage, result.margin, CALIBRATION),
+                 4)
+
+
+def decide(message: str, triage: Decision, result: Result | None,
+           threshold: float = ANSWER_THRESHOLD) -> Plan:
+    """The plan for one message, given its triage and its search result (public, in force)."""
+    if triage.redirected:
+        redirect = REDIRECTS[triage.label]
+        return Plan("redirect", f"triage {triage.label}: {triage.reason}", redirect=redirect)
+    if wants_agent(message):
+        return Plan("handoff", "the citizen asked for an agent")
+    if result is None or not result.hits:
+        return Plan("handoff", "no article matches")
+    sure = confidence(result)
+    best = result.hits[0]
+    if sure < threshold:
+        return Plan("handoff", f"confidence {sure:.2f} below {threshold:.2f} "
+                    f"(best: {best.ref} v{best.number})", sure, best.ref, best.number)
+    return Plan("answer", f"confidence {sure:.2f} ≥ {threshold:.2f}", sure, best.ref,
+                best.number)
+
+
+def answer_text(version: Version, health_info: bool = False) -> str:
+    """The answer as sent to a citizen: the text, its source and date, the agent offer."""
+    c = version.content
+    source = f"Source : {c.source_body}, information du {c.source_date:%d/%m/%Y}"
+    if c.source_url:
+        source += f" ({c.source_url})"
+    parts = [HEALTH_NOTE] if health_info else []
+    parts += [c.answer.strip(), source, OFFER_AGENT]
+    return "\n\n".join(parts)

@@ -1,0 +1,1 @@
+"""The pure ACD router: matches waiting contacts with eligible agents (see ``router.py``)."""

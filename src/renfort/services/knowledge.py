@@ -1,0 +1,315 @@
+"""Knowledge base use cases: articles, versions, publication, import and export.
+
+Every use case is one transaction and bumps the base's revision when it changes anything,
+so every process's index catches up (see :mod:`renfort.services.knowledge_search`); the
+index of this process is updated right after the commit. Tenancy: :mod:`knowledge_access`.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Sequence
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import Connection, Engine
+from sqlalchemy.exc import IntegrityError
+
+from renfort.domain.clock import Clock, to_seconds
+from renfort.domain.errors import ConflictError, NotFoundError, ValidationError
+from renfort.domain.ids import new_id
+from renfort.knowledge import articles as a
+from renfort.services import knowledge_access as access
+from renfort.services.knowledge_search import Found, KnowledgeBases, iso, version_out
+from renfort.services.principals import Principal
+from renfort.store import knowledge_repository as kr
+
+Data = dict[str, Any]
+
+
+def _seconds(moment: datetime | None) -> float | None:
+    return to_seconds(moment) if moment is not None else None
+
+
+def _article_out(article: kr.ArticleRow, versions: Sequence[a.Version], now: float,
+                 history: bool) -> Data:
+    current = a.in_force(versions, now)
+    latest = versions[-1] if versions else None
+    out: Data = {"id": article.ref, "status": article.status,
+                 "created_at": iso(article.created_at), "updated_at": iso(article.updated_at),
+                 "in_force": version_out(current) if current else None}
+    if history:
+        out["latest_version"] = latest.number if latest else None
+        out["versions"] = [{"version": v.number, "status": str(v.status),
+                            "valid_from": iso(v.valid_from), "valid_to": iso(v.valid_to),
+                            "created_by": v.created_by} for v in versions]
+    return out
+
+
+def parse_import_lines(lines: Sequence[str]) -> list[tuple[str, a.Content]]:
+    """Validate a JSON Lines import entirely; the first bad line is refused with its number."""
+    parsed: list[tuple[str, a.Content]] = []
+    seen: set[str] = set()
+    for number, line in enumerate(lines, 1):
+        if not line.strip():
+            continue
+        try:
+            data = json.loads(line)
+            if not isinstance(data, dict):
+                raise ValidationError("each line must be a JSON object", {})
+            ref = a.check_ref(data.get("id"))  # type: ignore[arg-type]
+            if ref in seen:
+                raise ValidationError(f"id {ref!r} appears twice", {"field": "id"})
+            seen.add(ref)
+            parsed.append((ref, a.content_from(data)))
+        except json.JSONDecodeError as error:
+            raise ValidationError(f"line {number}: not JSON ({error.msg})",
+                                  {"line": number}) from None
+        except ValidationError as error:
+            raise ValidationError(f"line {number}: {error.message}",
+                                  {"line": number, **error.details}) from None
+    return parsed
+
+
+class KnowledgeService:
+    """Articles of the bases, within the caller's tenant."""
+
+    def __init__(self, engine: Engine, clock: Clock, bases: KnowledgeBases) -> None:
+        self._engine = engine
+        self._clock = clock
+        self.bases = bases
+
+    # ------------------------------------------------------------------ reading
+
+    def _article(self, conn: Connection, client_id: str, ref: str,
+                 who: Principal | None) -> kr.ArticleRow:
+        article = kr.article(conn, client_id, ref)
+        hidden = article is None or (
+            who is not None and not access.sees_history(who)
+            and a.in_force(kr.versions(conn, article), self._clock.now()) is None)
+        if article is None or hidden:
+            raise NotFoundError(f"no article {ref!r} in this base", {"id": ref})
+        return article
+
+    def list_articles(self, who: Principal, client: str) -> list[Data]:
+        now = self._clock.now()
+        history = access.sees_history(who)
+        with self._engine.connect() as conn:
+            client_id = access.readable_base(conn, who, client)
+            out = []
+            for article in kr.articles(conn, client_id):
+                summary = _article_out(article, kr.versions(conn, article), now, history)
+                if history or summary["in_force"] is not None:
+                    out.append(summary)
+            return out
+
+    def get(self, who: Principal, client: str, ref: str) -> Data:
+        with self._engine.connect() as conn:
+            client_id = access.readable_base(conn, who, client)
+            article = self._article(conn, client_id, ref, who)
+            return _article_out(article, kr.versions(conn, article), self._clock.now(),
+                                access.sees_history(who))
+
+    def history(self, who: Principal, client: str, ref: str) -> list[Data]:
+        with self._engine.connect() as conn:
+            client_id = access.readable_base(conn, who, client)
+            if not access.sees_history(who):
+                raise NotFoundError("the history is for editors and the client", {})
+            article = self._article(conn, client_id, ref, who)
+            return [version_out(v) for v in kr.versions(conn, article)]
+
+    def version(self, who: Principal, client: str, ref: str, number: int) -> Data:
+        return version_out(self._version(who, client, ref, number))
+
+    def _version(self, who: Principal, client: str, ref: str, number: int) -> a.Version:
+        with self._engine.connect() as conn:
+            client_id = access.readable_base(conn, who, client)
+            article = self._article(conn, client_id, ref, who)
+            versions = kr.versions(conn, article)
+        found = next((v for v in versions if v.number == number), None)
+        visible = access.sees_history(who) or (
+            found is not None and found.in_force_at(self._clock.now()))
+        if found is None or not visible:
+            raise NotFoundError(f"article {ref!r} has no version {number}", {"version": number})
+        return found
+
+    def diff(self, who: Principal, client: str, ref: str, old: int, new: int) -> Data:
+        if not access.sees_history(who):
+            raise NotFoundError("the history is for editors and the client", {})
+        first = self._version(who, client, ref, old)
+        second = self._version(who, client, ref, new)
+        return {"id": ref, "from": old, "to": new, "diff": a.diff(first, second)}
+
+    def search(self, client: str, text: str, *, k: int = 5, public_only: bool = False,
+               who: Principal | None = None) -> Found:
+        """Search a base: within ``who``'s tenant, or as the operator (CLI) when None."""
+        with self._engine.connect() as conn:
+            client_id = (access.readable_base(conn, who, client) if who is not None
+                         else access.client_id_of(conn, client))
+        return self.bases.search(client_id, text, k=k, public_only=public_only)
+
+    # ------------------------------------------------------------------ writing
+
+    def _write(self, client_id: str, work: Any) -> Any:
+        try:
+            with self._engine.begin() as conn:
+                rev = kr.bump_revision(conn, client_id)
+                result = work(conn, rev)
+        except IntegrityError as error:
+            raise ConflictError("this change clashes with another one; try again", {}) \
+                from error
+        self.bases.sync(client_id)
+        return result
+
+    def create(self, who: Principal, client: str, ref: str, data: Data, *,
+               publish: bool = False, valid_from: datetime | None = None,
+               valid_to: datetime | None = None) -> Data:
+        """A new article with its version 1 (a draft, or published at once)."""
+        a.check_ref(ref)
+        content = a.content_from(data)
+        with self._engine.connect() as conn:
+            client_id = access.editable_base(conn, who, client)
+            if kr.article(conn, client_id, ref) is not None:
+                raise ConflictError(f"article {ref!r} exists; edit it instead", {"id": ref})
+
+        def work(conn: Connection, rev: int) -> Data:
+            now = self._clock.now()
+            article = kr.ArticleRow(new_id(), client_id, ref, str(a.Status.DRAFT), now, now)
+            kr.insert_article(conn, article)
+            draft = a.Version(ref, 1, content, created_at=now, created_by=who.username)
+            kr.insert_version(conn, article, draft, rev)
+            if publish:
+                self._publish(conn, article, [draft], 1, who.username, rev,
+                              _seconds(valid_from), _seconds(valid_to))
+            return self._out(conn, article)
+
+        out: Data = self._write(client_id, work)
+        return out
+
+    def edit(self, who: Principal, client: str, ref: str, data: Data) -> Data:
+        """A new draft version with the given content (the old versions stay as they are)."""
+        content = a.content_from(data)
+        with self._engine.connect() as conn:
+            client_id = access.editable_base(conn, who, client)
+            article = self._article(conn, client_id, ref, None)
+
+        def work(conn: Connection, rev: int) -> Data:
+            number = kr.next_number(conn, article.id)
+            draft = a.Version(ref, number, content, created_at=self._clock.now(),
+                              created_by=who.username)
+            kr.insert_version(conn, article, draft, rev)
+            return version_out(draft)
+
+        out: Data = self._write(client_id, work)
+        return out
+
+    def publish(self, who: Principal, client: str, ref: str, number: int, *,
+                valid_from: datetime | None = None, valid_to: datetime | None = None) -> Data:
+        """Publish a draft version: in force from ``valid_from`` (default now)."""
+        with self._engine.connect() as conn:
+            client_id = access.editable_base(conn, who, client)
+            article = self._article(conn, client_id, ref, None)
+
+        def work(conn: Connection, rev: int) -> Data:
+            versions = kr.versions(conn, article)
+            self._publish(conn, article, versions, number, who.username, rev,
+                          _seconds(valid_from), _seconds(valid_to))
+            return self._out(conn, article)
+
+        out: Data = self._write(client_id, work)
+        return out
+
+    def _publish(self, conn: Connection, article: kr.ArticleRow,
+                 versions: Sequence[a.Version], number: int, by: str, rev: int,
+                 valid_from: float | None, valid_to: float | None) -> None:
+        now = self._clock.now()
+        for changed in a.publish(versions, number, now=now, by=by, valid_from=valid_from,
+                                 valid_to=valid_to):
+            kr.update_version(conn, article, changed, rev)
+        if article.status == str(a.Status.ARCHIVED):
+            kr.touch_versions(conn, article.id, rev)
+        kr.set_article_status(conn, article.id, str(a.Status.PUBLISHED), now)
+
+    def archive(self, who: Principal, client: str, ref: str) -> Data:
+        """Withdraw an article from search and self-service; its history stays."""
+        with self._engine.connect() as conn:
+            client_id = access.editable_base(conn, who, client)
+            article = self._article(conn, client_id, ref, None)
+        if article.status == str(a.Status.ARCHIVED):
+            raise ConflictError(f"article {ref!r} is already archived", {"id": ref})
+
+        def work(conn: Connection, rev: int) -> Data:
+            kr.set_article_status(conn, article.id, str(a.Status.ARCHIVED), self._clock.now())
+            kr.touch_versions(conn, article.id, rev)
+            return self._out(conn, article)
+
+        out: Data = self._write(client_id, work)
+        return out
+
+    def _out(self, conn: Connection, article: kr.ArticleRow) -> Data:
+        fresh = kr.article(conn, article.client_id, article.ref) or article
+        return _article_out(fresh, kr.versions(conn, fresh), self._clock.now(), True)
+
+    # ------------------------------------------------------------------ import / export
+
+    def import_lines(self, client: str, lines: Sequence[str], *, by: str,
+                     publish: bool = True) -> dict[str, int]:
+        """Import articles (see :func:`parse_import_lines`) into a base, all or nothing.
+
+        A new id makes an article; a known one gets a new version unless its in-force (or,
+        for drafts, latest) content is the same, so importing a file twice changes nothing.
+        """
+        parsed = parse_import_lines(lines)
+        with self._engine.connect() as conn:
+            client_id = access.client_id_of(conn, client)
+        counts = {"created": 0, "updated": 0, "unchanged": 0}
+
+        def work(conn: Connection, rev: int) -> None:
+            now = self._clock.now()
+            for ref, content in parsed:
+                article = kr.article(conn, client_id, ref)
+                if article is None:
+                    article = kr.ArticleRow(new_id(), client_id, ref, str(a.Status.DRAFT),
+                                            now, now)
+                    kr.insert_article(conn, article)
+                    versions: list[a.Version] = []
+                    counts["created"] += 1
+                else:
+                    versions = kr.versions(conn, article)
+                    reference = a.in_force(versions, now) or (versions[-1] if versions
+                                                               else None)
+                    live = article.status != str(a.Status.ARCHIVED)
+                    if reference is not None and reference.content == content and live:
+                        if publish and reference.status is a.Status.DRAFT:
+                            self._publish(conn, article, versions, reference.number, by,
+                                          rev, None, None)
+                            counts["updated"] += 1
+                        else:
+                            counts["unchanged"] += 1
+                        continue
+                    counts["updated"] += 1
+                draft = a.Version(ref, len(versions) + 1, content, created_at=now,
+                                  created_by=by)
+                kr.insert_version(conn, article, draft, rev)
+                if publish:
+                    self._publish(conn, article, [*versions, draft], draft.number, by, rev,
+                                  None, None)
+
+        self._write(client_id, work)
+        return counts
+
+    def export(self, client: str) -> list[Data]:
+        """The versions in force now, in the import format (one dict per article)."""
+        now = self._clock.now()
+        with self._engine.connect() as conn:
+            client_id = access.client_id_of(conn, client)
+            by_ref: dict[str, list[a.Version]] = {}
+            for version in kr.in_force_versions(conn, client_id):
+                by_ref.setdefault(version.ref, []).append(version)
+        out = []
+        for ref, versions in sorted(by_ref.items()):
+            current = a.in_force(versions, now)
+            if current is not None:
+                out.append({"id": ref, **a.content_to(current.content),
+                            "version": current.number})
+        return out

@@ -1,0 +1,169 @@
+"""Search and triage use cases: one in-memory index per client base, kept in step with the
+store, and the scope guard whose every decision is recorded with its reason.
+
+An index is built on first use and then follows the base's *revision*: before each search
+one indexed read tells whether the base changed; if so only the versions changed since are
+applied (``changes_since``), never a rebuild. A publication made by this process applies its
+change at once; one made elsewhere (the CLI, another process) is picked up by the next
+search. Who may read which base is decided in :mod:`renfort.services.knowledge_access`.
+"""
+
+from __future__ import annotations
+
+import json
+import threading
+from dataclasses import dataclass, field
+from importlib import resources
+from typing import Any
+
+from sqlalchemy import Connection, Engine, insert
+
+from renfort.domain.clock import Clock, to_datetime
+from renfort.knowledge.articles import Version, content_to
+from renfort.knowledge.model import LinearModel
+from renfort.knowledge.search import KnowledgeSearch, Result
+from renfort.knowledge.synonyms import Synonyms
+from renfort.knowledge.text import Analyzer, mask_personal
+from renfort.knowledge.triage import Decision, Triage
+from renfort.store import knowledge_repository as kr
+from renfort.store import knowledge_tables as k
+
+MODEL_RESOURCE = "triage_model.json"
+
+
+def bundled_model() -> LinearModel:
+    """The triage model shipped inside the package (``renfort/knowledge/triage_model.json``)."""
+    text = resources.files("renfort.knowledge").joinpath(MODEL_RESOURCE).read_text("utf-8")
+    return LinearModel.from_dict(json.loads(text))
+
+
+def iso(instant: float | None) -> str | None:
+    return to_datetime(instant).isoformat() if instant is not None else None
+
+
+def version_out(version: Version) -> dict[str, Any]:
+    """A version as the API and the CLI show it."""
+    return {"id": version.ref, "version": version.number, "status": str(version.status),
+            **content_to(version.content),
+            "valid_from": iso(version.valid_from), "valid_to": iso(version.valid_to),
+            "created_at": iso(version.created_at), "created_by": version.created_by,
+            "published_at": iso(version.published_at), "published_by": version.published_by}
+
+
+@dataclass
+class _Base:
+    search: KnowledgeSearch
+    revision: int = 0
+    versions: dict[str, Version] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class Found:
+    """A search result with the versions its hits point to."""
+
+    result: Result
+    versions: tuple[Version, ...]
+
+    def as_list(self) -> list[dict[str, Any]]:
+        return [{**version_out(v), "score": round(h.score, 4), "coverage": h.coverage}
+                for h, v in zip(self.result.hits, self.versions, strict=True)]
+
+
+class KnowledgeBases:
+    """The indexes of every base this process has searched, and the triage engine."""
+
+    def __init__(self, engine: Engine, clock: Clock, model: LinearModel | None = None) -> None:
+        self._engine = engine
+        self._clock = clock
+        self._model = model
+        self._analyzer = Analyzer()
+        self._synonyms: Synonyms | None = None
+        self._triage: Triage | None = None
+        self._bases: dict[str, _Base] = {}
+        self._lock = threading.RLock()
+
+    # ------------------------------------------------------------------ triage
+
+    @property
+    def triage_engine(self) -> Triage:
+        with self._lock:
+            if self._triage is None:
+                self._triage = Triage(self._model or bundled_model(), self._analyzer)
+            return self._triage
+
+    def triage(self, question: str) -> Decision:
+        """Classify without recording (offline tools and evaluation)."""
+        return self.triage_engine.classify(question)
+
+    def triage_recorded(self, conn: Connection, question: str, *, origin: str,
+                        client_id: str | None = None, conversation_id: str | None = None,
+                        asked_by: str | None = None) -> Decision:
+        """Classify and store the decision with its reason, in the caller's transaction."""
+        decision = self.triage(question)
+        conn.execute(insert(k.kb_triage_decisions).values(
+            at=self._clock.now(), client_id=client_id, origin=origin,
+            conversation_id=conversation_id, asked_by=asked_by,
+            question=mask_personal(question)[:2000], label=str(decision.label),
+            rule=decision.rule, reason=decision.reason,
+            probabilities=dict(decision.probabilities) or None))
+        return decision
+
+    # ------------------------------------------------------------------ indexes
+
+    def _new_search(self) -> KnowledgeSearch:
+        if self._synonyms is None:
+            self._synonyms = Synonyms(self._analyzer)
+        return KnowledgeSearch(self._analyzer, self._synonyms)
+
+    def sync(self, client_id: str) -> None:
+        """Bring the base's index up to the stored revision (builds it on first use)."""
+        with self._engine.connect() as conn:
+            stored = kr.revision(conn, client_id)
+            with self._lock:
+                base = self._bases.get(client_id)
+                if base is not None and base.revision >= stored:
+                    return
+                known = base.revision if base else 0
+            changes = kr.changes_since(conn, client_id, known)
+        with self._lock:
+            base = self._bases.get(client_id)
+            if base is None:
+                base = self._bases[client_id] = _Base(self._new_search())
+            if base.revision > known:  # another thread got there first
+                return
+            for change in changes:
+                self._apply(base, change)
+            base.revision = max([stored] + [c.revision for c in changes])
+
+    @staticmethod
+    def _apply(base: _Base, change: kr.Change) -> None:
+        version = change.version
+        if change.archived:
+            base.search.drop(version.ref)
+            for key in [key for key, v in base.versions.items() if v.ref == version.ref]:
+                del base.versions[key]
+            return
+        base.search.put(version)
+        if version.key in base.search:  # indexed means published
+            base.versions[version.key] = version
+        else:
+            base.versions.pop(version.key, None)
+
+    def search(self, client_id: str, question: str, *, k: int = 5,
+               public_only: bool = False) -> Found:
+        """The best ``k`` articles in force now in the base of ``client_id``."""
+        self.sync(client_id)
+        with self._lock:
+            base = self._bases[client_id]
+            result = base.search.search(question, now=self._clock.now(), k=k,
+                                        public_only=public_only)
+            versions = tuple(base.versions[f"{h.ref}#{h.number}"] for h in result.hits)
+        return Found(result, versions)
+
+    def forget(self, client_id: str | None = None) -> None:
+        """Drop cached indexes (all of them when ``client_id`` is None)."""
+        with self._lock:
+            if client_id is None:
+                self._bases.clear()
+            else:
+                self._bases.pop(client_id, None)

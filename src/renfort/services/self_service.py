@@ -1,0 +1,314 @@
+"""The citizens' self-service chat: answer, send elsewhere, or hand off to an agent.
+
+Each message is triaged first (the decision is stored with its reason), then the policy of
+:mod:`renfort.knowledge.policy` decides. A hand-off creates a chat Contact through the live
+desk, in the right queue of the client, and posts the conversation so far as its first
+messages, in the same committed command; later messages of the citizen go to that contact.
+A medical question is never queued to a non-medical agent: if it comes after a hand-off
+while the contact still waits, the contact is redirected. Every decided turn leaves an
+outcome row (self-served, handed off, redirected) for reporting.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from dataclasses import dataclass
+from typing import Any
+
+from sqlalchemy import Engine, func, insert, select, update
+
+from renfort.domain.clock import Clock
+from renfort.domain.contacts import WAITING_STATES
+from renfort.domain.errors import NotFoundError, ValidationError
+from renfort.domain.ids import new_id
+from renfort.domain.model import Channel
+from renfort.knowledge import policy
+from renfort.knowledge.triage import Decision, Label
+from renfort.services import knowledge_access as access
+from renfort.services.batch import Batch
+from renfort.services.desk import Desk, LiveContact
+from renfort.services.knowledge_search import KnowledgeBases, iso
+from renfort.services.principals import Principal
+from renfort.store import knowledge_tables as k
+from renfort.store import tables as t
+
+HANDOFF_QUEUES = {"deplacements": "travel", "attestations": "travel", "transports": "travel",
+                  "voyages": "travel", "entreprises": "business", "travail": "business"}
+"""Article category → word looked for in the slug of the client's chat queues."""
+OPEN, HANDED_OFF = "open", "handed_off"
+Data = dict[str, Any]
+
+
+@dataclass(frozen=True)
+class _Conversation:
+    id: str
+    client_id: str
+    customer_ref: str
+    state: str
+    contact_id: str | None
+
+
+class SelfService:
+    """Conversations of the public chat; one call per citizen message."""
+
+    def __init__(self, engine: Engine, clock: Clock, bases: KnowledgeBases,
+                 desk: Desk) -> None:
+        self._engine = engine
+        self._clock = clock
+        self._bases = bases
+        self._desk = desk
+
+    # ------------------------------------------------------------------ entry points
+
+    async def start(self, client: str, message: str, customer_ref: str | None = None) -> Data:
+        """Open a conversation with its first message."""
+        _check_message(message)
+        if customer_ref is not None and not 1 <= len(customer_ref.strip()) <= 200:
+            raise ValidationError("customer_ref: 1–200 characters", {"field": "customer_ref"})
+
+        def create() -> _Conversation:
+            with self._engine.begin() as conn:
+                client_id = access.client_id_of(conn, client)
+                conversation_id = new_id()
+                now = self._clock.now()
+                ref = (customer_ref or f"chat-{conversation_id[:10]}").strip()
+                conn.execute(insert(k.kb_conversations).values(
+                    id=conversation_id, client_id=client_id, customer_ref=ref, state=OPEN,
+                    contact_id=None, started_at=now, updated_at=now))
+                return _Conversation(conversation_id, client_id, ref, OPEN, None)
+
+        conversation = await asyncio.to_thread(create)
+        return await self._turn(conversation, message)
+
+    async def say(self, conversation_id: str, message: str) -> Data:
+        """The citizen's next message."""
+        _check_message(message)
+        conversation = await asyncio.to_thread(self._load, conversation_id)
+        return await self._turn(conversation, message)
+
+    async def ask_agent(self, conversation_id: str) -> Data:
+        """The citizen pressed "talk to an agent"."""
+        conversation = await asyncio.to_thread(self._load, conversation_id)
+        if conversation.state == HANDED_OFF and self._live(conversation) is not None:
+            return {"conversation_id": conversation.id, "action": "handoff",
+                    "contact_id": conversation.contact_id,
+                    "message": "Un conseiller va vous répondre."}
+        plan = policy.Plan("handoff", "the citizen asked for an agent")
+        return await self._handoff(conversation, plan, None, None)
+
+    def transcript(self, conversation_id: str) -> Data:
+        conversation = self._load(conversation_id)
+        with self._engine.connect() as conn:
+            turns = conn.execute(select(k.kb_turns)
+                                 .where(k.kb_turns.c.conversation_id == conversation_id)
+                                 .order_by(k.kb_turns.c.id)).mappings().all()
+        return {"conversation_id": conversation.id, "state": conversation.state,
+                "contact_id": conversation.contact_id,
+                "turns": [{"author": r["author"], "body": r["body"], "at": iso(r["at"])}
+                          for r in turns]}
+
+    def report(self, who: Principal, client: str) -> Data:
+        """Counts of outcomes and triage labels of a client's self-service."""
+        with self._engine.connect() as conn:
+            client_id = access.readable_base(conn, who, client)
+            rows = conn.execute(
+                select(k.kb_outcomes.c.outcome, k.kb_outcomes.c.triage_label, func.count())
+                .where(k.kb_outcomes.c.client_id == client_id)
+                .group_by(k.kb_outcomes.c.outcome, k.kb_outcomes.c.triage_label)).all()
+        outcomes = {str(o): 0 for o in policy.Outcome}
+        labels: dict[str, int] = {}
+        for outcome, label, count in rows:
+            outcomes[outcome] = outcomes.get(outcome, 0) + int(count)
+            labels[label] = labels.get(label, 0) + int(count)
+        return {"outcomes": outcomes, "triage": labels, "total": sum(outcomes.values())}
+
+    # ------------------------------------------------------------------ one turn
+
+    def _load(self, conversation_id: str) -> _Conversation:
+        with self._engine.connect() as conn:
+            row = conn.execute(select(k.kb_conversations)
+                               .where(k.kb_conversations.c.id == conversation_id)
+                               ).mappings().first()
+        if row is None:
+            raise NotFoundError("unknown conversation", {"conversation": conversation_id})
+        return _Conversation(row["id"], row["client_id"], row["customer_ref"], row["state"],
+                             row["contact_id"])
+
+    def _live(self, conversation: _Conversation) -> LiveContact | None:
+        if conversation.contact_id is None:
+            return None
+        return self._desk.live_contact(conversation.contact_id)
+
+    async def _turn(self, conversation: _Conversation, message: str) -> Data:
+        decision = await asyncio.to_thread(self._triage, conversation, message)
+        contact = self._live(conversation) if conversation.state == HANDED_OFF else None
+        if contact is not None:
+            return await self._relay(conversation, contact, message, decision)
+        found = None
+        if not decision.redirected:
+            found = await asyncio.to_thread(self._bases.search, conversation.client_id, message,
+                                            k=3, public_only=True)
+        plan = policy.decide(message, decision, found.result if found else None)
+        if plan.action == "handoff":
+            return await self._handoff(conversation, plan, decision, message)
+        if plan.action == "redirect":
+            assert plan.redirect is not None
+            reply: Data = {"action": "redirect", "message": plan.redirect.message,
+                           "redirect": {"target": plan.redirect.target}}
+        else:
+            assert found is not None
+            version = found.versions[0]
+            c = version.content
+            text = policy.answer_text(version, decision.label is Label.HEALTH_INFO)
+            reply = {"action": "answer", "message": text, "confidence": plan.confidence,
+                     "offer_agent": True,
+                     "article": {"id": version.ref, "version": version.number,
+                                 "question": c.question, "source": c.source_body,
+                                 "source_url": c.source_url,
+                                 "source_date": c.source_date.isoformat()}}
+        await asyncio.to_thread(self._record, conversation, message, reply, plan, decision,
+                                None, None, None)
+        return {"conversation_id": conversation.id, **reply,
+                "triage": {"label": str(decision.label)}}
+
+    def _triage(self, conversation: _Conversation, message: str) -> Decision:
+        with self._engine.begin() as conn:
+            return self._bases.triage_recorded(conn, message, origin="self_service",
+                                               client_id=conversation.client_id,
+                                               conversation_id=conversation.id)
+
+    async def _relay(self, conversation: _Conversation, contact: LiveContact, message: str,
+                     decision: Decision) -> Data:
+        """After a hand-off: to the agent, unless it is medical (then redirected)."""
+        if decision.redirected:
+            redirect = policy.REDIRECTS[decision.label]
+            if contact.state in WAITING_STATES:
+                await self._desk.submit(
+                    lambda b: self._desk.redirect(b, contact.id, redirect.target))
+            else:
+                await self._desk.submit(lambda b: self._desk.post_message(
+                    b, contact.id, "system", None,
+                    f"Triage : {decision.label} ({decision.reason}). Orienter vers "
+                    f"{redirect.target}."))
+            plan = policy.Plan("redirect", f"triage {decision.label}", redirect=redirect)
+            reply: Data = {"action": "redirect", "message": redirect.message,
+                           "redirect": {"target": redirect.target}}
+            await asyncio.to_thread(self._record, conversation, message, reply, plan, decision,
+                                    contact.id, contact.queue_id, redirect.target)
+            return {"conversation_id": conversation.id, **reply,
+                    "triage": {"label": str(decision.label)}}
+        await self._desk.submit(
+            lambda b: self._desk.post_message(b, contact.id, "customer", None, message))
+        await asyncio.to_thread(self._append, conversation, [("customer", message, None)])
+        return {"conversation_id": conversation.id, "action": "handoff",
+                "contact_id": contact.id, "message": "Message transmis au conseiller.",
+                "triage": {"label": str(decision.label)}}
+
+    async def _handoff(self, conversation: _Conversation, plan: policy.Plan,
+                       decision: Decision | None, message: str | None) -> Data:
+        queue = await asyncio.to_thread(self._queue_for, conversation, plan)
+        history = await asyncio.to_thread(self._history, conversation)
+        if message is not None:
+            history.append(("customer", message))
+        note = f"Transmis par l'assistant en ligne : {plan.reason}."
+
+        def run(batch: Batch) -> LiveContact:
+            contact = self._desk.receive(batch, queue_ref=queue, channel=Channel.CHAT,
+                                         customer_ref=conversation.customer_ref)
+            for author, body in history:
+                if author == "customer":
+                    self._desk.post_message(batch, contact.id, "customer", None, body[:5000])
+                else:
+                    self._desk.post_message(batch, contact.id, "system", None,
+                                            ("Assistant : " + body)[:5000])
+            self._desk.post_message(batch, contact.id, "system", None, note)
+            return contact
+
+        contact = await self._desk.submit(run)
+        slug = self._desk.queue(contact.queue_id).slug
+        reply: Data = {"action": "handoff", "contact_id": contact.id, "queue": slug,
+                       "message": "Un conseiller va prendre la suite de cette conversation."}
+        label = decision or Decision(Label.NON_MEDICAL, "asked for an agent", None)
+        await asyncio.to_thread(self._record, conversation, message, reply, plan, label,
+                                contact.id, contact.queue_id, None)
+        return {"conversation_id": conversation.id, **reply,
+                "triage": {"label": str(label.label)}}
+
+    def _queue_for(self, conversation: _Conversation, plan: policy.Plan) -> str:
+        """The client's chat queue for this topic (hotline: travel, business or general)."""
+        with self._engine.connect() as conn:
+            rows = conn.execute(select(t.queues.c.id, t.queues.c.slug, t.queues.c.channels)
+                                .where(t.queues.c.client_id == conversation.client_id)
+                                .order_by(t.queues.c.slug)).all()
+            category = None
+            if plan.ref is not None:
+                category = self._category(conversation.client_id, plan.ref)
+        chat = [(qid, slug) for qid, slug, channels in rows if "chat" in channels]
+        if not chat:
+            raise ValidationError("this client has no chat queue for a hand-off",
+                                  {"field": "client"})
+        wanted = HANDOFF_QUEUES.get(category or "", "general")
+        for qid, slug in chat:
+            if wanted in slug:
+                return str(qid)
+        general = [qid for qid, slug in chat if "general" in slug]
+        return str(general[0] if general else chat[0][0])
+
+    def _category(self, client_id: str, ref: str) -> str | None:
+        with self._engine.connect() as conn:
+            return conn.execute(
+                select(k.kb_versions.c.category)
+                .join(k.kb_articles, k.kb_articles.c.id == k.kb_versions.c.article_id)
+                .where(k.kb_articles.c.client_id == client_id)
+                .where(k.kb_articles.c.ref == ref)
+                .order_by(k.kb_versions.c.number.desc()).limit(1)).scalar_one_or_none()
+
+    def _history(self, conversation: _Conversation) -> list[tuple[str, str]]:
+        with self._engine.connect() as conn:
+            rows = conn.execute(select(k.kb_turns.c.author, k.kb_turns.c.body)
+                                .where(k.kb_turns.c.conversation_id == conversation.id)
+                                .order_by(k.kb_turns.c.id)).all()
+        return [(str(a), str(b)) for a, b in rows]
+
+    def _append(self, conversation: _Conversation,
+                turns: list[tuple[str, str, dict[str, Any] | None]]) -> None:
+        now = self._clock.now()
+        with self._engine.begin() as conn:
+            conn.execute(insert(k.kb_turns), [
+                {"conversation_id": conversation.id, "at": now, "author": author,
+                 "body": body, "data": data} for author, body, data in turns])
+            conn.execute(update(k.kb_conversations)
+                         .where(k.kb_conversations.c.id == conversation.id)
+                         .values(updated_at=now))
+
+    def _record(self, conversation: _Conversation, message: str | None, reply: Data,
+                plan: policy.Plan, decision: Decision, contact_id: str | None,
+                queue_id: str | None, target: str | None) -> None:
+        now = self._clock.now()
+        turns: list[Data] = []
+        if message is not None:
+            turns.append({"conversation_id": conversation.id, "at": now,
+                          "author": "customer", "body": message, "data": None})
+        turns.append({"conversation_id": conversation.id, "at": now, "author": "assistant",
+                      "body": reply["message"],
+                      "data": {"action": reply["action"], "reason": plan.reason}})
+        values: Data = {"updated_at": now}
+        if plan.action == "handoff" and contact_id is not None:
+            values.update(state=HANDED_OFF, contact_id=contact_id)
+        elif conversation.state == HANDED_OFF and plan.action != "redirect":
+            values.update(state=OPEN)
+        with self._engine.begin() as conn:
+            conn.execute(insert(k.kb_turns), turns)
+            conn.execute(update(k.kb_conversations)
+                         .where(k.kb_conversations.c.id == conversation.id).values(**values))
+            conn.execute(insert(k.kb_outcomes).values(
+                conversation_id=conversation.id, client_id=conversation.client_id, at=now,
+                outcome=str(plan.outcome), triage_label=str(decision.label),
+                article_ref=plan.ref, version=plan.number,
+                confidence=plan.confidence or None, contact_id=contact_id,
+                queue_id=queue_id, target=plan.redirect.target if plan.redirect else target))
+
+
+def _check_message(message: str) -> None:
+    if not isinstance(message, str) or not 1 <= len(message.strip()) <= 2000:
+        raise ValidationError("message: 1–2000 characters", {"field": "message"})

@@ -1,0 +1,310 @@
+"""Administration (``/admin``): outsourcers, clients, queues, contracts, sites, agents and
+users — lists and create/edit forms over the catalog service, within the caller's tenant.
+
+Forms are described once (:data:`FORMS`), rendered by one template, checked by the JSON
+API's own request models, and saved by the same :class:`Catalog` use cases.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from dataclasses import dataclass
+from typing import Any
+
+from fastapi import APIRouter, Depends, Request
+from fastapi.responses import HTMLResponse, RedirectResponse, Response
+from pydantic import BaseModel
+from pydantic import ValidationError as PydanticError
+
+from renfort.api.deps import RuntimeDep
+from renfort.api.schemas import (
+    AgentIn,
+    ClientIn,
+    ContractIn,
+    OutsourcerIn,
+    QueueIn,
+    SiteIn,
+    UserIn,
+)
+from renfort.bootstrap import Runtime
+from renfort.domain.errors import RenfortError, ValidationError
+from renfort.domain.model import Channel, Sector, TeleworkRule, WorkPlace
+from renfort.services.catalog import KINDS, Catalog
+from renfort.services.principals import HUMAN_ROLES, Principal, Role
+from renfort.web.session import WebPrincipal
+from renfort.web.support import allow, check_origin, error_text, page
+from renfort.web.templating import message
+
+router = APIRouter(prefix="/admin", dependencies=[Depends(check_origin)])
+ADMIN_TABS = ("outsourcers", "clients", "queues", "contracts", "sites", "agents", "users")
+MANAGER_TABS = ("sites", "agents", "users")
+BODIES: dict[str, type[BaseModel]] = {
+    "outsourcers": OutsourcerIn, "clients": ClientIn, "queues": QueueIn,
+    "contracts": ContractIn, "sites": SiteIn, "agents": AgentIn, "users": UserIn,
+}
+
+
+@dataclass(frozen=True)
+class Field:
+    name: str
+    kind: str = "text"
+    """text, number, select, checks (several values), password."""
+    required: bool = True
+    options: str | None = None
+    """Where the choices come from: an enum name or a catalog kind."""
+    admin_only: bool = False
+    step: str = "any"
+
+
+FORMS: dict[str, tuple[Field, ...]] = {
+    "outsourcers": (Field("slug"), Field("name")),
+    "clients": (Field("slug"), Field("name"), Field("sector", "select", options="sector"),
+                Field("priority", "number", required=False, step="1")),
+    "queues": (Field("slug"), Field("name"), Field("client", "select", options="clients"),
+               Field("channels", "checks", options="channel"), Field("skill"),
+               Field("sl_target", "number"), Field("sl_seconds", "number"),
+               Field("overflow_after_seconds", "number", required=False),
+               Field("telework", "select", options="telework")),
+    "contracts": (Field("client", "select", options="clients"),
+                  Field("outsourcer", "select", options="outsourcers"),
+                  Field("queues", "checks", options="queues"),
+                  Field("sl_target", "number"), Field("sl_seconds", "number"),
+                  Field("volume_share", "number")),
+    "sites": (Field("slug"), Field("name"),
+              Field("outsourcer", "select", options="outsourcers", admin_only=True),
+              Field("seats", "number", step="1")),
+    "agents": (Field("name"), Field("outsourcer", "select", options="outsourcers",
+                                    admin_only=True),
+               Field("skills"), Field("languages", required=False),
+               Field("works_from", "select", options="workplace"),
+               Field("site", "select", required=False, options="sites")),
+    "users": (Field("username"), Field("password", "password"),
+              Field("role", "select", options="role"),
+              Field("outsourcer", "select", required=False, options="outsourcers"),
+              Field("client", "select", required=False, options="clients"),
+              Field("agent", "text", required=False)),
+}
+COLUMNS: dict[str, tuple[str, ...]] = {
+    "outsourcers": ("slug", "name"),
+    "clients": ("slug", "name", "sector", "priority_override"),
+    "queues": ("slug", "name", "client", "channels", "skill", "sl_target", "sl_seconds",
+               "telework"),
+    "contracts": ("client", "outsourcer", "queue_ids", "sl_target", "sl_seconds",
+                  "volume_share"),
+    "sites": ("slug", "name", "outsourcer", "seats"),
+    "agents": ("name", "outsourcer", "skills", "works_from", "site_id"),
+    "users": ("username", "role", "outsourcer_id", "client_id", "agent_id"),
+}
+_ENUMS: dict[str, list[str]] = {
+    "sector": [str(s) for s in Sector], "channel": [str(c) for c in Channel],
+    "telework": [str(t) for t in TeleworkRule], "workplace": [str(w) for w in WorkPlace],
+}
+AGENT_LIST_LIMIT = 200
+
+
+def tabs_for(who: Principal) -> tuple[str, ...]:
+    return ADMIN_TABS if who.role is Role.ADMIN else MANAGER_TABS
+
+
+def _options(catalog: Catalog, who: Principal, source: str | None) -> list[tuple[str, str]]:
+    if source is None:
+        return []
+    if source == "role":
+        roles = HUMAN_ROLES if who.role is Role.ADMIN else (Role.SUPERVISOR, Role.AGENT)
+        return [(str(r), message(f"role.{r}")) for r in roles]
+    if source in _ENUMS:
+        return [(v, message(f"enum.{source}.{v}")) for v in _ENUMS[source]]
+    items = catalog.list(KINDS[source], who)
+    return [(str(i["id"]), str(i.get("name") or i.get("slug") or i["id"])) for i in items]
+
+
+def _form_values(kind: str, item: dict[str, Any] | None) -> dict[str, Any]:
+    """An entity as the form shows it (references by slug, lists as text)."""
+    if item is None:
+        return {"sl_target": 0.8, "sl_seconds": 60, "volume_share": 1.0, "languages": "fr",
+                "works_from": "site", "telework": "allowed", "channels": ["voice"]}
+    values = dict(item)
+    if kind == "agents":
+        values["skills"] = ", ".join(f"{k}:{v}" for k, v in item["skills"].items())
+        values["languages"] = ", ".join(item["languages"])
+    if kind == "contracts":
+        values["queues"] = item["queue_ids"]
+    if kind == "clients":
+        values["priority"] = item.get("priority_override")
+    return values
+
+
+def _parse(kind: str, form: Any, who: Principal, existing: dict[str, Any] | None
+           ) -> dict[str, Any]:
+    """Form fields → the JSON API's body, validated by the API's own model."""
+    data: dict[str, Any] = {}
+    for field in FORMS[kind]:
+        if field.admin_only and who.role is not Role.ADMIN:
+            continue
+        if field.kind == "checks":
+            data[field.name] = form.getlist(field.name)
+            continue
+        raw = str(form.get(field.name) or "").strip()
+        if not raw:
+            if field.required:
+                raise ValidationError(message("admin.required", field=message(
+                    f"field.{field.name}")), {"field": field.name})
+            continue
+        data[field.name] = raw
+    if kind == "agents":
+        data["skills"] = _skills(data.get("skills", ""))
+        data["languages"] = [x.strip() for x in str(data.get("languages", "fr")).split(",")
+                             if x.strip()] or ["fr"]
+        if existing:
+            data["capacity"] = existing.get("capacity")
+    if kind == "queues" and existing:
+        data["bullseye"] = existing.get("bullseye")
+    if existing and "id" not in data and kind != "users":
+        data["id"] = existing["id"]
+    try:
+        body = BODIES[kind].model_validate(data)
+    except PydanticError as error:
+        first = error.errors()[0]
+        where = ".".join(str(p) for p in first["loc"])
+        raise ValidationError(f"{where}: {first['msg']}", {"field": where}) from None
+    return body.model_dump()
+
+
+def _skills(text: str) -> dict[str, int]:
+    skills: dict[str, int] = {}
+    for part in text.split(","):
+        if not part.strip():
+            continue
+        name, _, level = part.partition(":")
+        try:
+            skills[name.strip()] = int(level.strip() or "3")
+        except ValueError:
+            raise ValidationError(message("admin.bad_skills"), {"field": "skills"}) from None
+    if not skills:
+        raise ValidationError(message("admin.bad_skills"), {"field": "skills"})
+    return skills
+
+
+def _listing(rt: Runtime, who: Principal, kind: str) -> dict[str, Any]:
+    catalog = Catalog(rt.engine)
+    items = catalog.list(KINDS[kind], who)
+    total = len(items)
+    return {"items": items[:AGENT_LIST_LIMIT], "total": total,
+            "columns": COLUMNS[kind]}
+
+
+def _form(rt: Runtime, who: Principal, kind: str, item: dict[str, Any] | None
+          ) -> dict[str, Any]:
+    catalog = Catalog(rt.engine)
+    fields = [f for f in FORMS[kind] if not (f.admin_only and who.role is not Role.ADMIN)]
+    if item is not None and kind == "users":
+        fields = []
+    return {"fields": fields, "options": {f.name: _options(catalog, who, f.options)
+                                          for f in fields},
+            "values": _form_values(kind, item), "item": item}
+
+
+async def _render(request: Request, rt: Runtime, who: Principal, kind: str,
+                  item: dict[str, Any] | None = None, notice: str | None = None,
+                  error: str | None = None, values: dict[str, Any] | None = None,
+                  status_code: int = 200) -> HTMLResponse:
+    listing = await asyncio.to_thread(_listing, rt, who, kind)
+    form = await asyncio.to_thread(_form, rt, who, kind, item)
+    if values is not None:
+        form["values"] = values
+    return page(request, "admin/page.html", who, "admin",
+                {"kind": kind, "tabs": tabs_for(who), "listing": listing, "form": form,
+                 "notice": notice, "error": error}, status_code=status_code)
+
+
+def _kind(who: Principal, kind: str) -> str:
+    allow(who, "admin")
+    if kind not in tabs_for(who):
+        raise ValidationError(f"unknown section {kind!r}", {"field": "kind"})
+    return kind
+
+
+@router.get("")
+def admin_home(who: WebPrincipal) -> Response:
+    allow(who, "admin")
+    return RedirectResponse(f"/admin/{tabs_for(who)[0]}", status_code=303)
+
+
+@router.get("/{kind}")
+async def section(kind: str, request: Request, rt: RuntimeDep, who: WebPrincipal,
+                  saved: int = 0, deleted: int = 0) -> HTMLResponse:
+    _kind(who, kind)
+    notice = message("common.saved") if saved else message("common.deleted") if deleted \
+        else None
+    return await _render(request, rt, who, kind, notice=notice)
+
+
+@router.get("/{kind}/{ref}")
+async def edit_form(kind: str, ref: str, request: Request, rt: RuntimeDep,
+                    who: WebPrincipal) -> HTMLResponse:
+    _kind(who, kind)
+    try:
+        item = await asyncio.to_thread(Catalog(rt.engine).get, KINDS[kind], who, ref)
+    except RenfortError as error:
+        return await _render(request, rt, who, kind, error=error_text(error))
+    return await _render(request, rt, who, kind, item=item)
+
+
+async def _save(request: Request, rt: Runtime, who: Principal, kind: str,
+                ref: str | None) -> Response:
+    catalog = Catalog(rt.engine)
+    existing = None
+    async with request.form() as form:
+        raw_values: dict[str, Any] = {k: (form.getlist(k) if len(form.getlist(k)) > 1 else v)
+                      for k, v in form.items()}
+        try:
+            if ref is not None:
+                existing = await asyncio.to_thread(catalog.get, KINDS[kind], who, ref)
+            data = _parse(kind, form, who, existing)
+            if kind == "users":
+                await asyncio.to_thread(_create_user, rt, who, data)
+            else:
+                await asyncio.to_thread(catalog.save, KINDS[kind], who, data, ref)
+                if KINDS[kind].routing:
+                    await rt.desk.refresh_config()
+        except RenfortError as error:
+            for name in ("channels", "queues"):
+                if name in raw_values and not isinstance(raw_values[name], list):
+                    raw_values[name] = [raw_values[name]]
+            return await _render(request, rt, who, kind, item=existing,
+                                 error=error_text(error), values=raw_values)
+    return RedirectResponse(f"/admin/{kind}?saved=1", status_code=303)
+
+
+def _create_user(rt: Runtime, who: Principal, data: dict[str, Any]) -> None:
+    catalog = Catalog(rt.engine)
+    role = Role(data["role"])
+    outsourcer = data.get("outsourcer") or (who.outsourcer_id if role is Role.SUPERVISOR
+                                            else None)
+    catalog.check_user_write(who, role, outsourcer, data.get("agent"))
+    rt.auth.create_user(data["username"], data["password"], role, outsourcer=outsourcer,
+                        client=data.get("client"), agent=data.get("agent"))
+
+
+@router.post("/{kind}")
+async def create(kind: str, request: Request, rt: RuntimeDep, who: WebPrincipal) -> Response:
+    return await _save(request, rt, who, _kind(who, kind), None)
+
+
+@router.post("/{kind}/{ref}")
+async def replace(kind: str, ref: str, request: Request, rt: RuntimeDep,
+                  who: WebPrincipal) -> Response:
+    return await _save(request, rt, who, _kind(who, kind), ref)
+
+
+@router.post("/{kind}/{ref}/delete")
+async def delete(kind: str, ref: str, request: Request, rt: RuntimeDep,
+                 who: WebPrincipal) -> Response:
+    _kind(who, kind)
+    try:
+        await asyncio.to_thread(Catalog(rt.engine).delete, KINDS[kind], who, ref)
+        if KINDS[kind].routing:
+            await rt.desk.refresh_config()
+    except RenfortError as error:
+        return await _render(request, rt, who, kind, error=error_text(error))
+    return RedirectResponse(f"/admin/{kind}?deleted=1", status_code=303)

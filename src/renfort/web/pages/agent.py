@@ -1,0 +1,249 @@
+"""The agent desktop (``/agent``): presence, offers with their countdown, the conversation,
+the customer's context and history, knowledge answers with their source, wrap-up, transfer.
+
+Reads come from the desk's memory and the read models; every action is the same desk
+command as the JSON API's, for the agent behind the session only.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from datetime import datetime
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Depends, Form, Request
+from fastapi.responses import HTMLResponse
+
+from renfort.api.deps import RuntimeDep
+from renfort.bootstrap import Runtime
+from renfort.domain.contacts import ContactState
+from renfort.domain.errors import RenfortError, ValidationError
+from renfort.domain.ids import AgentId
+from renfort.routing.types import AgentStatus
+from renfort.services import contacts_read, desktop
+from renfort.services.batch import Batch
+from renfort.services.catalog import KINDS, Catalog
+from renfort.services.principals import Principal
+from renfort.web.session import WebPrincipal
+from renfort.web.support import allow, check_origin, flash_error, page, with_trigger
+from renfort.web.templating import message, render
+
+router = APIRouter(prefix="/agent", dependencies=[Depends(check_origin)])
+BREAK_REASONS = ("pause", "meal", "training", "meeting", "technical")
+DISPOSITIONS = ("informed", "follow_up", "callback", "redirected", "out_of_scope", "complaint")
+LIVE = (ContactState.ACCEPTED, ContactState.WRAP_UP)
+
+
+def _agent(who: Principal) -> str:
+    allow(who, "agent")
+    assert who.agent_id is not None
+    return who.agent_id
+
+
+def _panel(rt: Runtime, who: Principal, agent_id: str) -> dict[str, Any]:
+    profile = Catalog(rt.engine).get(KINDS["agents"], who, agent_id)
+    status = rt.desk.agent_status(agent_id)
+    busy = status is AgentStatus.AVAILABLE and rt.desk.router.load(AgentId(agent_id)) > 0
+    offers, held = [], []
+    with rt.engine.connect() as conn:
+        for live in rt.desk.held_by(agent_id):
+            contact = contacts_read.visible_contact(conn, who, live.id)
+            contact["queue_name"] = rt.desk.queue(live.queue_id).name
+            if live.state is ContactState.OFFERED:
+                offered = contact["offered_at"]
+                contact["deadline"] = (_seconds(offered) if offered else rt.clock.now()) \
+                    + rt.settings.offer_timeout_seconds
+                offers.append(contact)
+            else:
+                held.append(contact)
+    return {"profile": profile, "status": str(status), "busy": busy,
+            "reason": profile.get("status_reason"), "offers": offers, "held": held,
+            "break_reasons": BREAK_REASONS, "now": rt.clock.now()}
+
+
+def _seconds(iso: str) -> float:
+    return datetime.fromisoformat(iso).timestamp()
+
+
+def _workspace(rt: Runtime, who: Principal, agent_id: str, contact_id: str | None
+               ) -> dict[str, Any]:
+    if not contact_id:
+        mine = [c for c in rt.desk.held_by(agent_id) if c.state in LIVE]
+        contact_id = mine[0].id if mine else None
+    if not contact_id:
+        return {"contact": None}
+    with rt.engine.connect() as conn:
+        contact = contacts_read.contact_detail(conn, who, contact_id)
+        messages = contacts_read.messages(conn, who, contact_id)
+        history = desktop.customer_history(conn, who, contact_id)
+    catalog = Catalog(rt.engine)
+    queue = catalog.get(KINDS["queues"], who, contact["queue"]) if contact["queue"] else None
+    client = catalog.get(KINDS["clients"], who, contact["client_id"])
+    targets = [q for q in catalog.list(KINDS["queues"], who)
+               if q["client_id"] == contact["client_id"] and q["id"] != contact["queue"]
+               and contact["channel"] in q["channels"]]
+    return {"contact": contact, "messages": messages, "history": history, "queue": queue,
+            "client": client, "targets": targets, "dispositions": DISPOSITIONS,
+            "mine": contact["agent_id"] == agent_id}
+
+
+@router.get("")
+async def desktop_page(request: Request, rt: RuntimeDep, who: WebPrincipal) -> HTMLResponse:
+    agent_id = _agent(who)
+    panel = await asyncio.to_thread(_panel, rt, who, agent_id)
+    workspace = await asyncio.to_thread(_workspace, rt, who, agent_id, None)
+    return page(request, "agent/page.html", who, "agent",
+                {"panel": panel, "ws": workspace, "server_now": rt.clock.now()})
+
+
+@router.get("/panel")
+async def panel(request: Request, rt: RuntimeDep, who: WebPrincipal) -> HTMLResponse:
+    agent_id = _agent(who)
+    data = await asyncio.to_thread(_panel, rt, who, agent_id)
+    return render(request, "agent/panel.html", {"panel": data})
+
+
+@router.get("/workspace")
+async def workspace(request: Request, rt: RuntimeDep, who: WebPrincipal,
+                    contact: str | None = None) -> HTMLResponse:
+    agent_id = _agent(who)
+    data = await asyncio.to_thread(_workspace, rt, who, agent_id, contact)
+    return render(request, "agent/workspace.html", {"ws": data})
+
+
+@router.get("/contacts/{contact_id}/messages")
+async def messages(contact_id: str, request: Request, rt: RuntimeDep,
+                   who: WebPrincipal) -> HTMLResponse:
+    _agent(who)
+
+    def read() -> list[dict[str, Any]]:
+        with rt.engine.connect() as conn:
+            return contacts_read.messages(conn, who, contact_id)
+
+    return render(request, "agent/messages.html",
+                  {"contact_id": contact_id, "messages": await asyncio.to_thread(read)})
+
+
+@router.post("/presence")
+async def presence(request: Request, rt: RuntimeDep, who: WebPrincipal,
+                   action: Annotated[str, Form()],
+                   reason: Annotated[str, Form()] = "") -> HTMLResponse:
+    """Start the day, become available, take a break (with its reason), stop."""
+    agent_id = _agent(who)
+
+    def run(batch: Batch) -> AgentStatus:
+        if action == "login":
+            return rt.desk.log_in(batch, agent_id)
+        if action == "available":
+            return rt.desk.set_available(batch, agent_id)
+        if action == "break":
+            if reason not in BREAK_REASONS:
+                raise ValidationError("choose the reason of the break", {"field": "reason"})
+            return rt.desk.set_break(batch, agent_id, message(f"break.{reason}"))
+        if action == "logout":
+            return rt.desk.log_out(batch, agent_id)
+        raise ValidationError(f"unknown action {action!r}", {"field": "action"})
+
+    try:
+        await rt.desk.submit(run)
+    except RenfortError as error:
+        return flash_error(request, error)
+    data = await asyncio.to_thread(_panel, rt, who, agent_id)
+    return render(request, "agent/panel.html", {"panel": data})
+
+
+async def _act(request: Request, rt: Runtime, who: Principal, contact_id: str, verb: str,
+               **kwargs: str) -> HTMLResponse:
+    agent_id = _agent(who)
+
+    def visible() -> None:
+        with rt.engine.connect() as conn:
+            contacts_read.visible_contact(conn, who, contact_id)
+
+    try:
+        await asyncio.to_thread(visible)
+        action = getattr(rt.desk, verb)
+        await rt.desk.submit(lambda b: action(b, contact_id, agent_id, **kwargs))
+    except RenfortError as error:
+        return flash_error(request, error)
+    show = contact_id if verb in ("accept", "end") else None
+    data = await asyncio.to_thread(_workspace, rt, who, agent_id, show)
+    if verb in ("wrap_up", "transfer"):
+        data["done"] = message(f"agent.done.{verb}")
+    return with_trigger(render(request, "agent/workspace.html", {"ws": data}), "renfort:panel")
+
+
+@router.post("/contacts/{contact_id}/accept")
+async def accept(contact_id: str, request: Request, rt: RuntimeDep,
+                 who: WebPrincipal) -> HTMLResponse:
+    return await _act(request, rt, who, contact_id, "accept")
+
+
+@router.post("/contacts/{contact_id}/decline")
+async def decline(contact_id: str, request: Request, rt: RuntimeDep,
+                  who: WebPrincipal) -> HTMLResponse:
+    return await _act(request, rt, who, contact_id, "decline")
+
+
+@router.post("/contacts/{contact_id}/end")
+async def end(contact_id: str, request: Request, rt: RuntimeDep,
+              who: WebPrincipal) -> HTMLResponse:
+    return await _act(request, rt, who, contact_id, "end")
+
+
+@router.post("/contacts/{contact_id}/wrap-up")
+async def wrap_up(contact_id: str, request: Request, rt: RuntimeDep, who: WebPrincipal,
+                  disposition: Annotated[str, Form()] = "",
+                  note: Annotated[str, Form()] = "") -> HTMLResponse:
+    if disposition not in DISPOSITIONS:
+        return flash_error(request, ValidationError("choose a disposition",
+                                                    {"field": "disposition"}))
+    text = disposition if not note.strip() else f"{disposition}: {note.strip()}"
+    return await _act(request, rt, who, contact_id, "wrap_up", disposition=text[:100])
+
+
+@router.post("/contacts/{contact_id}/transfer")
+async def transfer(contact_id: str, request: Request, rt: RuntimeDep, who: WebPrincipal,
+                   queue: Annotated[str, Form()] = "") -> HTMLResponse:
+    if not queue:
+        return flash_error(request, ValidationError("choose a queue", {"field": "queue"}))
+    return await _act(request, rt, who, contact_id, "transfer", queue_ref=queue)
+
+
+@router.post("/contacts/{contact_id}/messages")
+async def post_message(contact_id: str, request: Request, rt: RuntimeDep, who: WebPrincipal,
+                       body: Annotated[str, Form()] = "") -> HTMLResponse:
+    agent_id = _agent(who)
+
+    def read() -> list[dict[str, Any]]:
+        with rt.engine.connect() as conn:
+            contacts_read.visible_contact(conn, who, contact_id)
+            return contacts_read.messages(conn, who, contact_id)
+
+    try:
+        await asyncio.to_thread(read)
+        await rt.desk.submit(
+            lambda b: rt.desk.post_message(b, contact_id, "agent", agent_id, body))
+        listing = await asyncio.to_thread(read)
+    except RenfortError as error:
+        return flash_error(request, error)
+    return render(request, "agent/messages.html",
+                  {"contact_id": contact_id, "messages": listing})
+
+
+@router.get("/knowledge")
+async def knowledge(request: Request, rt: RuntimeDep, who: WebPrincipal,
+                    q: str = "", client: str = "") -> HTMLResponse:
+    """Search the knowledge base of the contact's client (the hotline's by default)."""
+    _agent(who)
+    hits: list[dict[str, Any]] = []
+    error = None
+    if q.strip():
+        try:
+            found = await asyncio.to_thread(rt.knowledge.search, client or "numero-vert",
+                                            q.strip(), k=5, who=who)
+            hits = found.as_list()
+        except RenfortError as failure:
+            error = str(failure)
+    return render(request, "agent/knowledge.html",
+                  {"q": q, "hits": hits, "error": error, "target": "reply-body"})

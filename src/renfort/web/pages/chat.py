@@ -1,0 +1,150 @@
+"""The public citizen chat (``/chat``, no login): a question gets the self-service answer
+with its source and date, a redirect (medical, urgent, psychological), or an agent whose
+replies then appear live.
+
+The conversation is the knowledge service's public self-service conversation; its
+unguessable id is kept in an HttpOnly, SameSite=strict cookie limited to ``/chat`` (never
+in the address, so it does not leak through history or referrers). ``/chat/events`` streams
+a bare ``update`` signal when the conversation's hand-off contact changes; the page then
+reloads the conversation fragment. Nothing else about the contact leaves the server.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import AsyncIterator
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Depends, Form, Request, Response
+from fastapi.responses import HTMLResponse, StreamingResponse
+
+from renfort.api.deps import RuntimeDep
+from renfort.bootstrap import Runtime
+from renfort.domain.contacts import FINAL_STATES, ContactState
+from renfort.domain.errors import NotFoundError, RenfortError
+from renfort.knowledge.articles import HOTLINE_BASE
+from renfort.services.citizen_chat import conversation_view
+from renfort.services.principals import Principal, Role
+from renfort.web.support import check_origin, error_text, page
+from renfort.web.templating import render
+
+router = APIRouter(prefix="/chat", dependencies=[Depends(check_origin)])
+CHAT_COOKIE = "renfort_chat"
+COOKIE_SECONDS = 24 * 3600
+HEARTBEAT_SECONDS = 15.0
+
+
+def _view(rt: Runtime, conversation_id: str | None) -> dict[str, Any] | None:
+    if not conversation_id:
+        return None
+    try:
+        return conversation_view(rt.engine, rt.self_service, conversation_id)
+    except NotFoundError:
+        return None
+
+
+def _context(view: dict[str, Any] | None, reply: dict[str, Any] | None = None,
+             error: str | None = None) -> dict[str, Any]:
+    contact = view["contact"] if view else None
+    waiting = bool(contact) and contact is not None and \
+        contact["state"] not in {str(s) for s in FINAL_STATES}
+    return {"view": view, "reply": reply, "error": error, "contact": contact,
+            "with_agent": waiting,
+            "agent_joined": bool(contact) and contact is not None
+            and contact["state"] in (str(ContactState.ACCEPTED), str(ContactState.WRAP_UP))}
+
+
+def _fragment(request: Request, context: dict[str, Any],
+              conversation_id: str | None = None) -> HTMLResponse:
+    response = render(request, "chat/log.html", context)
+    if conversation_id:
+        response.set_cookie(CHAT_COOKIE, conversation_id, httponly=True, samesite="strict",
+                            path="/chat", max_age=COOKIE_SECONDS,
+                            secure=request.app.state.runtime.settings.cookie_secure)
+    return response
+
+
+@router.get("")
+async def chat_page(request: Request, rt: RuntimeDep) -> HTMLResponse:
+    view = await asyncio.to_thread(_view, rt, request.cookies.get(CHAT_COOKIE))
+    return page(request, "chat/page.html", None, None, {**_context(view), "public": True})
+
+
+@router.get("/log")
+async def conversation(request: Request, rt: RuntimeDep) -> HTMLResponse:
+    view = await asyncio.to_thread(_view, rt, request.cookies.get(CHAT_COOKIE))
+    return _fragment(request, _context(view))
+
+
+@router.post("/messages")
+async def send(request: Request, rt: RuntimeDep,
+               message: Annotated[str, Form()] = "") -> HTMLResponse:
+    """The citizen's question: starts the conversation, or continues it."""
+    conversation_id = request.cookies.get(CHAT_COOKIE)
+    view = await asyncio.to_thread(_view, rt, conversation_id)
+    try:
+        if view is None:
+            reply = await rt.self_service.start(HOTLINE_BASE, message)
+        else:
+            reply = await rt.self_service.say(view["conversation_id"], message)
+    except RenfortError as error:
+        return _fragment(request, _context(view, error=error_text(error)))
+    conversation_id = str(reply["conversation_id"])
+    view = await asyncio.to_thread(_view, rt, conversation_id)
+    return _fragment(request, _context(view, reply), conversation_id)
+
+
+@router.post("/agent")
+async def ask_agent(request: Request, rt: RuntimeDep) -> HTMLResponse:
+    """"Talk to an agent": the conversation so far goes to a human."""
+    view = await asyncio.to_thread(_view, rt, request.cookies.get(CHAT_COOKIE))
+    if view is None:
+        return _fragment(request, _context(None))
+    try:
+        reply = await rt.self_service.ask_agent(view["conversation_id"])
+    except RenfortError as error:
+        return _fragment(request, _context(view, error=error_text(error)))
+    view = await asyncio.to_thread(_view, rt, view["conversation_id"])
+    return _fragment(request, _context(view, reply))
+
+
+@router.post("/new")
+async def new_conversation(request: Request) -> Response:
+    """Forget the conversation in this browser and start again."""
+    response = _fragment(request, _context(None))
+    response.delete_cookie(CHAT_COOKIE, path="/chat")
+    return response
+
+
+@router.get("/events")
+async def events(request: Request, rt: RuntimeDep) -> Response:
+    """``update`` whenever the conversation's hand-off contact changes (state or message)."""
+    view = await asyncio.to_thread(_view, rt, request.cookies.get(CHAT_COOKIE))
+    if view is None or view["contact"] is None:
+        return Response(status_code=204)
+    contact = view["contact"]
+    # Internal subscription scoped to the contact's client; only a bare signal about this
+    # one contact is forwarded.
+    listener = Principal(user_id="citizen-chat", username="citizen-chat",
+                         role=Role.CLIENT_VIEWER, client_id=contact["client_id"])
+    subscription = rt.bus.subscribe(listener)
+
+    async def stream() -> AsyncIterator[str]:
+        try:
+            yield "retry: 2000\n\n"
+            while not subscription.lost:
+                try:
+                    event = await asyncio.wait_for(subscription.inbox.get(),
+                                                   HEARTBEAT_SECONDS)
+                except TimeoutError:
+                    if await request.is_disconnected():
+                        return
+                    yield ": heartbeat\n\n"
+                    continue
+                if event.data.get("contact") == contact["id"]:
+                    yield "event: update\ndata: {}\n\n"
+        finally:
+            rt.bus.unsubscribe(subscription)
+
+    return StreamingResponse(stream(), media_type="text/event-stream",
+                             headers={"Cache-Control": "no-store", "X-Accel-Buffering": "no"})

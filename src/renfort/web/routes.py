@@ -1,0 +1,43 @@
+"""Mount the pages on the application: static files, page routers, login redirects."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from fastapi import FastAPI, Request
+from fastapi.responses import Response
+from fastapi.staticfiles import StaticFiles
+
+from renfort.web.pages import (
+    admin,
+    agent,
+    auth,
+    chat,
+    knowledge,
+    planner,
+    sites,
+    supervisor,
+)
+from renfort.web.session import LoginRequiredError, login_redirect
+from renfort.web.support import PageForbiddenError, forbidden_page
+
+STATIC = Path(__file__).parent / "static"
+
+
+async def _login_required(request: Request, exc: Exception) -> Response:
+    assert isinstance(exc, LoginRequiredError)
+    return login_redirect(request, exc.expired)
+
+
+async def _forbidden(request: Request, exc: Exception) -> Response:
+    assert isinstance(exc, PageForbiddenError)
+    return forbidden_page(request, exc)
+
+
+def install(app: FastAPI) -> None:
+    """Add the pages (``/``, ``/login``, ``/agent``…) and ``/static`` to ``app``."""
+    app.mount("/static", StaticFiles(directory=STATIC), name="static")
+    for module in (auth, agent, supervisor, chat, knowledge, planner, sites, admin):
+        app.include_router(module.router, include_in_schema=False)
+    app.add_exception_handler(LoginRequiredError, _login_required)
+    app.add_exception_handler(PageForbiddenError, _forbidden)

@@ -1,0 +1,165 @@
+"""Every page opens for its roles without a browser error; each leaves a screenshot in
+``tests/e2e/screenshots/``. Login, logout, session expiry, planner and admin forms."""
+
+from __future__ import annotations
+
+import httpx
+from playwright.sync_api import expect
+
+from tests.e2e.conftest import OpenPage, log_in
+
+
+def test_landing_login_logout_and_expired_session(open_page: OpenPage, server: str) -> None:
+    tab = open_page("login")
+    page = tab.page
+    page.goto("/")
+    expect(page.get_by_role("link", name="Poser une question")).to_be_visible()
+    tab.shot("landing")
+    page.get_by_role("link", name="Espace des équipes").click()
+    page.get_by_label("Identifiant").fill("admin")
+    page.get_by_label("Mot de passe").fill("wrong-password")
+    page.get_by_role("button", name="Se connecter").click()
+    expect(page.locator("#login-error")).to_contain_text("incorrect")
+    tab.shot("login")
+
+    # A page behind the login sends to /login and back after it.
+    page.goto("/planner")
+    expect(page.get_by_text("Connectez-vous pour accéder à cette page.")).to_be_visible()
+    page.get_by_label("Identifiant").fill("sup-nordcom")
+    page.get_by_label("Mot de passe").fill("sup-nordcom-demo")
+    page.get_by_role("button", name="Se connecter").click()
+    page.wait_for_url("**/planner")
+    nav = page.get_by_role("navigation", name="Navigation principale")
+    expect(nav.get_by_role("link")).to_have_text(["Supervision", "Planification",
+                                                  "Sites et télétravail"])
+    # A page of another role says so.
+    page.goto("/admin")
+    expect(page.get_by_role("heading", name="Page non accessible")).to_be_visible()
+
+    # The session ends on the server (expiry, logout elsewhere): back to /login, with why.
+    token = next(c["value"] for c in page.context.cookies() if c["name"] == "renfort_session")
+    httpx.delete(f"{server}/api/v1/auth/session", cookies={"renfort_session": token})
+    page.goto("/supervisor")
+    expect(page.get_by_text("Votre session a expiré")).to_be_visible()
+    page.get_by_label("Identifiant").fill("sup-nordcom")
+    page.get_by_label("Mot de passe").fill("sup-nordcom-demo")
+    page.get_by_role("button", name="Se connecter").click()
+    page.wait_for_url("**/supervisor")
+    page.get_by_role("button", name="Se déconnecter").click()
+    expect(page.get_by_text("Vous êtes déconnecté.")).to_be_visible()
+
+
+def test_planner_staffing_then_simulation(open_page: OpenPage) -> None:
+    tab = open_page("planner")
+    page = log_in(tab, "manager-atlantique", "/planner")
+    sample = page.request.get("/planner/sample.csv")
+    assert sample.ok
+    page.get_by_label("Fichier de prévision (CSV)").set_input_files(
+        files=[{"name": "prevision.csv", "mimeType": "text/csv", "buffer": sample.body()}])
+    page.get_by_role("button", name="Calculer les effectifs").click()
+    expect(page.get_by_role("heading", name="2. Agents nécessaires")).to_be_visible()
+    expect(page.locator("svg.chart").first).to_be_visible()
+    page.get_by_label("Journées simulées").fill("2")
+    page.get_by_role("button", name="Lancer la simulation").click()
+    expect(page.locator("#simulation-table tbody tr")).to_have_count(3)
+    with page.expect_download() as download:
+        page.get_by_role("button", name="Télécharger la simulation (CSV)").click()
+    assert download.value.suggested_filename == "simulation.csv"
+    tab.shot("planner")
+
+
+def test_admin_creates_and_edits(open_page: OpenPage) -> None:
+    tab = open_page("admin")
+    page = log_in(tab, "admin", "/admin/outsourcers")
+    page.get_by_label("Code").fill("solidaire")
+    page.get_by_label("Nom").fill("Solidaire Contact")
+    page.get_by_role("button", name="Créer").click()
+    expect(page.get_by_text("Enregistré.")).to_be_visible()
+    row = page.locator("#admin-table tr", has_text="solidaire")
+    row.get_by_role("link", name="Modifier").click()
+    page.get_by_label("Nom").fill("Solidaire Contact Centre")
+    page.get_by_role("button", name="Enregistrer").click()
+    expect(page.locator("#admin-table")).to_contain_text("Solidaire Contact Centre")
+    page.goto("/admin/queues")
+    page.get_by_label("Code").fill("Pas un code")
+    page.get_by_label("Nom").fill("File test")
+    page.get_by_label("Compétence requise").fill("covid-info")
+    page.get_by_role("button", name="Créer").click()
+    expect(page.locator("#form-error")).to_be_visible()
+    tab.shot("admin")
+
+    manager = open_page("admin-manager")
+    page = log_in(manager, "manager-azur", "/admin/agents")
+    expect(page.get_by_role("link", name="Conseillers")).to_have_attribute(
+        "aria-current", "page")
+    expect(page.get_by_role("link", name="Prestataires")).to_have_count(0)
+    manager.shot("admin-manager")
+
+
+def test_citizen_self_service_answer_and_medical_redirect(open_page: OpenPage) -> None:
+    tab = open_page("citizen-answers")
+    page = tab.page
+    page.goto("/chat")
+    page.get_by_label("Votre message").fill("Peut-on rendre visite à un proche en EHPAD ?")
+    page.get_by_role("button", name="Envoyer").click()
+    answer = page.locator("#chat-log .from-assistant").last
+    expect(answer.locator(".source-line")).to_contain_text("Source :")
+    page.get_by_label("Votre message").fill("J'ai de la fièvre et du mal à respirer")
+    page.get_by_role("button", name="Envoyer").click()
+    expect(page.locator(".redirect-box")).to_contain_text("15")
+    tab.shot("citizen-answers")
+
+
+def test_knowledge_editor_edits_compares_and_publishes(open_page: OpenPage) -> None:
+    tab = open_page("knowledge")
+    page = log_in(tab, "editor", "/knowledge")
+    page.get_by_label("Filtrer").fill("ehpad")
+    page.get_by_role("button", name="Chercher").click()
+    page.locator("#articles a").first.click()
+    answer = page.get_by_label("Réponse")
+    answer.fill(answer.input_value() + " Les visites se font sur rendez-vous.")
+    expect(page.locator("#preview")).to_contain_text("sur rendez-vous")
+    page.get_by_role("button", name="Enregistrer le brouillon").click()
+    expect(page.get_by_text("Brouillon enregistré.")).to_be_visible()
+    page.get_by_role("button", name="Comparer").click()
+    expect(page.locator("#diff-result .add")).to_contain_text("sur rendez-vous")
+    tab.shot("knowledge-article")
+    page.get_by_role("button", name="Publier cette version").click()
+    expect(page.get_by_text("Version publiée.")).to_be_visible()
+    expect(page.locator("#versions tr").nth(1)).to_contain_text("en vigueur")
+    page.get_by_role("link", name="Tous les articles").click()
+    tab.shot("knowledge")
+
+
+def test_sites_plan_register_and_waivers(open_page: OpenPage) -> None:
+    tab = open_page("sites")
+    page = log_in(tab, "manager-atlantique", "/sites")
+    page.get_by_role("link", name="Nantes – Île de Nantes").click()
+    expect(page.locator("svg.seatplan circle.seat-usable").first).to_be_visible()
+    expect(page.locator("svg.seatplan circle.seat-blocked").first).to_be_attached()
+    page.get_by_label("Mesure", exact=True).select_option("masques")
+    page.get_by_label("État").select_option("adapted")
+    page.get_by_label("Constat").fill("Note de service du jour, affichée en salle.")
+    page.get_by_label("Participants").fill("Direction du site, Élue CSE")
+    page.get_by_label("Avis des représentants du personnel").fill("Favorable.")
+    page.get_by_label("Décision").fill("Masques changés toutes les 4 heures.")
+    page.get_by_role("button", name="Enregistrer au registre").click()
+    expect(page.get_by_text("Modification enregistrée au registre.")).to_be_visible()
+    expect(page.locator("#measures-history li").first).to_contain_text("masques")
+    tab.shot("sites")
+
+    client = open_page("sites-client")
+    page = log_in(client, "client-banque-hermine", "/sites")
+    page.get_by_label("Cartes : opposition et plafonds").check()
+    page.get_by_label("Conditions acceptées").fill("Essai 2030 : VPN, pas d'impression.")
+    page.get_by_label("Du (heure de Paris)").fill("2030-01-01T08:00")
+    page.get_by_label("Au (heure de Paris)").fill("2030-01-31T20:00")
+    page.get_by_role("button", name="Accepter la dérogation").click()
+    expect(page.get_by_text("Dérogation acceptée.")).to_be_visible()
+    row = page.locator("#waivers-table tbody tr", has_text="Essai 2030")
+    expect(row).to_contain_text("à venir")
+    page.on("dialog", lambda dialog: dialog.accept())
+    row.get_by_role("button", name="Révoquer").click()
+    expect(page.get_by_text("Dérogation révoquée.")).to_be_visible()
+    expect(row).to_contain_text("révoquée")
+    client.shot("sites-waivers")

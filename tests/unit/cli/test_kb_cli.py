@@ -1,0 +1,101 @@
+"""``renfort kb`` through Typer's test runner, on a copy of the demo database."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from renfort.cli.kb import app
+from renfort.config import Settings
+
+LINE = {"id": "cli-test", "question": "Les déchetteries sont-elles ouvertes ?",
+        "alternatives": ["Puis-je aller à la déchetterie ?"],
+        "answer": "Elles sont fermées pendant le confinement, sauf pour les professionnels.",
+        "category": "commerces", "lang": "fr", "source": "Ma commune",
+        "source_url": "https://www.example.fr", "source_date": "2020-03-25",
+        "audience": "public"}
+
+
+@pytest.fixture
+def database(demo_settings: Settings, monkeypatch: pytest.MonkeyPatch) -> Path:
+    monkeypatch.setenv("RENFORT_DATA_DIR", str(demo_settings.data_dir))
+    monkeypatch.delenv("RENFORT_DATABASE_URL", raising=False)
+    return demo_settings.data_dir
+
+
+def run(*args: str) -> tuple[int, str, str]:
+    result = CliRunner().invoke(app, list(args))
+    return result.exit_code, result.stdout, result.stderr
+
+
+def _write(path: Path, rows: list[object]) -> Path:
+    path.write_text("\n".join(r if isinstance(r, str) else json.dumps(r, ensure_ascii=False)
+                              for r in rows) + "\n", encoding="utf-8")
+    return path
+
+
+def test_import_then_search_and_export(database: Path, tmp_path: Path) -> None:
+    code, out, err = run("import", str(_write(tmp_path / "a.jsonl", [LINE])))
+    assert code == 0, err
+    assert "1 created" in out
+    code, out, _ = run("search", "la decheterie est ouverte ?", "--json")
+    assert json.loads(out)["ids"][0] == "cli-test"
+    code, out, _ = run("import", str(tmp_path / "a.jsonl"))
+    assert "1 unchanged" in out
+    code, out, _ = run("export")
+    exported = [json.loads(line) for line in out.splitlines()]
+    assert any(row["id"] == "cli-test" for row in exported) and len(exported) >= 80
+
+
+def test_a_bad_line_is_refused_with_its_number_and_nothing_is_imported(
+        database: Path, tmp_path: Path) -> None:
+    bad = {**LINE, "id": "cli-bad", "source_date": "25 mars"}
+    path = _write(tmp_path / "b.jsonl", [{**LINE, "id": "cli-ok"}, bad])
+    code, out, err = run("import", str(path))
+    assert code == 2
+    assert err.count("\n") == 1 and "line 2" in err and "source_date" in err
+    code, out, _ = run("search", "déchetterie", "--json")
+    assert "cli-ok" not in json.loads(out)["ids"]
+
+
+def test_missing_file_is_one_line_exit_2(database: Path) -> None:
+    code, _, err = run("import", "/nonexistent/file.jsonl")
+    assert code == 2 and err.count("\n") == 1
+
+
+def test_batch_search_and_triage_keep_input_order(database: Path, tmp_path: Path) -> None:
+    questions = _write(tmp_path / "q.txt", ["attestation pour sortir", "chomage partiel salaire",
+                                            "j'ai du mal à respirer"])
+    _, out, _ = run("search", "--file", str(questions), "--k", "2")
+    rows = [json.loads(line) for line in out.splitlines()]
+    assert [r["ids"][0] for r in rows[:2]] == ["attestation-deplacement",
+                                               "activite-partielle-salarie"]
+    assert all(len(r["scores"]) == len(r["ids"]) for r in rows)
+    _, out, _ = run("triage", "--file", str(questions))
+    labels = [json.loads(line)["label"] for line in out.splitlines()]
+    assert labels == ["non_medical", "non_medical", "medical_urgent"]
+    assert all(json.loads(line)["reason"] for line in out.splitlines())
+
+
+def test_eval_retrieval_and_triage(database: Path, tmp_path: Path) -> None:
+    queries = _write(tmp_path / "r.jsonl", [
+        {"query": "faut il un papier pour sortir", "relevant_ids": ["attestation-deplacement"]},
+        {"query": "visite ehpad", "relevant_ids": ["ehpad-visites"]}])
+    code, out, err = run("eval", "--queries", str(queries), "--json")
+    assert code == 0, err
+    assert json.loads(out) == {"queries": 2, "top1": 1.0, "top5": 1.0, "mrr": 1.0}
+    labelled = _write(tmp_path / "t.jsonl", [
+        {"question": "j'ai de la fièvre", "label": "medical_advice"},
+        {"question": "attestation pour sortir", "label": "non_medical"}])
+    code, out, err = run("eval", "--queries", str(labelled), "--triage", "--json")
+    classes = {c["label"]: c for c in json.loads(out)["classes"]}
+    assert classes["medical"]["recall"] == 1.0 and classes["non_medical"]["precision"] == 1.0
+    code, _, err = run("eval", "--queries", str(questions_bad(tmp_path)))
+    assert code == 2 and "line 1" in err
+
+
+def questions_bad(tmp_path: Path) -> Path:
+    return _write(tmp_path / "bad.jsonl", ['{"query": "sans relevant_ids"}'])

@@ -1,0 +1,56 @@
+"""Every message key the pages use exists in the French catalog."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+from renfort.domain.contacts import ContactState
+from renfort.domain.model import Channel
+from renfort.routing.types import AgentStatus
+from renfort.services.principals import Role
+from renfort.web.i18n import gettext, translator
+from renfort.web.messages_fr import MESSAGES
+from renfort.web.pages import admin, agent, sites
+from renfort.web.session import PAGES
+
+WEB = Path(__file__).resolve().parents[3] / "src" / "renfort" / "web"
+LITERAL = re.compile(r"""(?:\b_|\bmessage)\(\s*["']([a-z_]+\.[a-z0-9_.-]*[a-z0-9_-])["']\s*[,)]""")
+
+
+def _used_literally() -> set[str]:
+    keys: set[str] = set()
+    for path in [*WEB.rglob("*.html"), *WEB.rglob("*.py")]:
+        keys.update(LITERAL.findall(path.read_text(encoding="utf-8")))
+    return keys
+
+
+def test_every_literal_key_is_in_the_catalog() -> None:
+    missing = sorted(k for k in _used_literally() if k not in MESSAGES)
+    assert missing == []
+
+
+def test_keys_built_from_domain_values_exist() -> None:
+    built = (
+        [f"status.{s}" for s in AgentStatus] + ["status.busy"]
+        + [f"contact_state.{s}" for s in ContactState]
+        + [f"channel.{c}" for c in Channel]
+        + [f"role.{r}" for r in Role]
+        + [f"nav.{p.key}" for p in PAGES]
+        + [f"break.{b}" for b in agent.BREAK_REASONS]
+        + [f"disposition.{d}" for d in agent.DISPOSITIONS]
+        + [f"admin.tab.{t}" for t in admin.ADMIN_TABS]
+        + [f"admin.new_title.{t}" for t in admin.ADMIN_TABS]
+        + [f"field.{f.name}" for fields in admin.FORMS.values() for f in fields]
+        + [f"field.{c}" for columns in admin.COLUMNS.values() for c in columns]
+        + [f"enum.{kind}.{v}" for kind, values in admin._ENUMS.items() for v in values]
+        + [f"sites.status.{s}" for s in sites.MEASURE_STATUSES]
+    )
+    assert sorted(k for k in built if k not in MESSAGES) == []
+
+
+def test_placeholders_are_filled_and_unknown_keys_show() -> None:
+    _ = translator("fr")
+    assert _("wall.present_count", n=3) == "3 connecté(s)"
+    assert gettext("no.such.key") == "no.such.key"
+    assert gettext("nav.agent", locale="en") == MESSAGES["nav.agent"]
