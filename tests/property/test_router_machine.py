@@ -104,7 +104,7 @@ def configs(draw: st.DrawFn) -> Config:
             bullseye=draw(st.sampled_from(BULLSEYES)),
         )
         queues.append((queue, draw(st.integers(1, 3))))
-    contracts = []
+    contracts: list[Contract] = []
     for queue, _ in queues:
         # o1 usually serves every queue, o2 sometimes, o3 never (it only gets overflow).
         chosen = draw(st.sampled_from(((), ("o1",), ("o1",), ("o1", "o2"), ("o2",))))

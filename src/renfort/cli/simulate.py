@@ -108,31 +108,36 @@ def _pct(value: float | None) -> str:
     return "-" if value is None else f"{value:.1%}"
 
 
-def _ci(block: dict[str, object], name: str, pct: bool = True) -> str:
+def _sl(block: dict[str, object]) -> str:
+    """Service level and the half-width of its 95 % interval, e.g. ``81.2% ±1.4``."""
+    value = block["service_level"]
     ci = block["ci95"]
     assert isinstance(ci, dict)
-    pair = ci.get(name)
+    pair = ci.get("service_level")
+    if not isinstance(value, float):
+        return "-"
     if not pair:
-        return ""
-    low, high = pair
-    return f"±{(high - low) / 2:.1%}" if pct else f"±{(high - low) / 2:.1f}"
+        return f"{value:.1%}"
+    return f"{value:.1%} ±{(pair[1] - pair[0]) * 50:.1f}"
 
 
 def _table(report: dict[str, object]) -> Table:
     table = Table(title=f"{report['scenario']}: {report['replications']} replications, "
-                  f"seed {report['seed']}", box=box.SIMPLE_HEAD, show_edge=False)
-    for name in ("queue", "offered", "answered", "abandoned", "SL", "±95%", "abandon",
-                 "ASA s", "occ.", "longest s"):
-        table.add_column(name, justify="left" if name == "queue" else "right", no_wrap=True)
+                  f"seed {report['seed']}", box=box.SIMPLE_HEAD, show_edge=False,
+                  pad_edge=False, collapse_padding=True)
+    table.add_column("queue", no_wrap=True)
+    for name in ("offered", "answered", "abandoned", "SL ±95%", "abandon", "ASA s", "occ.",
+                 "max wait"):
+        table.add_column(name, justify="right")
     queues = report["queues"]
     total = report["total"]
     assert isinstance(queues, list) and isinstance(total, dict)
     for q in [*queues, {**total, "queue": "all"}]:
         table.add_row(
             str(q["queue"]), f"{q['offered']:,.0f}", f"{q['answered']:,.0f}",
-            f"{q['abandoned']:,.0f}", _pct(q["service_level"]), _ci(q, "service_level"),
-            _pct(q["abandon_rate"]),
+            f"{q['abandoned']:,.0f}", _sl(q), _pct(q["abandon_rate"]),
             "-" if q["asa_seconds"] is None else f"{q['asa_seconds']:.1f}",
             _pct(q["occupancy"]),
             "-" if q["longest_wait_seconds"] is None else f"{q['longest_wait_seconds']:.0f}")
+    table.caption = "means over replications; ± half-width of the 95 % interval (points)"
     return table

@@ -257,12 +257,12 @@ class _Pass:
     def _offer(self, record: ContactRecord, match: Match) -> None:
         agent, overflow, proficiency = match
         self.offers.append(self.state.offer(record, agent, overflow, proficiency, self.now))
-        watchers = self.watchers.pop(record.id, [])
-        for watcher in watchers:
+        # Agents whose pick this was look again, the one served included if it has room.
+        # A searched agent can only be served its own pick: any contact it may take that
+        # comes earlier in routing order would have been its pick.
+        for watcher in self.watchers.pop(record.id, []):
             if watcher.ready:
                 self._search(watcher)
-        if agent.ready and agent.id in self.searched and agent not in watchers:
-            self._search(agent)
 
 
 def route(state: RouterState, now: float) -> list[Offer]:
@@ -270,6 +270,8 @@ def route(state: RouterState, now: float) -> list[Offer]:
     state.fire_wakeups(now)
     if not state.dirty_lines and len(state.dirty_agents) == 1:
         return _one_agent(state, now)
+    if not state.dirty_agents and len(state.dirty_lines) == 1:
+        return _one_line(state, now)
     if state.dirty_lines or state.dirty_agents:
         return _Pass(state, now).run()
     return []
@@ -296,6 +298,38 @@ def _one_agent(state: RouterState, now: float) -> list[Offer]:
     touched, state.touched_lines = state.touched_lines, {}
     for line in touched.values():
         state.schedule_line(line, now)
+    return offers
+
+
+def _one_line(state: RouterState, now: float) -> list[Offer]:
+    """The other common case, one line changed and no agent (a contact arrived): no heap.
+
+    With no dirty agent the pass only has this line's band heads in play. They come off the
+    heap band by band (the contact priority is part of the routing key), each offered to
+    :func:`best_agent` until none fits, exactly as below. A head that some agent declined
+    needs the decliners' search: the rest of the work then goes to the full pass, which
+    finds the bands already settled unchanged.
+    """
+    (line,) = state.dirty_lines.values()
+    state.dirty_lines = {}
+    state.touched_lines[line.key] = line
+    offers: list[Offer] = []
+    for priority in line.priorities:
+        head = line.head(priority)
+        while head is not None:
+            if head.declined is not None:
+                state.mark_line(line)
+                offers.extend(_Pass(state, now).run())
+                return offers
+            match = best_agent(head, now)
+            if match is None:
+                break
+            agent, overflow, proficiency = match
+            offers.append(state.offer(head, agent, overflow, proficiency, now))
+            head = line.head(priority)
+    touched, state.touched_lines = state.touched_lines, {}
+    for touched_line in touched.values():
+        state.schedule_line(touched_line, now)
     return offers
 
 

@@ -23,6 +23,7 @@ from __future__ import annotations
 
 import math
 from heapq import heappop, heappush
+from typing import cast
 
 import numpy as np
 
@@ -91,7 +92,7 @@ def simulate_component(
     svc = calls.service.tolist()
     pat = calls.patience.tolist()
     cb_draw = calls.callback_draw.tolist()
-    ids = [ContactId(x) for x in map(str, range(n))]
+    ids = cast(list[ContactId], list(map(str, range(n))))  # ContactId is a str
     qids: list[QueueId] = [q.queue.id for q in sim_queues]
     chans: list[Channel] = [q.spec.channel for q in sim_queues]
     prios: list[int] = [q.priority for q in sim_queues]

@@ -23,7 +23,6 @@ from dataclasses import dataclass
 
 import numpy as np
 from numpy.typing import NDArray
-from scipy import stats
 
 from renfort.simulation.log import CallLog
 from renfort.simulation.world import World
@@ -143,6 +142,8 @@ class Estimate:
 
 def estimate(samples: FloatArray) -> Estimate:
     """Mean and Student t 95 % interval over axis 0 (replications), ignoring ``nan``."""
+    from scipy import stats  # a second of import time: only when figures are reported
+
     valid = ~np.isnan(samples)
     n = valid.sum(axis=0)
     with np.errstate(invalid="ignore", divide="ignore"):

@@ -148,3 +148,36 @@ def test_route_is_work_conserving_after_a_burst(world: World) -> None:
     # Most proficient first then longest idle: all equal here, so registration order,
     # each agent filled before the next one gets a contact.
     assert [agent for _, agent in offers[:2]] == ["a0", "a0"]
+
+
+def test_an_agent_back_from_a_contact_ranks_behind_agents_idle_for_longer(
+    world: World,
+) -> None:
+    queue = world.queue("covid")
+    ana = world.agent("ana")
+    world.agent("bob")
+    world.route()
+    world.arrive("c1", queue)
+    assert world.route() == [("c1", "ana")]
+    world.advance(10)
+    world.router.accept(ContactId("c1"), ana)
+    world.arrive("c2", queue)
+    world.router.release(ContactId("c1"))  # ana idle from now, bob since the start
+
+    assert world.route() == [("c2", "bob")]
+
+
+def test_many_abandons_behind_a_waiting_head_keep_the_line_in_order(world: World) -> None:
+    queue = world.queue("covid")
+    names = [f"c{i:03}" for i in range(300)]
+    for name in names:
+        world.arrive(name, queue)
+        world.advance(0.1)
+    for name in names[1::3] + names[2::3]:
+        world.router.withdraw(ContactId(name))
+
+    kept = names[::3]
+    assert world.router.waiting() == kept
+    assert world.router.waiting_count(queue) == len(kept)
+    world.agent("ana", capacity={VOICE: 1})
+    assert world.route() == [("c000", "ana")]

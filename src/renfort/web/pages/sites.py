@@ -75,6 +75,7 @@ def _site(rt: Runtime, who: Principal, ref: str) -> dict[str, Any]:
         context["plan_error"] = error_text(error)
     measures = MeasureService(rt.engine, rt.clock)
     context["register"] = measures.register(who, ref)
+    context["titles"] = {m["code"]: m["title"] for m in context["register"]["measures"]}
     staff = who.role in (Role.ADMIN, Role.OUTSOURCER_MANAGER, Role.SUPERVISOR)
     context["history"] = measures.history(who, ref)[-8:][::-1] if staff else []
     context["can_record"] = who.role in (Role.ADMIN, Role.OUTSOURCER_MANAGER)
