@@ -8,52 +8,31 @@ decisions are printed, not recorded (the API and the self-service record theirs)
 
 from __future__ import annotations
 
-import functools
 import json
 import sys
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated, Any, ParamSpec, TypeVar
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 from rich.console import Console
 from rich.table import Table
 
-from renfort.domain.errors import RenfortError, ValidationError
+from renfort.cli.errors import one_line_errors
+from renfort.domain.errors import ValidationError
 from renfort.knowledge.articles import HOTLINE_BASE
 
 if TYPE_CHECKING:
     from renfort.bootstrap import Runtime
 
-P = ParamSpec("P")
-R = TypeVar("R")
 
 app = typer.Typer(help="Knowledge base: import, export, search, triage, evaluation.",
                   no_args_is_help=True)
 console = Console()
-err = Console(stderr=True)
 ClientOption = Annotated[str, typer.Option(help="the client whose base (slug)")]
 JsonOption = Annotated[bool, typer.Option("--json", help="JSON out (JSON Lines with --file)")]
 FileOption = Annotated[Path | None, typer.Option(
     "--file", help="one question per line; one JSON result per line, in input order")]
-
-
-def one_line_errors(fn: Callable[P, R]) -> Callable[P, R]:
-    """Domain errors and unreadable files: one line on stderr, exit code 2."""
-
-    @functools.wraps(fn)
-    def wrapper(*args: P.args, **kwargs: P.kwargs) -> R:
-        try:
-            return fn(*args, **kwargs)
-        except RenfortError as error:
-            err.print(f"[red]error:[/red] {error.message}", highlight=False, soft_wrap=True)
-            raise typer.Exit(2) from None
-        except OSError as error:
-            err.print(f"[red]error:[/red] {error.strerror or error}: {error.filename}",
-                      highlight=False)
-            raise typer.Exit(2) from None
-
-    return wrapper
 
 
 def _runtime() -> Runtime:

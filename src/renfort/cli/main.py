@@ -2,27 +2,22 @@
 
 from __future__ import annotations
 
-import functools
 import sys
-from collections.abc import Callable
 from datetime import UTC, datetime
-from typing import Annotated, ParamSpec, TypeVar
+from typing import Annotated
 
 import typer
 from rich.console import Console
 from rich.table import Table
 
+from renfort.cli.errors import one_line_errors
 from renfort.cli.kb import app as kb_app
 from renfort.cli.plan import app as plan_app
 from renfort.cli.simulate import simulate
 from renfort.cli.sites import app as sites_app
 from renfort.config import Settings
 from renfort.domain.clock import SystemClock
-from renfort.domain.errors import RenfortError
 from renfort.services.principals import HUMAN_ROLES, Role
-
-P = ParamSpec("P")
-R = TypeVar("R")
 
 app = typer.Typer(help="Renfort: a crisis hotline through outsourced contact centers.",
                   no_args_is_help=True, pretty_exceptions_enable=False)
@@ -34,21 +29,6 @@ app.add_typer(user_app, name="user")
 app.add_typer(demo_app, name="demo")
 
 console = Console()
-err = Console(stderr=True)
-
-
-def one_line_errors(fn: Callable[P, R]) -> Callable[P, R]:
-    """Domain errors end the command with one line on stderr and exit code 2."""
-
-    @functools.wraps(fn)
-    def wrapper(*args: P.args, **kwargs: P.kwargs) -> R:
-        try:
-            return fn(*args, **kwargs)
-        except RenfortError as error:
-            err.print(f"[red]error:[/red] {error.message}", highlight=False, soft_wrap=True)
-            raise typer.Exit(2) from None
-
-    return wrapper
 
 
 def _settings() -> Settings:

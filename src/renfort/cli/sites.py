@@ -7,49 +7,23 @@ with one line on stderr and exit code 2, and nothing is stored.
 
 from __future__ import annotations
 
-import functools
 import json
-from collections.abc import Callable
 from pathlib import Path
-from typing import Annotated, ParamSpec, TypeVar
+from typing import Annotated
 
 import typer
 from rich.console import Console
 from rich.table import Table
 
-from renfort.domain.errors import RenfortError, ValidationError
+from renfort.cli.errors import one_line_errors
+from renfort.domain.errors import ValidationError
 from renfort.services.principals import Principal, Role
-
-P = ParamSpec("P")
-R = TypeVar("R")
 
 app = typer.Typer(help="Sites under distancing: capacity, seat plans, sanitary register.",
                   no_args_is_help=True)
 console = Console()
-err = Console(stderr=True)
 OPERATOR = Principal(user_id="cli", username="cli", role=Role.ADMIN)
 """The command line acts as the platform's operator."""
-
-
-def one_line_errors(fn: Callable[P, R]) -> Callable[P, R]:
-    """Domain errors and unreadable files: one line on stderr, exit code 2."""
-
-    @functools.wraps(fn)
-    def wrapper(*args: P.args, **kwargs: P.kwargs) -> R:
-        try:
-            return fn(*args, **kwargs)
-        except RenfortError as error:
-            err.print(f"[red]error:[/red] {error.message}", highlight=False, soft_wrap=True)
-            raise typer.Exit(2) from None
-        except OSError as error:
-            err.print(f"[red]error:[/red] {error.strerror or error}: {error.filename}",
-                      highlight=False)
-            raise typer.Exit(2) from None
-        except UnicodeDecodeError:
-            err.print("[red]error:[/red] the seat plan must be UTF-8 CSV", highlight=False)
-            raise typer.Exit(2) from None
-
-    return wrapper
 
 
 @app.command("capacity")
