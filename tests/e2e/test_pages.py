@@ -145,7 +145,8 @@ def test_sites_plan_register_and_waivers(open_page: OpenPage) -> None:
     page.get_by_label("Décision").fill("Masques changés toutes les 4 heures.")
     page.get_by_role("button", name="Enregistrer au registre").click()
     expect(page.get_by_text("Modification enregistrée au registre.")).to_be_visible()
-    expect(page.locator("#measures-history li").first).to_contain_text("Masques : en place → adaptée")
+    latest = page.locator("#measures-history li").first
+    expect(latest).to_contain_text("Masques : en place → adaptée")
     tab.shot("sites")
 
     client = open_page("sites-client")

@@ -11,6 +11,7 @@ from typing import Any
 import pytest
 from sqlalchemy import Engine, func, select
 
+from renfort.demo.federation import build_federation
 from renfort.domain.clock import ManualClock
 from renfort.domain.errors import AgentStateError, ValidationError
 from renfort.domain.model import Channel
@@ -100,6 +101,37 @@ def test_a_failing_command_does_not_spoil_its_batch(database_url: str) -> None:
             assert conn.execute(select(func.count()).select_from(t.contacts)).scalar() == 2
             assert conn.execute(select(t.contacts.c.state).where(
                 t.contacts.c.id == first.id)).scalar() == "queued"
+
+    _run(scenario())
+    engine.dispose()
+
+
+def test_restart_keeps_agents_presence_missed_included(database_url: str) -> None:
+    clock = ManualClock(T0)
+    _with_demo(database_url, clock)
+    engine = make_engine(database_url)
+    users = build_federation(datetime.fromtimestamp(T0, tz=UTC)).users
+    hotline = next(u.agent_id for u in users if u.username == "agent-hotline")
+    on_break = next(u.agent_id for u in users if u.username == "agent-health")
+    assert hotline and on_break
+
+    async def scenario() -> None:
+        desk = _desk(engine, clock)
+        await desk.start()
+        await desk.submit(lambda b: [desk.log_in(b, a) for a in (hotline, on_break)])
+        await desk.submit(lambda b: desk.set_break(b, on_break, "pause déjeuner"))
+        contact = await desk.submit(lambda b: desk.receive(
+            b, queue_ref="hotline-general", channel=Channel.VOICE, customer_ref="x"))
+        assert contact.agent_id == hotline
+        clock.advance(60)
+        await desk.submit(desk._tick)
+        await desk.stop()
+        again = _desk(engine, clock)
+        await again.start()
+        assert str(again.agent_status(hotline)) == "missed"
+        assert str(again.agent_status(on_break)) == "break"
+        assert again.router.waiting() == [contact.id]
+        await again.stop()
 
     _run(scenario())
     engine.dispose()

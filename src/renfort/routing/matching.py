@@ -11,8 +11,9 @@ pass:
   being weighed by hand against the buckets; with more, every band head they may take, with
   those *sponsor* agents recorded so that a band is skipped once none of them has room.
 
-With one dirty agent and no dirty line (an agent finished a contact while a backlog waits)
-the pass needs no heap at all: :func:`_one_agent`.
+Two common cases need no heap at all and give the same result: one dirty agent and no dirty
+line (an agent finished a contact while a backlog waits), :func:`_one_agent`; one dirty line
+and no dirty agent (a contact arrived while agents wait), :func:`_one_line`.
 
 Why band heads are enough: after a pass, no ready agent may take any waiting contact (the pass
 is work-conserving). Within a band the head has waited longest, so an agent that may take a

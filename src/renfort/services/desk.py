@@ -13,6 +13,7 @@ store, which is the only source of truth.
 from __future__ import annotations
 
 import asyncio
+import gc
 import logging
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -115,8 +116,10 @@ class Desk:
             self._apply_config(repo.load_federation(conn))
             self._home_blocked = sites_repo.home_blocked(conn)
             for row in conn.execute(select(t.agents.c.id, t.agents.c.status,
-                                           t.agents.c.status_reason)).mappings():
-                self._restore_presence(AgentId(row["id"]), row["status"], row["status_reason"])
+                                           t.agents.c.status_reason,
+                                           t.agents.c.status_since)).mappings():
+                self._restore_presence(AgentId(row["id"]), row["status"], row["status_reason"],
+                                       row["status_since"])
             self._seq = repo.max_contact_seq(conn)
             active = conn.execute(
                 select(t.contacts)
@@ -129,15 +132,13 @@ class Desk:
             self._enforce_home_setups(batch)
             batch.write(conn)
 
-    def _restore_presence(self, agent_id: AgentId, status: str, reason: str | None) -> None:
+    def _restore_presence(self, agent_id: AgentId, status: str, reason: str | None,
+                          since: float | None) -> None:
+        """The presence the agent had before the restart, MISSED included."""
         if status == AgentStatus.LOGGED_OUT:
             return
-        self.router.log_in(agent_id)
-        if status == AgentStatus.AVAILABLE:
-            self.router.set_available(agent_id)
-        elif status == AgentStatus.BREAK:
-            self.router.set_break(agent_id, reason or "")
-        # MISSED: logged in, not available until the agent says so.
+        self.router.restore_presence(agent_id, AgentStatus(status), reason=reason or "",
+                                     idle_since=since)
 
     def _restore_contact(self, row: dict[str, Any], batch: Batch) -> None:
         contact = LiveContact(
@@ -166,6 +167,10 @@ class Desk:
 
     async def start(self) -> None:
         await asyncio.to_thread(self.load)
+        # Everything loaded so far lives as long as the process: keep the collector from
+        # walking it again and again (a full pass over a large router pauses ~100 ms).
+        gc.collect()
+        gc.freeze()
         self._task = asyncio.create_task(self._writer(), name="renfort-desk")
         self._timer = asyncio.create_task(self._ticker(), name="renfort-desk-timer")
 
