@@ -23,15 +23,24 @@
   }
 
   /* Fire "renfort:live" on every element listening for this event. */
-  function dispatch(type, data) {
+  function dispatch(type, data, attempt) {
     var nodes = document.querySelectorAll("[data-live-on]");
+    var retry = false;
     nodes.forEach(function (el) {
       var wanted = el.getAttribute("data-live-on").split(/\s+/);
       if (!wanted.some(function (p) { return matches(p, type); })) { return; }
       var contact = el.getAttribute("data-live-contact");
       if (contact && data && data.contact !== contact) { return; }
+      /* A fragment being swapped in is not listening yet: try again once it has settled. */
+      if (el.classList.contains("htmx-added") || el.classList.contains("htmx-settling")) {
+        retry = true;
+        return;
+      }
       fire(el, type);
     });
+    if (retry && (attempt || 0) < 10) {
+      setTimeout(function () { dispatch(type, data, (attempt || 0) + 1); }, 100);
+    }
   }
 
   function resyncAll() {
