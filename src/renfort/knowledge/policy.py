@@ -116,15 +116,15 @@ def decide(message: str, triage: Decision, result: Result | None,
         redirect = REDIRECTS[triage.label]
         return Plan("redirect", f"triage {triage.label}: {triage.reason}", redirect=redirect)
     if wants_agent(message):
-        return Plan("handoff", "the citizen asked for an agent")
+        return Plan("handoff", "la personne a demandé un conseiller")
     if result is None or not result.hits:
-        return Plan("handoff", "no article matches")
+        return Plan("handoff", "aucun article ne correspond")
     sure = confidence(result)
     best = result.hits[0]
     if sure < threshold:
-        return Plan("handoff", f"confidence {sure:.2f} below {threshold:.2f} "
-                    f"(best: {best.ref} v{best.number})", sure, best.ref, best.number)
-    return Plan("answer", f"confidence {sure:.2f} ≥ {threshold:.2f}", sure, best.ref,
+        return Plan("handoff", f"confiance {sure:.2f} sous le seuil {threshold:.2f} "
+                    f"(meilleur : {best.ref} v{best.number})", sure, best.ref, best.number)
+    return Plan("answer", f"confiance {sure:.2f} ≥ {threshold:.2f}", sure, best.ref,
                 best.number)
 
 

@@ -93,7 +93,7 @@ class SelfService:
             return {"conversation_id": conversation.id, "action": "handoff",
                     "contact_id": conversation.contact_id,
                     "message": "Un conseiller va vous répondre."}
-        plan = policy.Plan("handoff", "the citizen asked for an agent")
+        plan = policy.Plan("handoff", "la personne a demandé un conseiller")
         return await self._handoff(conversation, plan, None, None)
 
     def transcript(self, conversation_id: str) -> Data:
