@@ -99,3 +99,13 @@ def test_wrong_password_is_401_without_saying_which_part(client: TestClient) -> 
                             data={"username": user, "password": password})
         assert reply.status_code == 401
         assert reply.json()["detail"] == "wrong username or password"
+
+
+def test_unknown_addresses_get_a_page_or_a_problem(client: TestClient) -> None:
+    page = client.get("/agentx", headers={"Accept": "text/html"})
+    assert page.status_code == 404
+    assert page.headers["content-type"].startswith("text/html")
+    assert "Page introuvable" in page.text
+    api = client.get("/api/v1/nothing-here", headers={"Accept": "text/html"})
+    assert api.status_code == 404
+    assert api.headers["content-type"] == "application/problem+json"

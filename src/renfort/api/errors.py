@@ -62,7 +62,7 @@ async def _validation_error(_: Request, exc: Exception) -> JSONResponse:
                    f"{first['field']}: {first['message']}", {"errors": errors})
 
 
-async def _http_error(_: Request, exc: Exception) -> JSONResponse:
+async def http_error(_: Request, exc: Exception) -> JSONResponse:
     assert isinstance(exc, StarletteHTTPException)
     slug = {404: "not-found", 405: "method-not-allowed", 401: "unauthenticated"}.get(
         exc.status_code, "http-error")
@@ -72,4 +72,4 @@ async def _http_error(_: Request, exc: Exception) -> JSONResponse:
 def install(app: FastAPI) -> None:
     app.add_exception_handler(RenfortError, _renfort_error)
     app.add_exception_handler(RequestValidationError, _validation_error)
-    app.add_exception_handler(StarletteHTTPException, _http_error)
+    app.add_exception_handler(StarletteHTTPException, http_error)

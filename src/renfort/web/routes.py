@@ -7,7 +7,9 @@ from pathlib import Path
 from fastapi import FastAPI, Request
 from fastapi.responses import Response
 from fastapi.staticfiles import StaticFiles
+from starlette.exceptions import HTTPException as StarletteHTTPException
 
+from renfort.api import errors as api_errors
 from renfort.web.pages import (
     admin,
     agent,
@@ -19,7 +21,7 @@ from renfort.web.pages import (
     supervisor,
 )
 from renfort.web.session import LoginRequiredError, login_redirect
-from renfort.web.support import PageForbiddenError, forbidden_page
+from renfort.web.support import PageForbiddenError, forbidden_page, page
 
 STATIC = Path(__file__).parent / "static"
 
@@ -27,6 +29,16 @@ STATIC = Path(__file__).parent / "static"
 async def _login_required(request: Request, exc: Exception) -> Response:
     assert isinstance(exc, LoginRequiredError)
     return login_redirect(request, exc.expired)
+
+
+async def _http_error(request: Request, exc: Exception) -> Response:
+    """A browser asking for an unknown page gets a page; everything else, problem+json."""
+    assert isinstance(exc, StarletteHTTPException)
+    path = request.url.path
+    wants_page = "text/html" in request.headers.get("accept", "")
+    if exc.status_code == 404 and wants_page and not path.startswith(("/api/", "/static/")):
+        return page(request, "not_found.html", None, None, status_code=404)
+    return await api_errors.http_error(request, exc)
 
 
 async def _forbidden(request: Request, exc: Exception) -> Response:
@@ -41,3 +53,4 @@ def install(app: FastAPI) -> None:
         app.include_router(module.router, include_in_schema=False)
     app.add_exception_handler(LoginRequiredError, _login_required)
     app.add_exception_handler(PageForbiddenError, _forbidden)
+    app.add_exception_handler(StarletteHTTPException, _http_error)
