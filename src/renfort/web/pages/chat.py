@@ -12,13 +12,13 @@ reloads the conversation fragment. Nothing else about the contact leaves the ser
 from __future__ import annotations
 
 import asyncio
-from collections.abc import AsyncIterator
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Form, Request, Response
-from fastapi.responses import HTMLResponse, StreamingResponse
+from fastapi.responses import HTMLResponse
 
 from renfort.api.deps import RuntimeDep
+from renfort.api.sse import event_stream
 from renfort.bootstrap import Runtime
 from renfort.domain.contacts import FINAL_STATES, ContactState
 from renfort.domain.errors import NotFoundError, RenfortError
@@ -31,7 +31,6 @@ from renfort.web.templating import render
 router = APIRouter(prefix="/chat", dependencies=[Depends(check_origin)])
 CHAT_COOKIE = "renfort_chat"
 COOKIE_SECONDS = 24 * 3600
-HEARTBEAT_SECONDS = 15.0
 
 
 def _view(rt: Runtime, conversation_id: str | None) -> dict[str, Any] | None:
@@ -127,24 +126,8 @@ async def events(request: Request, rt: RuntimeDep) -> Response:
     # one contact is forwarded.
     listener = Principal(user_id="citizen-chat", username="citizen-chat",
                          role=Role.CLIENT_VIEWER, client_id=contact["client_id"])
-    subscription = rt.bus.subscribe(listener)
-
-    async def stream() -> AsyncIterator[str]:
-        try:
-            yield "retry: 2000\n\n"
-            while not subscription.lost:
-                try:
-                    event = await asyncio.wait_for(subscription.inbox.get(),
-                                                   HEARTBEAT_SECONDS)
-                except TimeoutError:
-                    if await request.is_disconnected():
-                        return
-                    yield ": heartbeat\n\n"
-                    continue
-                if event.data.get("contact") == contact["id"]:
-                    yield "event: update\ndata: {}\n\n"
-        finally:
-            rt.bus.unsubscribe(subscription)
-
-    return StreamingResponse(stream(), media_type="text/event-stream",
-                             headers={"Cache-Control": "no-store", "X-Accel-Buffering": "no"})
+    contact_id = contact["id"]
+    return event_stream(
+        request, rt.bus, listener,
+        lambda event: "event: update\ndata: {}\n\n"
+        if event.data.get("contact") == contact_id else None)
