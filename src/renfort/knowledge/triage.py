@@ -133,10 +133,23 @@ _RULES: tuple[tuple[str, Label, str, str], ...] = (
      r"\b(vais je|est ce que je vais|will i|could i|am i going to|kill me)\b.{0,25}"
      r"\b(mourir|survivre|guerir|die|survive|recover|me)\b|\bkill me\b",
      "pronostic personnel : médecin traitant"),
+    ("medical.poison", Label.MEDICAL,
+     # Swallowing, injecting or spraying household chemicals "against the virus" is a
+     # poisoning risk, never a question for the information line.
+     r"\b(boire|bu|buvant|avaler|avale\w*|ingerer|ingere\w*|injecter|injecte\w*|pulveris\w*|"
+     r"vaporis\w*|gargaris\w*|drink\w*|drank|ingest\w*|inject\w*|swallow\w*|spray\w*|"
+     r"gargl\w*)\b.{0,40}\b(javel|desinfectant\w*|chlore|produits? menagers?|"
+     r"gel hydroalcoolique|disinfectant\w*|bleach|cleaners?|cleaning products?|chlorine|"
+     r"sanitizer\w*|lysol)\b",
+     "ingestion ou pulvérisation d'un produit ménager : centre antipoison ou médecin"),
+    ("medical.unwell", Label.MEDICAL,
+     r"\b(je me sens|il se sent|elle se sent|mon \w+ se sent|ma \w+ se sent)\b.{0,8}"
+     r"\b(mal|pas bien|fievreu\w*|faible|patraque)\b|\bi feel (sick|unwell|ill|bad)\b",
+     "la personne ou un proche se sent mal : médecin traitant"),
     ("psychological.distress", Label.PSYCHOLOGICAL,
      r"\b(angoiss\w*|anxi\w*|panique\w*|stress\w*|deprim\w*|depress\w*|idees noires|"
      r"moral (a zero|au plus bas|en berne)|je craque|je ne en peux plus|a bout|pleur\w*|"
-     r"insomni\w*|je ne dors plus|me sens (seule?|isolee?|perdue?|mal)|trop seule?|solitude|"
+     r"insomni\w*|je ne dors plus|me sens (seule?|isolee?|perdue?)|trop seule?|solitude|"
      r"detresse|burn ?out|soutien psychologique|psychologue|besoin de parler|"
      r"parler a quelqu un|lonely|anxious|anxiety|depressed|panic|stressed|can not cope|"
      r"overwhelmed|need to talk|mental health)\b",
