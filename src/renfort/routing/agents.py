@@ -40,8 +40,8 @@ class AgentState:
     """Presence, load and held contacts of one agent."""
 
     __slots__ = (
-        "agent", "break_reason", "by_line", "counts", "held", "id", "idle_since", "load",
-        "memberships", "ready", "seq", "status",
+        "agent", "break_reason", "by_line", "channels", "counts", "held", "id", "idle_since",
+        "load", "memberships", "ready", "seq", "status",
     )
 
     def __init__(self, agent: Agent, seq: int, now: float) -> None:
@@ -61,6 +61,7 @@ class AgentState:
         """Channels on which one more contact fits right now (empty unless available)."""
         self.memberships: list[Membership] = []
         self.by_line: dict[tuple[QueueId, Channel], Membership] = {}
+        self.channels = _channels(agent)
 
     def lines(self) -> list[Line]:
         return [m.line for m in self.memberships]
@@ -81,8 +82,15 @@ class AgentState:
         if self.status is not AgentStatus.AVAILABLE:
             self.ready = ()
             return
+        load = self.load
+        if not load:
+            self.ready = self.channels  # a free agent has room on every channel it serves
+            return
+        if load >= 1.0:
+            self.ready = ()  # full: capacities are at most 20, so 1/slots > LOAD_EPSILON
+            return
         # Same rule as policy.fits, inlined: this runs on every offer and release.
-        load, limit = self.load, 1.0 + LOAD_EPSILON
+        limit = 1.0 + LOAD_EPSILON
         ready: list[Channel] = []
         for channel, slots in self.agent.capacity.items():
             if slots > 0 and load + 1.0 / slots <= limit:
@@ -101,21 +109,36 @@ class AgentState:
                     bucket.add(self, idle)
 
     def hold(self, record: ContactRecord) -> None:
-        self.held[record.id] = record
-        self.counts[record.channel] = self.counts.get(record.channel, 0) + 1
-        self.load = load_of(self.counts, self.agent.capacity)
+        held, counts, channel = self.held, self.counts, record.channel
+        first = not held
+        held[record.id] = record
+        counts[channel] = counts.get(channel, 0) + 1
+        if first:  # the common case, same figure as load_of
+            slots = self.agent.capacity.get(channel, 0)
+            self.load = 1.0 / slots if slots > 0 else 1.0
+        else:
+            self.load = load_of(counts, self.agent.capacity)
         self.refresh()
 
     def unhold(self, record: ContactRecord, now: float) -> None:
         """Free the capacity of ``record``; an agent left with nothing becomes idle now."""
-        del self.held[record.id]
+        held = self.held
+        del held[record.id]
         self.counts[record.channel] -= 1
-        self.load = load_of(self.counts, self.agent.capacity)
-        if not self.held:
+        if held:
+            self.load = load_of(self.counts, self.agent.capacity)
+        else:
+            self.load = 0.0
             self.idle_since = now
         self.refresh()
 
     def set_profile(self, agent: Agent) -> None:
         self.agent = agent
+        self.channels = _channels(agent)
         self.load = load_of(self.counts, agent.capacity)
         self.refresh()
+
+
+def _channels(agent: Agent) -> tuple[Channel, ...]:
+    """Channels on which the agent has capacity, in its profile's order."""
+    return tuple(channel for channel, slots in agent.capacity.items() if slots > 0)

@@ -52,8 +52,12 @@ def best_agent(record: ContactRecord, now: float) -> Match | None:
     """
     line = record.line
     queue = line.queue
-    floor = floor_at(queue, record.enqueued_at, now)
-    overflow = overflow_open(queue, record.enqueued_at, now)
+    # Shortcuts with the same result: one tier never widens, no threshold never opens.
+    tiers = queue.bullseye
+    floor = (tiers[0].min_proficiency if len(tiers) == 1
+             else floor_at(queue, record.enqueued_at, now))
+    overflow = (queue.overflow_after_seconds is not None
+                and overflow_open(queue, record.enqueued_at, now))
     excluded = record.declined
     contract_buckets, overflow_buckets = line.contract_buckets, line.overflow_buckets
     for proficiency in range(5, floor - 1, -1):
@@ -149,9 +153,7 @@ class _Pass:
             self._step()
         for agent in self.loose:
             agent.sync_buckets()
-        touched, state.touched_lines = state.touched_lines, {}
-        for line in touched.values():
-            state.schedule_line(line, self.now)
+        _schedule_touched(state, self.now)
         return self.offers
 
     def _push(
@@ -269,13 +271,13 @@ class _Pass:
 def route(state: RouterState, now: float) -> list[Offer]:
     """Make every offer possible at ``now``; see the module docstring for the order."""
     state.fire_wakeups(now)
-    if not state.dirty_lines and len(state.dirty_agents) == 1:
-        return _one_agent(state, now)
-    if not state.dirty_agents and len(state.dirty_lines) == 1:
+    lines, agents = len(state.dirty_lines), len(state.dirty_agents)
+    if not lines:
+        return _one_agent(state, now) if agents == 1 else (
+            _Pass(state, now).run() if agents else [])
+    if not agents and lines == 1:
         return _one_line(state, now)
-    if state.dirty_lines or state.dirty_agents:
-        return _Pass(state, now).run()
-    return []
+    return _Pass(state, now).run()
 
 
 def _one_agent(state: RouterState, now: float) -> list[Offer]:
@@ -286,7 +288,7 @@ def _one_agent(state: RouterState, now: float) -> list[Offer]:
     reduces to "give the agent its best contact while it has room".
     """
     (agent,) = state.dirty_agents.values()
-    state.dirty_agents = {}
+    state.dirty_agents.clear()
     offers: list[Offer] = []
     while agent.ready:
         found = best_contact(state, agent, now)
@@ -296,9 +298,7 @@ def _one_agent(state: RouterState, now: float) -> list[Offer]:
         offers.append(state.offer(record, agent, membership.overflow, membership.proficiency,
                                   now))
     agent.sync_buckets()
-    touched, state.touched_lines = state.touched_lines, {}
-    for line in touched.values():
-        state.schedule_line(line, now)
+    _schedule_touched(state, now)
     return offers
 
 
@@ -312,7 +312,7 @@ def _one_line(state: RouterState, now: float) -> list[Offer]:
     finds the bands already settled unchanged.
     """
     (line,) = state.dirty_lines.values()
-    state.dirty_lines = {}
+    state.dirty_lines.clear()
     state.touched_lines[line.key] = line
     offers: list[Offer] = []
     for priority in line.priorities:
@@ -328,10 +328,16 @@ def _one_line(state: RouterState, now: float) -> list[Offer]:
             agent, overflow, proficiency = match
             offers.append(state.offer(head, agent, overflow, proficiency, now))
             head = line.head(priority)
-    touched, state.touched_lines = state.touched_lines, {}
-    for touched_line in touched.values():
-        state.schedule_line(touched_line, now)
+    _schedule_touched(state, now)
     return offers
+
+
+def _schedule_touched(state: RouterState, now: float) -> None:
+    """Schedule the threshold wake-up of every line whose head moved in this pass."""
+    touched = state.touched_lines
+    for line in touched.values():
+        state.schedule_line(line, now)
+    touched.clear()
 
 
 def expire(state: RouterState, now: float) -> list[OfferExpired]:

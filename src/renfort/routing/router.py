@@ -214,18 +214,30 @@ class Router(RouterReads):
         default now) and *seq* (default: next number) restore a contact's place after a
         restart; a restored *seq* must be unique among waiting contacts.
         """
+        # Runs once per contact, in the live service and on every simulated call: the
+        # checks are inlined, the error paths go through the usual helpers.
         st = self._state
         if contact_id in st.contacts:
             raise ConflictError("the contact is already routed", {"contact_id": contact_id})
-        line = self._line(queue_id, channel)
-        _priority(priority)
-        at = self._clock.now() if enqueued_at is None else enqueued_at
-        if not math.isfinite(at):
+        line = st.lines.get((queue_id, channel))  # a line exists iff the queue serves it
+        if line is None:
+            line = self._line(queue_id, channel)
+        if priority not in PRIORITY_CLASSES:
+            _priority(priority)
+        if enqueued_at is None:
+            at = self._clock.now()
+        elif math.isfinite(enqueued_at):
+            at = enqueued_at
+        else:
             raise ValidationError("enqueued_at must be a finite instant", {"field": "enqueued_at"})
-        if seq is not None and seq < 0:
+        if seq is None:
+            used = st.next_seq
+            st.next_seq = used + 1
+        elif seq < 0:
             raise ValidationError("seq cannot be negative", {"field": "seq"})
-        used = st.next_seq if seq is None else seq
-        st.next_seq = max(st.next_seq, used + 1)
+        else:
+            used = seq
+            st.next_seq = max(st.next_seq, used + 1)
         st.queue_contact(ContactRecord(contact_id, line, priority, at, used), arrival=True)
         return used
 
@@ -242,8 +254,11 @@ class Router(RouterReads):
 
     def accept(self, contact_id: ContactId, agent_id: AgentId) -> None:
         """The agent takes the contact offered to it, before the offer deadline."""
-        record = self._offered_to(contact_id, agent_id)
-        deadline = record.offered_at + self._state.offer_timeout
+        st = self._state
+        record = st.contacts.get(contact_id)
+        if record is None or record.agent_id != agent_id or record.accepted:
+            record = self._offered_to(contact_id, agent_id)  # raises the precise error
+        deadline = record.offered_at + st.offer_timeout
         if self._clock.now() >= deadline:
             raise ConflictError("the offer has expired", {"contact_id": contact_id,
                                                           "deadline": deadline})
@@ -260,7 +275,7 @@ class Router(RouterReads):
 
     def release(self, contact_id: ContactId) -> None:
         """An accepted contact is closed or transferred: its agent's capacity frees up."""
-        record = self._contact(contact_id)
+        record = self._state.contacts.get(contact_id) or self._contact(contact_id)
         if not record.accepted:
             raise ConflictError("only an accepted contact can be released "
                                 "(withdraw or decline an offer)", {"contact_id": contact_id})

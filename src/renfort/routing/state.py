@@ -55,10 +55,6 @@ class RouterState:
 
     # ---- counters -------------------------------------------------------------------------
 
-    def token(self) -> int:
-        self._counter += 1
-        return self._counter
-
     def new_line(self, queue: Queue, channel: Channel, priority: int) -> Line:
         self._line_ordinal += 1
         line = Line(queue, channel, priority, self._line_ordinal)
@@ -124,12 +120,13 @@ class RouterState:
         """
         self.contacts[record.id] = record
         line = record.line
-        line.push(record, self.token())
+        self._counter += 1
+        line.push(record, self._counter)
         if arrival:
             head = line.head(record.priority)
             if head is not record and head is not None and head.declined is None:
                 return
-        self.mark_line(line)
+        self.dirty_lines[line.key] = line
 
     def offer(
         self, record: ContactRecord, agent: AgentState, overflow: bool, proficiency: int,
@@ -151,7 +148,8 @@ class RouterState:
         record.accepted = accepted
         record.overflow = overflow
         record.proficiency = proficiency
-        record.offer_token = self.token()
+        self._counter += 1
+        record.offer_token = self._counter
         agent.hold(record)
         if not accepted:
             deadline = offered_at + self.offer_timeout
