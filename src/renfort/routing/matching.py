@@ -298,7 +298,8 @@ def _one_agent(state: RouterState, now: float) -> list[Offer]:
         offers.append(state.offer(record, agent, membership.overflow, membership.proficiency,
                                   now))
     agent.sync_buckets()
-    _schedule_touched(state, now)
+    if state.touched_lines:
+        _schedule_touched(state, now)
     return offers
 
 
@@ -313,7 +314,6 @@ def _one_line(state: RouterState, now: float) -> list[Offer]:
     """
     (line,) = state.dirty_lines.values()
     state.dirty_lines.clear()
-    state.touched_lines[line.key] = line
     offers: list[Offer] = []
     for priority in line.priorities:
         head = line.head(priority)
@@ -328,7 +328,8 @@ def _one_line(state: RouterState, now: float) -> list[Offer]:
             agent, overflow, proficiency = match
             offers.append(state.offer(head, agent, overflow, proficiency, now))
             head = line.head(priority)
-    _schedule_touched(state, now)
+    state.touched_lines.clear()  # only this line was touched (every pass leaves it empty)
+    state.schedule_line(line, now)
     return offers
 
 

@@ -189,6 +189,8 @@ class RouterState:
     # ---- time -----------------------------------------------------------------------------
 
     def schedule_line(self, line: Line, now: float) -> None:
+        if not line.count:
+            return  # no head, no threshold to wait for
         at = line.next_threshold(now)
         if at != NEVER and (line.wake_at is None or at < line.wake_at):
             line.wake_at = at
