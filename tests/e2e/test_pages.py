@@ -58,6 +58,7 @@ def test_planner_staffing_then_simulation(open_page: OpenPage) -> None:
         files=[{"name": "prevision.csv", "mimeType": "text/csv", "buffer": sample.body()}])
     page.get_by_role("button", name="Calculer les effectifs").click()
     expect(page.get_by_role("heading", name="2. Agents nécessaires")).to_be_visible()
+    expect(page.get_by_text("Abandons plafonnés à 5 %")).to_be_visible()
     expect(page.locator("svg.chart").first).to_be_visible()
     page.get_by_label("Journées simulées").fill("2")
     page.get_by_role("button", name="Lancer la simulation").click()

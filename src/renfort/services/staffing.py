@@ -105,11 +105,42 @@ class StaffingRow(ForecastRow):
     occupancy: float
 
 
+REMARKS: dict[str, str] = {
+    "erlang_c_no_abandon": "Erlang C assumes callers wait as long as it takes: nobody hangs up.",
+    "abandon_capped": (
+        "Abandonment capped at {cap:.0%} (Erlang A default; max_abandon, --max-abandon on the "
+        "command line, changes it). The service-level target alone would let {lost:.1%} of "
+        "calls hang up (up to {worst:.1%} in an interval); the cap costs {extra:.0f} more "
+        "agent-hours."),
+    "sl_on_answered": "Service level counted on answered calls: callers who hang up are left "
+                      "out.",
+    "idle_intervals": "{idle} interval(s) without calls need no agent.",
+    "predicted_abandon": "Predicted abandonment over the forecast: {lost:.1%} of calls.",
+}
+"""English wording of each remark; the web pages word them from the message catalog
+(``planner.remark.<code>``) with the same figures."""
+
+
+class Remark(BaseModel):
+    """A remark for the reader: a code and its figures (rates as fractions, hours)."""
+
+    code: str
+    values: dict[str, int | float] = {}
+
+    @property
+    def text(self) -> str:
+        return REMARKS[self.code].format(**self.values)
+
+
 class StaffingPlan(BaseModel):
-    """Rows in input order, the targets applied, and notes for the reader."""
+    """Rows in input order, the targets applied, and remarks for the reader.
+
+    ``notes`` are the remarks in English (CLI, API); ``remarks`` carry code and figures.
+    """
 
     targets: AppliedTargets
     notes: list[str]
+    remarks: list[Remark]
     rows: list[StaffingRow]
 
 
@@ -199,7 +230,7 @@ def plan_staffing(rows: Sequence[ForecastRow], options: StaffingOptions) -> Staf
     result = required_agents(load, aht, targets, model=options.model,
                              patience=patience if erlang_a else None)
     heads = scheduled_heads(result.agents, options.shrinkage)
-    notes = _notes(options, load, aht, patience, volume, minutes, result.agents,
+    remarks = _remarks(options, load, aht, patience, volume, minutes, result.agents,
                    result.abandon_rate, capped_by_default)
     out = [
         StaffingRow(
@@ -224,10 +255,11 @@ def plan_staffing(rows: Sequence[ForecastRow], options: StaffingOptions) -> Staf
         max_occupancy=options.max_occupancy,
         shrinkage=options.shrinkage,
     )
-    return StaffingPlan(targets=applied, notes=notes, rows=out)
+    return StaffingPlan(targets=applied, notes=[r.text for r in remarks], remarks=remarks,
+                        rows=out)
 
 
-def _notes(
+def _remarks(
     options: StaffingOptions,
     load: NDArray[np.float64],
     aht: NDArray[np.float64],
@@ -237,11 +269,11 @@ def _notes(
     agents: NDArray[np.int64],
     abandon: NDArray[np.float64],
     capped_by_default: bool,
-) -> list[str]:
-    notes = []
+) -> list[Remark]:
+    remarks = []
     calls = float(volume.sum())
     if options.model == "erlang-c":
-        notes.append("Erlang C assumes callers wait as long as it takes: nobody hangs up.")
+        remarks.append(Remark(code="erlang_c_no_abandon"))
     if capped_by_default:
         uncapped = required_agents(
             load, aht, Targets(options.service_level, options.within_seconds,
@@ -251,23 +283,18 @@ def _notes(
         )
         lost = float((uncapped.abandon_rate * volume).sum() / calls) if calls else 0.0
         extra = float(((agents - uncapped.agents) * minutes).sum() / 60.0)
-        notes.append(
-            f"Abandonment capped at {DEFAULT_MAX_ABANDON:.0%} (Erlang A default; "
-            f"max_abandon, --max-abandon on the command line, changes it). The service-level "
-            f"target alone would "
-            f"let {lost:.1%} of calls hang up (up to {float(uncapped.abandon_rate.max()):.1%} "
-            f"in an interval); the cap costs {extra:.0f} more agent-hours."
-        )
+        remarks.append(Remark(code="abandon_capped", values={
+            "cap": DEFAULT_MAX_ABANDON, "lost": lost,
+            "worst": float(uncapped.abandon_rate.max()), "extra": extra}))
     if options.model == "erlang-a" and options.sl_basis == "answered":
-        notes.append("Service level counted on answered calls: callers who hang up are left out.")
+        remarks.append(Remark(code="sl_on_answered"))
     idle = int((volume == 0.0).sum())
     if idle:
-        notes.append(f"{idle} interval(s) without calls need no agent.")
-    if calls:
+        remarks.append(Remark(code="idle_intervals", values={"idle": idle}))
+    if calls and options.model == "erlang-a":
         lost_now = float((abandon * volume).sum() / calls)
-        if options.model == "erlang-a":
-            notes.append(f"Predicted abandonment over the forecast: {lost_now:.1%} of calls.")
-    return notes
+        remarks.append(Remark(code="predicted_abandon", values={"lost": lost_now}))
+    return remarks
 
 
 def _check_header(header: list[str], line: int) -> None:

@@ -322,6 +322,18 @@ MESSAGES: dict[str, str] = {
     "planner.not_utf8": "Le fichier doit être du texte UTF-8.",
     "planner.step2": "2. Agents nécessaires par intervalle et par file",
     "planner.summary": "{rows} lignes ; pointe à {peak} agents sur une file.",
+    "planner.remark.erlang_c_no_abandon": "Erlang C suppose que chaque appelant attend le "
+                                          "temps qu'il faut : personne ne raccroche.",
+    "planner.remark.abandon_capped": (
+        "Abandons plafonnés à {cap} (par défaut avec Erlang A ; le paramètre max_abandon, "
+        "ou --max-abandon en ligne de commande, le change). Le seul objectif de niveau de "
+        "service laisserait raccrocher {lost} des appels (jusqu'à {worst} sur un "
+        "intervalle) ; le plafond coûte {extra} heures-agents de plus."),
+    "planner.remark.sl_on_answered": "Niveau de service compté sur les appels répondus : les "
+                                     "appelants qui raccrochent n'y entrent pas.",
+    "planner.remark.idle_intervals": "{idle} intervalle(s) sans appel : aucun agent requis.",
+    "planner.remark.predicted_abandon": "Abandons prévus sur l'ensemble de la prévision : "
+                                        "{lost} des appels.",
     "planner.chart_agents": "Agents nécessaires par intervalle (heure de Paris)",
     "planner.download_plan": "Télécharger le plan (CSV)",
     "planner.table": "Tableau détaillé",

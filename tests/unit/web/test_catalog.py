@@ -4,11 +4,13 @@ from __future__ import annotations
 
 import re
 from pathlib import Path
+from string import Formatter
 
 from renfort.domain.contacts import ContactState
 from renfort.domain.model import Channel
 from renfort.routing.types import AgentStatus
 from renfort.services.principals import Role
+from renfort.services.staffing import REMARKS
 from renfort.web.i18n import gettext, translator
 from renfort.web.messages_fr import MESSAGES
 from renfort.web.pages import admin, agent, sites
@@ -45,8 +47,16 @@ def test_keys_built_from_domain_values_exist() -> None:
         + [f"field.{c}" for columns in admin.COLUMNS.values() for c in columns]
         + [f"enum.{kind}.{v}" for kind, values in admin._ENUMS.items() for v in values]
         + [f"sites.status.{s}" for s in sites.MEASURE_STATUSES]
+        + [f"planner.remark.{code}" for code in REMARKS]
     )
     assert sorted(k for k in built if k not in MESSAGES) == []
+
+
+def test_staffing_remarks_use_the_same_figures_in_french() -> None:
+    for code, english in REMARKS.items():
+        french = MESSAGES[f"planner.remark.{code}"]
+        assert {f[1] for f in Formatter().parse(french) if f[1]} == {
+            f[1] for f in Formatter().parse(english) if f[1]}, code
 
 
 def test_placeholders_are_filled_and_unknown_keys_show() -> None:

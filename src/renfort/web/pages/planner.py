@@ -23,6 +23,7 @@ from renfort.domain.errors import RenfortError, ValidationError
 from renfort.services.simulations import run_simulation, scenario_from_plan
 from renfort.services.staffing import (
     COLUMNS,
+    Remark,
     StaffingOptions,
     StaffingPlan,
     parse_forecast_csv,
@@ -32,7 +33,7 @@ from renfort.simulation.report import csv_rows
 from renfort.web.charts import line_chart
 from renfort.web.session import WebPrincipal
 from renfort.web.support import allow, check_origin, error_text, page
-from renfort.web.templating import message, paris_time, percent
+from renfort.web.templating import message, number, paris_time, percent
 
 router = APIRouter(prefix="/planner", dependencies=[Depends(check_origin)])
 MAX_UPLOAD = 2_000_000
@@ -103,7 +104,18 @@ def _staffing_context(text: str, options: StaffingOptions) -> dict[str, Any]:
                        y_format=lambda v: f"{v:g}", bars=len(labels) <= 16)
     peak = max((r.agents for r in plan.rows), default=0)
     return {"plan": plan, "chart": chart, "series": list(series), "plan_csv": _plan_csv(plan),
-            "peak": peak, "options": options}
+            "peak": peak, "options": options, "remarks": [_remark(r) for r in plan.remarks]}
+
+
+_RATE_DIGITS = {"cap": 0, "lost": 1, "worst": 1}
+"""Remark figures that are rates (fractions), with the decimals they are shown with."""
+
+
+def _remark(remark: Remark) -> str:
+    """A staffing remark in the catalog's words, its figures written the French way."""
+    values = {key: percent(value, _RATE_DIGITS[key]) if key in _RATE_DIGITS else number(value)
+              for key, value in remark.values.items()}
+    return message(f"planner.remark.{remark.code}", **values)
 
 
 def _simulation_context(plan_csv: str, replications: int, seed: int, sl_target: float,
