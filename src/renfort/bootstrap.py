@@ -14,6 +14,7 @@ from renfort.services.events import EventBus
 from renfort.services.knowledge import KnowledgeService
 from renfort.services.knowledge_search import KnowledgeBases
 from renfort.services.self_service import SelfService
+from renfort.services.throttle import LOGIN_FAILURES, PUBLIC_CHAT, Throttle
 from renfort.store.engine import make_engine
 
 
@@ -28,6 +29,8 @@ class Runtime:
     knowledge: KnowledgeService
     """Knowledge bases: articles, search and triage (``knowledge.bases``)."""
     self_service: SelfService
+    throttle: Throttle
+    """Rate limits on the public chat and on failed log-ins, per client address."""
 
 
 def build_runtime(settings: Settings, clock: Clock | None = None) -> Runtime:
@@ -36,13 +39,16 @@ def build_runtime(settings: Settings, clock: Clock | None = None) -> Runtime:
     bus = EventBus()
     desk = Desk(engine, clock, bus, settings.offer_timeout_seconds)
     bases = KnowledgeBases(engine, clock)
+    throttle = Throttle({PUBLIC_CHAT: settings.rate_public_chat,
+                         LOGIN_FAILURES: settings.rate_login_failures})
     return Runtime(
         settings=settings,
         engine=engine,
         clock=clock,
-        auth=AuthService(engine, clock, settings.session_ttl_seconds),
+        auth=AuthService(engine, clock, settings.session_ttl_seconds, throttle),
         bus=bus,
         desk=desk,
         knowledge=KnowledgeService(engine, clock, bases),
         self_service=SelfService(engine, clock, bases, desk),
+        throttle=throttle,
     )

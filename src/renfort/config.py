@@ -8,8 +8,11 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from pydantic import Field
+from pydantic import Field, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
+
+from renfort.domain.errors import RenfortError
+from renfort.services.throttle import parse_limit
 
 
 class Settings(BaseSettings):
@@ -25,6 +28,21 @@ class Settings(BaseSettings):
     port: int = Field(default=8000, gt=0, lt=65536)
     log_level: str = "info"
     cookie_secure: bool = False
+    rate_public_chat: str = Field(
+        default="60/minute",
+        description="Public chat calls per client address (moving window); 'off' disables")
+    rate_login_failures: str = Field(
+        default="20/5 minutes",
+        description="Failed log-ins per client address before log-ins are refused; 'off' disables")
+
+    @field_validator("rate_public_chat", "rate_login_failures")
+    @classmethod
+    def _a_rate(cls, value: str) -> str:
+        try:
+            parse_limit(value)
+        except RenfortError as error:
+            raise ValueError(error.message) from None
+        return value
 
     def resolved_database_url(self) -> str:
         if self.database_url:

@@ -10,6 +10,7 @@ from fastapi.security import APIKeyHeader, OAuth2PasswordBearer
 from renfort.bootstrap import Runtime
 from renfort.domain.errors import AuthenticationError
 from renfort.services.principals import Principal
+from renfort.services.throttle import PUBLIC_CHAT
 
 SESSION_COOKIE = "renfort_session"
 _bearer = OAuth2PasswordBearer(tokenUrl="/api/v1/auth/token", auto_error=False)
@@ -22,6 +23,23 @@ def runtime(request: Request) -> Runtime:
 
 
 RuntimeDep = Annotated[Runtime, Depends(runtime)]
+
+
+def caller_address(request: Request) -> str:
+    """The client's network address, for rate limits (behind a proxy, uvicorn takes it from
+    X-Forwarded-For when the proxy is trusted: ``FORWARDED_ALLOW_IPS``)."""
+    return request.client.host if request.client else ""
+
+
+CallerDep = Annotated[str, Depends(caller_address)]
+
+
+def public_chat_quota(rt: RuntimeDep, caller: CallerDep) -> None:
+    """Counts one public chat call for the caller; 429 once over the limit."""
+    rt.throttle.spend(PUBLIC_CHAT, caller)
+
+
+PublicChatQuota = Depends(public_chat_quota)
 
 
 async def current_principal(

@@ -14,6 +14,7 @@ from renfort.domain.errors import (
     ConflictError,
     NotFoundError,
     PermissionDeniedError,
+    RateLimitedError,
     RenfortError,
     ValidationError,
 )
@@ -25,6 +26,7 @@ _STATUS: list[tuple[type[RenfortError], int, str]] = [
     (NotFoundError, 404, "Not found"),
     (ConflictError, 409, "Conflict"),
     (ValidationError, 422, "Invalid input"),
+    (RateLimitedError, 429, "Too many requests"),
 ]
 
 
@@ -47,6 +49,8 @@ async def _renfort_error(_: Request, exc: Exception) -> JSONResponse:
     assert isinstance(exc, RenfortError)
     status, title = status_of(exc)
     headers = {"WWW-Authenticate": "Bearer"} if status == 401 else None
+    if isinstance(exc, RateLimitedError):
+        headers = {"Retry-After": str(exc.details.get("retry_after_seconds", 60))}
     return problem(status, exc.error_id, title, exc.message, exc.details, headers)
 
 

@@ -66,3 +66,10 @@ class AuthenticationError(RenfortError):
     """The caller could not be identified."""
 
     error_id = "unauthenticated"
+
+
+class RateLimitedError(RenfortError):
+    """Too many requests from one caller in a short time; ``retry_after_seconds`` says when
+    to come back."""
+
+    error_id = "rate-limited"

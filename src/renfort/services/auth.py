@@ -18,6 +18,7 @@ from renfort.domain.clock import Clock
 from renfort.domain.errors import AuthenticationError, ConflictError, ValidationError
 from renfort.domain.ids import new_id
 from renfort.services.principals import OUTSOURCER_ROLES, Principal, Role
+from renfort.services.throttle import LOGIN_FAILURES, Throttle
 from renfort.store import repository as repo
 from renfort.store import tables as t
 
@@ -50,10 +51,13 @@ def _principal_from(row: dict[str, object]) -> Principal:
 class AuthService:
     """Creates users and checks credentials; caches valid tokens for a minute."""
 
-    def __init__(self, engine: Engine, clock: Clock, session_ttl: float) -> None:
+    def __init__(self, engine: Engine, clock: Clock, session_ttl: float,
+                 throttle: Throttle | None = None) -> None:
+        """*throttle* limits failed log-ins per caller (none when omitted: CLI, tests)."""
         self._engine = engine
         self._clock = clock
         self._ttl = session_ttl
+        self._throttle = throttle or Throttle({})
         self._cache: dict[str, tuple[Principal, float, float]] = {}
 
     def create_user(
@@ -106,8 +110,20 @@ class AuthService:
             raise ValidationError(f"unknown {what} {ref!r}", {"field": what})
         return found
 
-    def login(self, username: str, password: str) -> IssuedToken:
-        """Check a password and open a session; the same error whatever was wrong."""
+    def login(self, username: str, password: str, *, caller: str = "") -> IssuedToken:
+        """Check a password and open a session; the same error whatever was wrong.
+
+        *caller* (the client's address) counts failures: over the limit, every log-in from
+        it is refused for a while, right password or not, so guessing stops paying.
+        """
+        self._throttle.check(LOGIN_FAILURES, caller)
+        try:
+            return self._login(username, password)
+        except AuthenticationError:
+            self._throttle.count(LOGIN_FAILURES, caller)
+            raise
+
+    def _login(self, username: str, password: str) -> IssuedToken:
         with self._engine.begin() as conn:
             row = conn.execute(select(t.users).where(t.users.c.username == username)) \
                 .mappings().first()

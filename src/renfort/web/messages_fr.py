@@ -45,6 +45,9 @@ MESSAGES: dict[str, str] = {
     "error.invalid-agent-state": "Impossible dans votre état actuel",
     "error.forbidden": "Vous n'avez pas le droit de faire cela",
     "error.unauthenticated": "Session expirée",
+    "error.rate-limited": "Trop de demandes en peu de temps",
+    "error.rate_limited_wait": "Trop de demandes en peu de temps depuis cette connexion : "
+                               "réessayez dans {seconds} s.",
     # --- landing and login
     "landing.title": "Renfort — plateforme de la ligne de crise",
     "landing.text": "Vous avez une question sur les mesures en vigueur ? Posez-la à notre "

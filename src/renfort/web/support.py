@@ -8,7 +8,7 @@ from urllib.parse import urlparse
 from fastapi import Request
 from fastapi.responses import HTMLResponse
 
-from renfort.domain.errors import PermissionDeniedError, RenfortError
+from renfort.domain.errors import PermissionDeniedError, RateLimitedError, RenfortError
 from renfort.services.principals import Principal
 from renfort.web.i18n import has
 from renfort.web.session import BY_KEY, pages_for
@@ -46,6 +46,9 @@ def forbidden_page(request: Request, error: PageForbiddenError) -> HTMLResponse:
 
 def error_text(error: RenfortError) -> str:
     """A refused action, in the catalog's words, with the service's detail."""
+    if isinstance(error, RateLimitedError):
+        return message("error.rate_limited_wait",
+                       seconds=error.details.get("retry_after_seconds", 60))
     key = f"error.{error.error_id}"
     title = message(key) if has(key) else message("error.renfort-error")
     return message("error.with_detail", title=title, detail=error.message)

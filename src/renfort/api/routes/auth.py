@@ -7,7 +7,7 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Depends, Request, Response
 from fastapi.security import OAuth2PasswordRequestForm
 
-from renfort.api.deps import SESSION_COOKIE, PrincipalDep, RuntimeDep
+from renfort.api.deps import SESSION_COOKIE, CallerDep, PrincipalDep, RuntimeDep
 from renfort.api.schemas import LoginIn
 from renfort.domain.clock import to_datetime
 
@@ -15,19 +15,20 @@ router = APIRouter(prefix="/auth", tags=["auth"])
 
 
 @router.post("/token")
-def token(form: Annotated[OAuth2PasswordRequestForm, Depends()], rt: RuntimeDep
-          ) -> dict[str, Any]:
+def token(form: Annotated[OAuth2PasswordRequestForm, Depends()], rt: RuntimeDep,
+          caller: CallerDep) -> dict[str, Any]:
     """OAuth2 password flow: form fields ``username`` and ``password`` → bearer token."""
-    issued = rt.auth.login(form.username, form.password)
+    issued = rt.auth.login(form.username, form.password, caller=caller)
     return {"access_token": issued.token, "token_type": "bearer",
             "expires_at": to_datetime(issued.expires_at).isoformat(),
             "role": str(issued.principal.role)}
 
 
 @router.post("/session")
-def open_session(body: LoginIn, rt: RuntimeDep, response: Response) -> dict[str, Any]:
+def open_session(body: LoginIn, rt: RuntimeDep, response: Response,
+                 caller: CallerDep) -> dict[str, Any]:
     """Browser log-in: sets an HttpOnly session cookie."""
-    issued = rt.auth.login(body.username, body.password)
+    issued = rt.auth.login(body.username, body.password, caller=caller)
     response.set_cookie(SESSION_COOKIE, issued.token, httponly=True, samesite="strict",
                         secure=rt.settings.cookie_secure,
                         max_age=int(issued.expires_at - rt.clock.now()))

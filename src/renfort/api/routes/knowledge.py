@@ -14,7 +14,7 @@ from typing import Annotated, Any, Literal
 from fastapi import APIRouter, Query, Response, status
 from pydantic import AwareDatetime, Field
 
-from renfort.api.deps import PrincipalDep, RuntimeDep
+from renfort.api.deps import PrincipalDep, PublicChatQuota, RuntimeDep
 from renfort.api.schemas import Body
 from renfort.knowledge.articles import HOTLINE_BASE
 from renfort.services import knowledge_access as access
@@ -172,20 +172,23 @@ def report(client: str, rt: RuntimeDep, who: PrincipalDep) -> dict[str, Any]:
 
 # ---------------------------------------------------------------------- public self-service
 
-@router.post("/self-service/conversations", status_code=status.HTTP_201_CREATED)
+@router.post("/self-service/conversations", status_code=status.HTTP_201_CREATED,
+             dependencies=[PublicChatQuota])
 async def start_conversation(body: ConversationIn, rt: RuntimeDep) -> dict[str, Any]:
     """PUBLIC. A citizen's first message: an answer with its source and date, a redirect
     (medical, urgent, psychological), or a hand-off to an agent (the contact's id)."""
     return await rt.self_service.start(body.client, body.message, body.customer_ref)
 
 
-@router.post("/self-service/conversations/{conversation_id}/messages")
+@router.post("/self-service/conversations/{conversation_id}/messages",
+             dependencies=[PublicChatQuota])
 async def say(conversation_id: str, body: SayIn, rt: RuntimeDep) -> dict[str, Any]:
     """PUBLIC. The citizen's next message (after a hand-off it goes to the agent)."""
     return await rt.self_service.say(conversation_id, body.message)
 
 
-@router.post("/self-service/conversations/{conversation_id}/agent")
+@router.post("/self-service/conversations/{conversation_id}/agent",
+             dependencies=[PublicChatQuota])
 async def ask_agent(conversation_id: str, rt: RuntimeDep) -> dict[str, Any]:
     """PUBLIC. "Talk to an agent": hands the conversation so far to a human."""
     return await rt.self_service.ask_agent(conversation_id)

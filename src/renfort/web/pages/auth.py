@@ -7,10 +7,10 @@ from typing import Annotated
 from fastapi import APIRouter, Depends, Form, Request
 from fastapi.responses import RedirectResponse, Response
 
-from renfort.api.deps import SESSION_COOKIE, RuntimeDep
-from renfort.domain.errors import AuthenticationError
+from renfort.api.deps import SESSION_COOKIE, CallerDep, RuntimeDep
+from renfort.domain.errors import AuthenticationError, RateLimitedError
 from renfort.web.session import home_for, safe_next
-from renfort.web.support import check_origin, page
+from renfort.web.support import check_origin, error_text, page
 from renfort.web.templating import message
 
 router = APIRouter(dependencies=[Depends(check_origin)])
@@ -46,15 +46,17 @@ def login_form(request: Request, rt: RuntimeDep, next: str | None = None,
 
 
 @router.post("/login")
-def login(request: Request, rt: RuntimeDep, username: Annotated[str, Form()] = "",
-          password: Annotated[str, Form()] = "",
+def login(request: Request, rt: RuntimeDep, caller: CallerDep,
+          username: Annotated[str, Form()] = "", password: Annotated[str, Form()] = "",
           next: Annotated[str, Form()] = "") -> Response:
     """Checks the password, sets the session cookie, goes to ``next`` or the role's home."""
     try:
-        issued = rt.auth.login(username.strip(), password)
-    except AuthenticationError:
+        issued = rt.auth.login(username.strip(), password, caller=caller)
+    except (AuthenticationError, RateLimitedError) as error:
+        text = (error_text(error) if isinstance(error, RateLimitedError)
+                else message("login.failed"))
         return page(request, "login.html", None, None,
-                    {"next": safe_next(next), "error": message("login.failed"),
+                    {"next": safe_next(next), "error": text,
                      "username": username, "hide_login": True})
     target = safe_next(next) or home_for(issued.principal)
     response = RedirectResponse(target, status_code=303)

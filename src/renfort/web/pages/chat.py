@@ -17,7 +17,7 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Depends, Form, Request, Response
 from fastapi.responses import HTMLResponse
 
-from renfort.api.deps import RuntimeDep
+from renfort.api.deps import RuntimeDep, caller_address
 from renfort.api.sse import event_stream
 from renfort.bootstrap import Runtime
 from renfort.domain.contacts import FINAL_STATES, ContactState
@@ -25,6 +25,7 @@ from renfort.domain.errors import NotFoundError, RenfortError
 from renfort.knowledge.articles import HOTLINE_BASE
 from renfort.services.citizen_chat import conversation_view
 from renfort.services.principals import Principal, Role
+from renfort.services.throttle import PUBLIC_CHAT
 from renfort.web.support import check_origin, error_text, page
 from renfort.web.templating import render
 
@@ -82,6 +83,7 @@ async def send(request: Request, rt: RuntimeDep,
     conversation_id = request.cookies.get(CHAT_COOKIE)
     view = await asyncio.to_thread(_view, rt, conversation_id)
     try:
+        rt.throttle.spend(PUBLIC_CHAT, caller_address(request))
         if view is None:
             reply = await rt.self_service.start(HOTLINE_BASE, message)
         else:
@@ -100,6 +102,7 @@ async def ask_agent(request: Request, rt: RuntimeDep) -> HTMLResponse:
     if view is None:
         return _fragment(request, _context(None))
     try:
+        rt.throttle.spend(PUBLIC_CHAT, caller_address(request))
         reply = await rt.self_service.ask_agent(view["conversation_id"])
     except RenfortError as error:
         return _fragment(request, _context(view, error=error_text(error)))
