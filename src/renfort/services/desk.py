@@ -1,13 +1,10 @@
 """The live desk: the single writer that owns the router and the contacts in flight.
 
-Every command (a contact arrives, an agent accepts, a caller hangs up…) is queued to one
-asyncio task. The task runs the commands of a batch in arrival order against the in-memory
-router, writes all their rows in ONE transaction (group commit), and only then answers the
-callers and publishes the live events. So an acknowledged command is always on disk, the
-router is never touched by two writers, and a burst of arrivals costs one fsync, not one each.
-
-If the commit fails, every command of the batch fails and the router is rebuilt from the
-store, which is the only source of truth.
+Every change to contacts or to agents' presence is a command run by the desk's
+:class:`~renfort.services.group_commit.GroupCommitWriter`: one at a time against the
+in-memory router, then committed with the rest of its batch before anyone is answered. After
+each command the router makes its offers, which are part of the same commit. At start-up,
+and whenever a commit fails, the router is rebuilt from the store.
 """
 
 from __future__ import annotations
@@ -44,6 +41,7 @@ from renfort.routing.router import Router
 from renfort.routing.types import AgentStatus, Offer
 from renfort.services.batch import Batch
 from renfort.services.events import EventBus, LiveEvent
+from renfort.services.group_commit import GroupCommitWriter
 from renfort.sites.telework import REQUIREMENTS
 from renfort.store import repository as repo
 from renfort.store import sites_repository as sites_repo
@@ -52,7 +50,6 @@ from renfort.store.repository import FederationConfig
 
 log = logging.getLogger("renfort.desk")
 T = TypeVar("T")
-MAX_BATCH = 512
 
 
 @dataclass
@@ -71,12 +68,6 @@ class LiveContact:
     agent_id: str | None = None
     outsourcer_id: str | None = None
     external_ref: str | None = None
-
-
-@dataclass
-class _Command:
-    run: Callable[[Batch], Any]
-    future: asyncio.Future[Any]
 
 
 class Desk:
@@ -101,8 +92,8 @@ class Desk:
         """Agents working from home without a cleared set-up → what they miss. They cannot
         log in or become available, so the router never offers them a contact."""
         self._seq = 0
-        self._inbox: asyncio.Queue[_Command | None] = asyncio.Queue()
-        self._task: asyncio.Task[None] | None = None
+        self._writer = GroupCommitWriter(engine, after_each=self._route, rebuild=self.load,
+                                         publish=bus.publish)
         self._timer: asyncio.Task[None] | None = None
 
     # ------------------------------------------------------------------ lifecycle
@@ -171,80 +162,17 @@ class Desk:
         # walking it again and again (a full pass over a large router pauses ~100 ms).
         gc.collect()
         gc.freeze()
-        self._task = asyncio.create_task(self._writer(), name="renfort-desk")
+        self._writer.start()
         self._timer = asyncio.create_task(self._ticker(), name="renfort-desk-timer")
 
     async def stop(self) -> None:
         if self._timer:
             self._timer.cancel()
-        if self._task:
-            await self._inbox.put(None)
-            await self._task
-
-    # ------------------------------------------------------------------ the writer
+        await self._writer.stop()
 
     async def submit(self, run: Callable[[Batch], T]) -> T:
         """Run ``run`` in the writer; returns once its effects are committed."""
-        if self._task is None or self._task.done():
-            raise RuntimeError("the desk is not running")
-        future: asyncio.Future[T] = asyncio.get_running_loop().create_future()
-        await self._inbox.put(_Command(run, future))
-        return await future
-
-    async def _writer(self) -> None:
-        while True:
-            first = await self._inbox.get()
-            commands = [first]
-            while len(commands) < MAX_BATCH and not self._inbox.empty():
-                commands.append(self._inbox.get_nowait())
-            stopping = any(c is None for c in commands)
-            await self._run_batch([c for c in commands if c is not None])
-            if stopping:
-                return
-
-    async def _run_batch(self, commands: list[_Command]) -> None:
-        batch = Batch()
-        outcomes: list[tuple[_Command, Any, BaseException | None]] = []
-        reload = False
-        for command in commands:
-            part = Batch()
-            try:
-                result = command.run(part)
-                self._route(part)
-            except RenfortError as error:
-                outcomes.append((command, None, error))
-                # A command that failed half-way may have changed the memory it leaves
-                # unsaved: the store is the truth, so rebuild from it after this batch.
-                reload = reload or not part.empty() or bool(part.published)
-                continue
-            batch.merge(part)
-            outcomes.append((command, result, None))
-        try:
-            if not batch.empty():
-                await asyncio.to_thread(self._commit, batch)
-        except Exception as error:  # the store refused: nothing of this batch happened
-            log.exception("commit failed; rebuilding the router from the store")
-            await asyncio.to_thread(self.load)
-            for command, _, _ in outcomes:
-                if not command.future.done():
-                    command.future.set_exception(ConflictError(
-                        "the change could not be saved; nothing was changed",
-                        {"cause": type(error).__name__}))
-            return
-        if reload:
-            await asyncio.to_thread(self.load)
-        for command, result, failure in outcomes:
-            if command.future.done():
-                continue
-            if failure is not None:
-                command.future.set_exception(failure)
-            else:
-                command.future.set_result(result)
-        self._bus.publish(batch.published)
-
-    def _commit(self, batch: Batch) -> None:
-        with self._engine.begin() as conn:
-            batch.write(conn)
+        return await self._writer.submit(run)
 
     async def _ticker(self) -> None:
         """Wake the router when time alone changes something (offer timeouts, overflow…)."""
