@@ -143,6 +143,42 @@ def test_exposure_lists_close_colleagues_for_the_site_manager_only(
                          ("manager-nordcom", 404), ("client-numero-vert", 403)):
         assert client.post(f"/api/v1/sites/{SITE}/exposure", headers=login(client, user),
                            json=query).status_code == status, user
+    # Every search is logged for the manager, refused ones are not; nobody else reads it.
+    log = client.get(f"/api/v1/sites/{SITE}/exposure-traces", headers=manager).json()
+    assert [(e["agent_id"], e["requested_by"], e["colleagues"], e["days"]) for e in log] == \
+        [(agents[0], "manager-atlantique", len(expected), 7.0)]
+    for user, status in (("sup-atlantique", 403), ("admin", 403), ("manager-nordcom", 404)):
+        assert client.get(f"/api/v1/sites/{SITE}/exposure-traces",
+                          headers=login(client, user)).status_code == status, user
+
+
+def test_old_closed_stays_are_purged_by_the_operator_only(
+        client: TestClient, clock: ManualClock) -> None:
+    manager = login(client, "manager-atlantique")
+    _import(client, manager)
+    usable = [s["seat_id"] for s in client.get(f"/api/v1/sites/{SITE}/seats",
+                                               headers=manager).json() if s["usable"]]
+    old, recent, staying = _agents(client, 3)
+    for agent, seat in ((old, usable[0]), (recent, usable[1]), (staying, usable[2])):
+        assert client.post(f"/api/v1/sites/{SITE}/checkins", headers=manager,
+                           json={"agent": agent, "seat": seat}).status_code == 201
+    assert client.post(f"/api/v1/sites/{SITE}/checkout", headers=manager,
+                       json={"agent": old}).status_code == 200
+    clock.advance(20 * 86_400)
+    manager = login(client, "manager-atlantique")
+    assert client.post(f"/api/v1/sites/{SITE}/checkout", headers=manager,
+                       json={"agent": recent}).status_code == 200
+    clock.advance(15 * 86_400)
+    manager = login(client, "manager-atlantique")  # a new day, a new session
+    purge = "/api/v1/sites/checkins/purge"
+    assert client.post(purge, headers=manager, json={}).status_code == 403
+    assert client.post(purge, headers=login(client, "admin"),
+                       json={"older_than_days": 7}).status_code == 422
+    done = client.post(purge, headers=login(client, "admin"), json={"older_than_days": 30})
+    assert done.status_code == 200 and done.json()["deleted"] == 1
+    trace = client.post(f"/api/v1/sites/{SITE}/exposure", headers=manager,
+                        json={"agent": staying, "days": 28, "distance": 10})
+    assert {c["agent_id"] for c in trace.json()["colleagues"]} == {recent}
 
 
 @pytest.mark.parametrize("path", ["/api/v1/occupancy", f"/api/v1/sites/{SITE}/capacity",

@@ -150,6 +150,26 @@ def test_sites_plan_register_and_waivers(open_page: OpenPage) -> None:
     expect(latest).to_contain_text("Masques : en place → adaptée")
     tab.shot("sites")
 
+    # Seat two agents side by side, free one seat, then trace the other's close contacts.
+    seated = []
+    for _ in range(2):
+        seated.append(page.get_by_label("Conseiller", exact=True).locator(
+            "option").first.inner_text())
+        page.get_by_role("button", name="Installer").click()
+        expect(page.get_by_text("Conseiller installé.")).to_be_visible()
+    stays = page.locator("#stays-table tbody tr")
+    expect(stays).to_have_count(2)
+    stays.filter(has_text=seated[0]).get_by_role("button", name="Libérer le poste").click()
+    expect(page.get_by_text("Poste libéré")).to_be_visible()
+    expect(stays).to_have_count(1)
+    page.get_by_label("Conseiller ayant signalé un test positif").select_option(label=seated[1])
+    page.get_by_label("Distance (m)").fill("10")
+    page.get_by_role("button", name="Rechercher").click()
+    expect(page.locator("#exposure-table tbody tr")).to_have_count(1)
+    expect(page.locator("#exposure-table")).to_contain_text(seated[0])
+    expect(page.locator("#trace-log li").first).to_contain_text("manager-atlantique pour")
+    tab.shot("sites-tracing")
+
     client = open_page("sites-client")
     page = log_in(client, "client-banque-hermine", "/sites")
     page.get_by_label("Cartes : opposition et plafonds").check()

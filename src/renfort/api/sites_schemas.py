@@ -44,6 +44,11 @@ class ExposureIn(Body):
     distance: float = Field(default=2.0, ge=0, le=10, description="metres")
 
 
+class PurgeIn(Body):
+    older_than_days: float = Field(default=30, ge=28, le=3650,
+                                   description="closed check-ins that ended before then go")
+
+
 class HomeSetupIn(Body):
     managed_laptop: bool | None = None
     vpn: bool | None = None

@@ -1,6 +1,7 @@
-"""``renfort sites``: seat-plan capacity under distancing, plan import, register export.
+"""``renfort sites``: seat-plan capacity under distancing, plan import, register export,
+purge of old check-ins.
 
-``capacity`` works on a CSV file alone (no database); ``import`` and ``register`` work on the
+``capacity`` works on a CSV file alone (no database); the others work on the
 configured database (``RENFORT_*`` settings) as its operator. A bad input ends the command
 with one line on stderr and exit code 2, and nothing is stored.
 """
@@ -109,3 +110,21 @@ def register(
     text = MeasureService(rt.engine, rt.clock).export_csv(OPERATOR, site)
     out.write_text(text, encoding="utf-8")
     console.print(f"{max(0, text.count(chr(10)) - 1)} changes written to {out}")
+
+
+@app.command("purge-checkins")
+@one_line_errors
+def purge_checkins(
+    older_than_days: Annotated[float, typer.Option(
+        "--older-than-days", help="closed check-ins that ended before then are deleted")] = 30.0,
+) -> None:
+    """Delete old closed check-ins (who sat where): personal data kept no longer than the
+    longest exposure-trace window needs. Run it daily, e.g. from cron."""
+    from renfort.bootstrap import build_runtime
+    from renfort.config import Settings
+    from renfort.services.tracing import TracingService
+
+    rt = build_runtime(Settings())
+    out = TracingService(rt.engine, rt.clock).purge_stays(
+        OPERATOR, older_than_days=older_than_days)
+    console.print(f"{out['deleted']} closed check-in(s) ended before {out['before']} deleted")

@@ -1,5 +1,5 @@
 """Use cases of sites under distancing: seat plans and capacity, planned shifts, check-in
-and check-out, live occupancy, and exposure tracing.
+and check-out, live occupancy (exposure tracing: :mod:`renfort.services.tracing`).
 
 Each call is one transaction within the caller's tenant (:mod:`sites_access`). A capacity
 is computed outside any transaction (the solver may take seconds), then stored.
@@ -28,7 +28,6 @@ from renfort.sites.occupancy import (
     shifts_over,
 )
 from renfort.sites.svg import render_svg
-from renfort.sites.tracing import check_window, exposed_colleagues
 from renfort.store import sites_repository as srepo
 from renfort.store import tables as t
 
@@ -36,6 +35,15 @@ DEFAULT_RULE = DistancingRule(min_distance=1.5)
 DEFAULT_CLEANING_MINUTES = 30.0
 MAX_TIME_LIMIT = 60.0
 DAY = 86_400.0
+
+
+def seat_plan(conn: Connection, site: dict[str, Any]) -> SeatPlan:
+    """The site's seat plan; refused while none was imported."""
+    plan = srepo.load_plan(conn, site["id"])
+    if plan is None:
+        raise ConflictError("this site has no seat plan yet: import one first",
+                            {"site": site["slug"]})
+    return plan
 
 
 def _iso(instant: float | None) -> str | None:
@@ -109,7 +117,7 @@ class SiteService:
     def seats(self, who: Principal, ref: str) -> list[dict[str, Any]]:
         with self._engine.connect() as conn:
             site = access.visible_site(conn, who, ref)
-            plan = self._plan(conn, site)
+            plan = seat_plan(conn, site)
             dist = srepo.load_distancing(conn, site["id"])
             usable = set(dist["usable"]) if dist else set()
             taken = {r["seat_id"] for r in srepo.open_checkins(conn, site_id=site["id"])}
@@ -124,21 +132,13 @@ class SiteService:
     def plan_svg(self, who: Principal, ref: str) -> str:
         with self._engine.connect() as conn:
             site = access.visible_site(conn, who, ref)
-            plan = self._plan(conn, site)
+            plan = seat_plan(conn, site)
             dist = srepo.load_distancing(conn, site["id"])
             taken = [r["seat_id"] for r in srepo.open_checkins(conn, site_id=site["id"])]
             title = f"{site['name']} – {dist['capacity'] if dist else '?'} postes utilisables"
             return render_svg(plan, dist["usable"] if dist else (), title=title,
                               occupied=taken,
                               min_distance=dist["min_distance"] if dist else None)
-
-    @staticmethod
-    def _plan(conn: Connection, site: dict[str, Any]) -> SeatPlan:
-        plan = srepo.load_plan(conn, site["id"])
-        if plan is None:
-            raise ConflictError("this site has no seat plan yet: import one first",
-                                {"site": site["slug"]})
-        return plan
 
     # ------------------------------------------------------------------ plan and rule
 
@@ -163,7 +163,7 @@ class SiteService:
         with self._engine.connect() as conn:
             site = access.visible_site(conn, who, ref)
             access.require_manager(who, site)
-            plan = self._plan(conn, site)
+            plan = seat_plan(conn, site)
             dist = srepo.load_distancing(conn, site["id"])
         current = srepo.rule_of(dist) if dist else DEFAULT_RULE
         min_distance = current.min_distance if change.min_distance is None \
@@ -243,7 +243,7 @@ class SiteService:
             with self._engine.begin() as conn:
                 site = access.visible_site(conn, who, ref)
                 agent = access.agent_for_site(conn, who, agent_ref, site)
-                plan = self._plan(conn, site)
+                plan = seat_plan(conn, site)
                 dist = srepo.load_distancing(conn, site["id"])
                 assert dist is not None  # a plan always has its distancing row
                 check_in_allowed(
@@ -304,34 +304,3 @@ class SiteService:
                           for r in rows],
                 "seats_in_cleaning": {s: _iso(at) for s, at in cleaning.items()},
             }
-
-    # ------------------------------------------------------------------ tracing
-
-    def exposure(self, who: Principal, ref: str, agent_ref: str, *, days: float = 14,
-                 distance: float = 2.0) -> dict[str, Any]:
-        """Colleagues who sat within ``distance`` metres of the agent on overlapping stays
-        in the last ``days`` days. For the site's manager only; no medical detail."""
-        check_window(days, distance)
-        now = self._clock.now()
-        with self._engine.connect() as conn:
-            site = access.visible_site(conn, who, ref)
-            access.require_tracing(who, site)
-            agent = access.agent_for_site(conn, who, agent_ref, site)
-            plan = self._plan(conn, site)
-            since = now - days * DAY
-            stays = srepo.stays_between(conn, site["id"], since, now)
-            found = exposed_colleagues(
-                agent["id"], stays, {s.id: (s.x, s.y) for s in plan.seats},
-                distance=distance, since=since, until=now)
-            names = dict(conn.execute(select(t.agents.c.id, t.agents.c.name).where(
-                t.agents.c.id.in_([c.agent_id for c in found]))).all())
-        return {
-            "site": site["slug"], "agent_id": agent["id"], "days": days,
-            "distance": distance, "since": _iso(since), "until": _iso(now),
-            "colleagues": [
-                {"agent_id": c.agent_id, "name": names.get(c.agent_id),
-                 "closest_metres": c.closest_metres,
-                 "overlap_minutes": round(c.overlap_seconds / 60, 1),
-                 "first_at": _iso(c.first_at), "last_at": _iso(c.last_at),
-                 "seats": list(c.seats)} for c in found],
-        }

@@ -157,3 +157,19 @@ measure_changes = Table(
            nullable=False),
     Index("ix_measure_changes_site_id", "site_id", "id"),
 )
+
+exposure_traces = Table(
+    "exposure_traces",
+    metadata,
+    Column("id", String(ID), primary_key=True),
+    Column("site_id", String(ID), ForeignKey("sites.id"), nullable=False),
+    Column("agent_id", String(ID), ForeignKey("agents.id"), nullable=False),
+    Column("requested_by", String(100), nullable=False),
+    Column("at", Float, nullable=False),
+    Column("days", Float, nullable=False),
+    Column("distance", Float, nullable=False),
+    Column("colleagues", Integer, nullable=False),
+    Index("ix_exposure_traces_site_at", "site_id", "at"),
+)
+"""Who ran an exposure trace, when, for which agent, and how many colleagues it named:
+the accountability of a search that touches health data. Append-only; no medical detail."""

@@ -1,4 +1,4 @@
-"""``renfort sites``: capacity of a CSV plan, plan import and register export."""
+"""``renfort sites``: capacity of a CSV plan, plan import, register export, purge."""
 
 from __future__ import annotations
 
@@ -69,3 +69,8 @@ def test_import_and_register_on_the_demo(plan_file: Path, tmp_path: Path,
     unknown = runner.invoke(app, ["sites", "import", "--site", "nowhere",
                                   "--seats", str(plan_file)])
     assert unknown.exit_code == 2
+    purged = runner.invoke(app, ["sites", "purge-checkins", "--older-than-days", "30"])
+    assert purged.exit_code == 0, purged.output
+    assert "0 closed check-in(s)" in purged.output
+    too_short = runner.invoke(app, ["sites", "purge-checkins", "--older-than-days", "3"])
+    assert too_short.exit_code == 2 and "older_than_days" in too_short.output

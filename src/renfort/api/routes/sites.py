@@ -16,11 +16,13 @@ from renfort.api.sites_schemas import (
     CheckOutIn,
     DistancingIn,
     ExposureIn,
+    PurgeIn,
     ShiftIn,
 )
 from renfort.domain.clock import to_seconds
 from renfort.domain.errors import ValidationError
 from renfort.services.sites import RuleInput, SiteService
+from renfort.services.tracing import TracingService
 
 router = APIRouter(tags=["sites"])
 MAX_PLAN_BYTES = 2_000_000
@@ -114,5 +116,18 @@ def occupancy(ref: str, rt: RuntimeDep, who: PrincipalDep) -> dict[str, Any]:
 def exposure(ref: str, body: ExposureIn, rt: RuntimeDep, who: PrincipalDep) -> dict[str, Any]:
     """Colleagues who sat near an agent who reports a positive test (site manager only;
     a POST so that the agent's id stays out of URLs and access logs)."""
-    return SiteService(rt.engine, rt.clock).exposure(who, ref, body.agent, days=body.days,
-                                                     distance=body.distance)
+    return TracingService(rt.engine, rt.clock).exposure(who, ref, body.agent, days=body.days,
+                                                        distance=body.distance)
+
+
+@router.get("/sites/{ref}/exposure-traces")
+def exposure_traces(ref: str, rt: RuntimeDep, who: PrincipalDep) -> list[dict[str, Any]]:
+    """Who searched for whose close contacts on this site, and when (site manager only)."""
+    return TracingService(rt.engine, rt.clock).traces(who, ref)
+
+
+@router.post("/sites/checkins/purge")
+def purge_checkins(body: PurgeIn, rt: RuntimeDep, who: PrincipalDep) -> dict[str, Any]:
+    """Delete closed check-ins older than the retention period (platform operator)."""
+    return TracingService(rt.engine, rt.clock).purge_stays(
+        who, older_than_days=body.older_than_days)

@@ -1,5 +1,6 @@
 """Sites and telework (``/sites``): each site's seat plan with usable and blocked seats and
-live occupancy against the distancing capacity, the sanitary-measures register with the
+live occupancy against the distancing capacity (staff seat agents and free their seats; the
+site's manager traces close contacts), the sanitary-measures register with the
 consultations of the staff representatives, and the clients' telework waivers (a client
 manager accepts or revokes theirs).
 
@@ -11,9 +12,9 @@ from __future__ import annotations
 
 import asyncio
 from datetime import UTC, date, datetime
-from typing import Any
+from typing import Annotated, Any
 
-from fastapi import APIRouter, Depends, Request
+from fastapi import APIRouter, Depends, Form, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
 from renfort.api.deps import RuntimeDep
@@ -23,6 +24,7 @@ from renfort.services.catalog import KINDS, Catalog
 from renfort.services.measures import MeasureService
 from renfort.services.principals import Principal, Role
 from renfort.services.sites import SiteService
+from renfort.services.tracing import TracingService
 from renfort.web.seatplan import seat_plan_svg
 from renfort.web.session import WebPrincipal
 from renfort.web.support import allow, check_origin, error_text, page
@@ -81,7 +83,31 @@ def _site(rt: Runtime, who: Principal, ref: str) -> dict[str, Any]:
     context["can_record"] = who.role in (Role.ADMIN, Role.OUTSOURCER_MANAGER)
     context["statuses"] = MEASURE_STATUSES
     context["today"] = datetime.fromtimestamp(rt.clock.now(), PARIS).date().isoformat()
+    context.update(_seating(rt, who, ref, summary, context))
     return context
+
+
+def _seating(rt: Runtime, who: Principal, ref: str, summary: dict[str, Any],
+             context: dict[str, Any]) -> dict[str, Any]:
+    """Check-in and check-out by the site's staff; exposure tracing by its manager."""
+    outsourcer = summary["outsourcer_id"]
+    can_seat = who.role in (Role.ADMIN, Role.OUTSOURCER_MANAGER, Role.SUPERVISOR) \
+        and "occupancy" in context
+    can_trace = who.role is Role.OUTSOURCER_MANAGER and who.outsourcer_id == outsourcer
+    out: dict[str, Any] = {"can_seat": can_seat, "can_trace": can_trace}
+    if not (can_seat or can_trace):
+        return out
+    agents = sorted((a for a in Catalog(rt.engine).list(KINDS["agents"], who)
+                     if a["outsourcer_id"] == outsourcer), key=lambda a: a["name"])
+    out["site_agents"] = agents
+    if can_seat:
+        seated = {s["agent_id"] for s in context["occupancy"]["stays"]}
+        out["free_agents"] = [a for a in agents if a["id"] not in seated]
+        out["free_seats"] = [s["seat_id"] for s in SiteService(rt.engine, rt.clock).seats(who, ref)
+                             if s["usable"] and not s["occupied"] and not s["cleaning_until"]]
+    if can_trace:
+        out["traces"] = TracingService(rt.engine, rt.clock).traces(who, ref)[:10]
+    return out
 
 
 @router.get("")
@@ -95,7 +121,7 @@ async def overview(request: Request, rt: RuntimeDep, who: WebPrincipal,
 
 @router.get("/{ref}")
 async def site(ref: str, request: Request, rt: RuntimeDep, who: WebPrincipal,
-               recorded: int = 0) -> HTMLResponse:
+               recorded: int = 0, done: str = "") -> HTMLResponse:
     allow(who, "sites")
     try:
         data = await asyncio.to_thread(_site, rt, who, ref)
@@ -103,8 +129,66 @@ async def site(ref: str, request: Request, rt: RuntimeDep, who: WebPrincipal,
         overview_data = await asyncio.to_thread(_overview, rt, who)
         return page(request, "sites/overview.html", who, "sites",
                     {**overview_data, "error": error_text(error)})
-    return page(request, "sites/site.html", who, "sites",
-                {**data, "notice": message("sites.recorded") if recorded else None})
+    notice = message("sites.recorded") if recorded else \
+        message(f"sites.done.{done}") if done in ("seated", "left") else None
+    return page(request, "sites/site.html", who, "sites", {**data, "notice": notice})
+
+
+async def _site_with(request: Request, rt: Runtime, who: Principal, ref: str,
+                     extra: dict[str, Any]) -> HTMLResponse:
+    data = await asyncio.to_thread(_site, rt, who, ref)
+    return page(request, "sites/site.html", who, "sites", {**data, **extra})
+
+
+@router.post("/{ref}/checkin")
+async def check_in(ref: str, request: Request, rt: RuntimeDep, who: WebPrincipal,
+                   agent: Annotated[str, Form()] = "",
+                   seat: Annotated[str, Form()] = "") -> Response:
+    """A supervisor seats an agent on a usable, free and cleaned seat."""
+    allow(who, "sites")
+    try:
+        await asyncio.to_thread(SiteService(rt.engine, rt.clock).check_in, who, ref, agent, seat)
+    except RenfortError as error:
+        return await _site_with(request, rt, who, ref, {"error": error_text(error)})
+    return RedirectResponse(f"/sites/{ref}?done=seated", status_code=303)
+
+
+@router.post("/{ref}/checkout")
+async def check_out(ref: str, request: Request, rt: RuntimeDep, who: WebPrincipal,
+                    agent: Annotated[str, Form()] = "") -> Response:
+    """The agent leaves: the seat is free again after its cleaning interval."""
+    allow(who, "sites")
+    try:
+        await asyncio.to_thread(SiteService(rt.engine, rt.clock).check_out, who, ref, agent)
+    except RenfortError as error:
+        return await _site_with(request, rt, who, ref, {"error": error_text(error)})
+    return RedirectResponse(f"/sites/{ref}?done=left", status_code=303)
+
+
+@router.post("/{ref}/exposure")
+async def exposure(ref: str, request: Request, rt: RuntimeDep, who: WebPrincipal,
+                   agent: Annotated[str, Form()] = "", days: Annotated[str, Form()] = "14",
+                   distance: Annotated[str, Form()] = "2") -> Response:
+    """The site manager lists who sat near an agent who reports a positive test (a POST:
+    the agent stays out of URLs and logs). The search is logged."""
+    allow(who, "sites")
+    form = {"agent": agent, "days": days, "distance": distance}
+    try:
+        window = _number(days, "days"), _number(distance, "distance")
+        result = await asyncio.to_thread(
+            TracingService(rt.engine, rt.clock).exposure, who, ref, agent,
+            days=window[0], distance=window[1])
+    except RenfortError as error:
+        return await _site_with(request, rt, who, ref,
+                                {"error": error_text(error), "trace_form": form})
+    return await _site_with(request, rt, who, ref, {"exposure": result, "trace_form": form})
+
+
+def _number(text: str, field: str) -> float:
+    try:
+        return float(text.replace(",", "."))
+    except ValueError:
+        raise ValidationError(message("sites.bad_number"), {"field": field}) from None
 
 
 @router.get("/{ref}/occupancy")

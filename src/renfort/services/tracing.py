@@ -1,0 +1,109 @@
+"""Exposure tracing on a site, its log, and the retention of who-sat-where.
+
+When an agent reports a positive test, the site's manager lists the colleagues who sat
+within a given distance on overlapping stays (from check-ins and the seat plan). It is a
+search over health-related personal data, so:
+
+* only the manager of the site's outsourcer may run it or read its log (not an admin);
+* every search is logged (who, when, for which agent, how many colleagues named), in the
+  same transaction as the search, and the log is append-only;
+* closed check-ins older than the retention period are deleted for good
+  (:meth:`TracingService.purge_stays`), since no trace ever looks back further.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from sqlalchemy import Engine, delete, func, select
+
+from renfort.domain.clock import Clock, to_datetime
+from renfort.domain.errors import PermissionDeniedError, ValidationError
+from renfort.domain.ids import new_id
+from renfort.services import sites_access as access
+from renfort.services.principals import Principal, Role
+from renfort.services.sites import DAY, seat_plan
+from renfort.sites.tracing import MAX_DAYS, check_window, exposed_colleagues
+from renfort.store import sites_repository as srepo
+from renfort.store import sites_tables as st
+from renfort.store import tables as t
+
+DEFAULT_RETENTION_DAYS = 30.0
+"""Closed stays older than this are purged: a trace looks back at most MAX_DAYS."""
+
+
+def _iso(instant: float) -> str:
+    return to_datetime(instant).isoformat()
+
+
+class TracingService:
+    def __init__(self, engine: Engine, clock: Clock) -> None:
+        self._engine = engine
+        self._clock = clock
+
+    def exposure(self, who: Principal, ref: str, agent_ref: str, *, days: float = 14,
+                 distance: float = 2.0) -> dict[str, Any]:
+        """Colleagues who sat within ``distance`` metres of the agent on overlapping stays
+        in the last ``days`` days. For the site's manager only; no medical detail."""
+        check_window(days, distance)
+        now = self._clock.now()
+        with self._engine.begin() as conn:
+            site = access.visible_site(conn, who, ref)
+            access.require_tracing(who, site)
+            agent = access.agent_for_site(conn, who, agent_ref, site)
+            plan = seat_plan(conn, site)
+            since = now - days * DAY
+            stays = srepo.stays_between(conn, site["id"], since, now)
+            found = exposed_colleagues(
+                agent["id"], stays, {s.id: (s.x, s.y) for s in plan.seats},
+                distance=distance, since=since, until=now)
+            names = dict(conn.execute(select(t.agents.c.id, t.agents.c.name).where(
+                t.agents.c.id.in_([c.agent_id for c in found]))).all())
+            conn.execute(st.exposure_traces.insert().values(
+                id=new_id(), site_id=site["id"], agent_id=agent["id"],
+                requested_by=who.username, at=now, days=days, distance=distance,
+                colleagues=len(found)))
+        return {
+            "site": site["slug"], "agent_id": agent["id"], "days": days,
+            "distance": distance, "since": _iso(since), "until": _iso(now),
+            "colleagues": [
+                {"agent_id": c.agent_id, "name": names.get(c.agent_id),
+                 "closest_metres": c.closest_metres,
+                 "overlap_minutes": round(c.overlap_seconds / 60, 1),
+                 "first_at": _iso(c.first_at), "last_at": _iso(c.last_at),
+                 "seats": list(c.seats)} for c in found],
+        }
+
+    def traces(self, who: Principal, ref: str) -> list[dict[str, Any]]:
+        """The log of the site's exposure searches, newest first (site manager only)."""
+        with self._engine.connect() as conn:
+            site = access.visible_site(conn, who, ref)
+            access.require_tracing(who, site)
+            c = st.exposure_traces.c
+            rows = conn.execute(
+                select(st.exposure_traces, t.agents.c.name.label("agent_name"))
+                .join(t.agents, t.agents.c.id == c.agent_id)
+                .where(c.site_id == site["id"]).order_by(c.at.desc(), c.id)
+            ).mappings().all()
+        return [{"at": _iso(r["at"]), "requested_by": r["requested_by"],
+                 "agent_id": r["agent_id"], "agent_name": r["agent_name"], "days": r["days"],
+                 "distance": r["distance"], "colleagues": r["colleagues"]} for r in rows]
+
+    def purge_stays(self, who: Principal, *,
+                    older_than_days: float = DEFAULT_RETENTION_DAYS) -> dict[str, Any]:
+        """Delete every closed check-in that ended more than ``older_than_days`` ago
+        (platform operator only). Open stays are kept whatever their age."""
+        if who.role is not Role.ADMIN:
+            raise PermissionDeniedError("purging check-ins is for the platform's operator", {})
+        if not MAX_DAYS <= older_than_days <= 3650:
+            raise ValidationError(
+                f"older_than_days: from {MAX_DAYS:g} (the longest trace window) to 3650",
+                {"field": "older_than_days"})
+        before = self._clock.now() - older_than_days * DAY
+        c = st.site_checkins.c
+        with self._engine.begin() as conn:
+            old = c.checked_out_at.is_not(None) & (c.checked_out_at < before)
+            count = int(conn.execute(
+                select(func.count()).select_from(st.site_checkins).where(old)).scalar_one())
+            conn.execute(delete(st.site_checkins).where(old))
+        return {"deleted": count, "before": _iso(before)}
