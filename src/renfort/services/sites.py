@@ -129,6 +129,11 @@ class SiteService:
                      "occupied": s.id in taken, "cleaning_until": _iso(ready.get(s.id))}
                     for s in plan.seats]
 
+    def free_seats(self, who: Principal, ref: str) -> list[str]:
+        """Seats one can check in on now: usable, not taken, cleaned since the last stay."""
+        return [s["seat_id"] for s in self.seats(who, ref)
+                if s["usable"] and not s["occupied"] and not s["cleaning_until"]]
+
     def plan_svg(self, who: Principal, ref: str) -> str:
         with self._engine.connect() as conn:
             site = access.visible_site(conn, who, ref)

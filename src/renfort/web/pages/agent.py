@@ -1,5 +1,6 @@
-"""The agent desktop (``/agent``): presence, offers with their countdown, the conversation,
-the customer's context and history, knowledge answers with their source, wrap-up, transfer.
+"""The agent desktop (``/agent``): presence, their seat on site, offers with their countdown,
+the conversation, the customer's context and history, knowledge answers with their source,
+wrap-up, transfer.
 
 Reads come from the desk's memory and the read models; every action is the same desk
 command as the JSON API's, for the agent behind the session only.
@@ -24,6 +25,7 @@ from renfort.services import contacts_read, desktop
 from renfort.services.batch import Batch
 from renfort.services.catalog import KINDS, Catalog
 from renfort.services.principals import Principal
+from renfort.services.sites import SiteService
 from renfort.web.session import WebPrincipal
 from renfort.web.support import allow, check_origin, flash_error, page, with_trigger
 from renfort.web.templating import message, render
@@ -58,7 +60,49 @@ def _panel(rt: Runtime, who: Principal, agent_id: str) -> dict[str, Any]:
                 held.append(contact)
     return {"profile": profile, "status": str(status), "busy": busy,
             "reason": profile.get("status_reason"), "offers": offers, "held": held,
-            "break_reasons": BREAK_REASONS, "now": rt.clock.now()}
+            "break_reasons": BREAK_REASONS, "now": rt.clock.now(),
+            "seat": _seat(rt, who, profile)}
+
+
+def _seat(rt: Runtime, who: Principal, profile: dict[str, Any]) -> dict[str, Any] | None:
+    """A site agent's own seat: where they sit now, or the seats they may take."""
+    site_id = profile.get("site_id")
+    if profile["works_from"] != "site" or not site_id:
+        return None
+    sites = SiteService(rt.engine, rt.clock)
+    try:
+        live = sites.occupancy(who, site_id)
+    except RenfortError:  # no seat plan yet: nothing to check in on
+        return None
+    stay = next((s for s in live["stays"] if s["agent_id"] == profile["id"]), None)
+    return {"site": live["site"], "stay": stay,
+            "free": [] if stay else sites.free_seats(who, site_id)}
+
+
+@router.post("/seat")
+async def seat(request: Request, rt: RuntimeDep, who: WebPrincipal,
+               action: Annotated[str, Form()], seat: Annotated[str, Form()] = "") -> HTMLResponse:
+    """The agent checks in on a free seat of their site, or leaves it."""
+    agent_id = _agent(who)
+
+    def run() -> None:
+        profile = Catalog(rt.engine).get(KINDS["agents"], who, agent_id)
+        if not profile.get("site_id"):
+            raise ValidationError("you are not attached to a site", {"field": "seat"})
+        sites = SiteService(rt.engine, rt.clock)
+        if action == "take":
+            sites.check_in(who, profile["site_id"], "me", seat)
+        elif action == "leave":
+            sites.check_out(who, profile["site_id"], "me")
+        else:
+            raise ValidationError(f"unknown action {action!r}", {"field": "action"})
+
+    try:
+        await asyncio.to_thread(run)
+    except RenfortError as error:
+        return flash_error(request, error)
+    data = await asyncio.to_thread(_panel, rt, who, agent_id)
+    return render(request, "agent/panel.html", {"panel": data})
 
 
 def _seconds(iso: str) -> float:

@@ -103,8 +103,7 @@ def _seating(rt: Runtime, who: Principal, ref: str, summary: dict[str, Any],
     if can_seat:
         seated = {s["agent_id"] for s in context["occupancy"]["stays"]}
         out["free_agents"] = [a for a in agents if a["id"] not in seated]
-        out["free_seats"] = [s["seat_id"] for s in SiteService(rt.engine, rt.clock).seats(who, ref)
-                             if s["usable"] and not s["occupied"] and not s["cleaning_until"]]
+        out["free_seats"] = SiteService(rt.engine, rt.clock).free_seats(who, ref)
     if can_trace:
         out["traces"] = TracingService(rt.engine, rt.clock).traces(who, ref)[:10]
     return out
