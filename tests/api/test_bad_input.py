@@ -66,6 +66,8 @@ def test_callback_then_redirect_is_refused_with_409(client: TestClient) -> None:
     ("/api/v1/queues", {"slug": "ok-slug", "client": "numero-vert", "name": "x",
                         "channels": ["voice"], "skill": "covid-info",
                         "bullseye": [[10, 3]]}),
+    ("/api/v1/queues", {"slug": "ok-slug", "client": "numero-vert", "name": "x",
+                        "channels": ["voice"], "skill": "covid-info", "language": "EN"}),
     ("/api/v1/clients", {"slug": "acme", "name": "Acme", "sector": "mining"}),
     ("/api/v1/agents", {"outsourcer": "nordcom", "name": "X", "skills": {"covid-info": 9},
                         "works_from": "home"}),

@@ -121,3 +121,36 @@ def test_explain_says_why_an_agent_is_not_offered(client: TestClient) -> None:
     viewer = login(client, "client-banque-hermine")
     assert client.get(f"/api/v1/contacts/{contact['id']}/explain",
                       params={"agent": hotline_agent}, headers=viewer).status_code == 403
+
+
+def test_a_language_line_is_offered_only_to_agents_who_speak_it(client: TestClient) -> None:
+    admin = login(client, "admin")
+    queue = client.post("/api/v1/queues", headers=admin, json={
+        "slug": "hotline-english", "client": "numero-vert", "name": "Hotline in English",
+        "channels": ["voice"], "skill": "covid-info", "language": "en"})
+    assert queue.status_code == 201, queue.text
+    assert queue.json()["language"] == "en"
+    assert client.post("/api/v1/contracts", headers=admin, json={
+        "client": "numero-vert", "outsourcer": "atlantique",
+        "queues": ["hotline-english"]}).status_code == 201
+    agent_id, _ = _agent_on_hotline(client)
+    profile = client.get(f"/api/v1/agents/{agent_id}", headers=admin).json()
+
+    def speak(languages: list[str]) -> None:
+        body = {k: profile[k] for k in ("name", "skills", "works_from", "capacity")}
+        reply = client.put(f"/api/v1/agents/{agent_id}", headers=admin, json={
+            **body, "outsourcer": "atlantique", "site": profile["site_id"],
+            "languages": languages})
+        assert reply.status_code == 200, reply.text
+
+    speak(["fr"])
+    contact = client.post("/api/v1/contacts", headers=admin, json={
+        "queue": "hotline-english", "channel": "voice", "customer_ref": "+44 7700 900123"}).json()
+    assert contact["state"] == "queued"
+    why = client.get(f"/api/v1/contacts/{contact['id']}/explain", headers=admin,
+                     params={"agent": agent_id}).json()
+    language = next(c for c in why["checks"] if c["name"] == "language")
+    assert language["passed"] is False and "does not speak en" in language["detail"]
+    speak(["fr", "en"])
+    assert client.get(f"/api/v1/contacts/{contact['id']}", headers=admin).json()["state"] \
+        == "offered"

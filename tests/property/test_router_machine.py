@@ -78,7 +78,7 @@ CAPACITIES: tuple[Mapping[Channel, int], ...] = (
     {Channel.CHAT: 2, Channel.EMAIL: 1},
     {Channel.VOICE: 1, Channel.CHAT: 0, Channel.EMAIL: 3},
 )
-CONTENT_CHECKS = ("skill", "telework", "contract", "declined")
+CONTENT_CHECKS = ("skill", "language", "telework", "contract", "declined")
 """Checks that depend on the contact, not on the agent's presence or load."""
 
 
@@ -102,6 +102,7 @@ def configs(draw: st.DrawFn) -> Config:
             overflow_after_seconds=draw(st.sampled_from((None, 0.0, 30.0, 90.0))),
             telework=draw(st.sampled_from(list(TeleworkRule))),
             bullseye=draw(st.sampled_from(BULLSEYES)),
+            language=draw(st.sampled_from((None, None, "en"))),
         )
         queues.append((queue, draw(st.integers(1, 3))))
     contracts: list[Contract] = []
@@ -132,6 +133,7 @@ def configs(draw: st.DrawFn) -> Config:
             skills, works_from=WorkPlace.HOME if home else WorkPlace.SITE,
             site_id=None if home else SiteId("s1"),
             capacity=draw(st.sampled_from(CAPACITIES)),
+            languages=draw(st.sampled_from((frozenset({"fr"}), frozenset({"fr", "en"})))),
         )
         agents.append((agent, draw(st.sampled_from((True, True, True, False)))))
     return Config(queues, contracts, waivers, agents)

@@ -41,6 +41,10 @@ class QueueIn(Body):
     overflow_after_seconds: float | None = Field(default=None, ge=0)
     telework: TeleworkRule = TeleworkRule.ALLOWED
     bullseye: list[tuple[float, int]] | None = None
+    language: str | None = Field(
+        default=None, min_length=2, max_length=3,
+        description="language the callers speak (ISO 639, e.g. en): only agents speaking "
+                    "it are offered its contacts; none: any agent")
 
 
 class ContractIn(Body):

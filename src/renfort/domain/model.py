@@ -78,6 +78,12 @@ def _slug(value: str, what: str) -> None:
         )
 
 
+def _language(code: str) -> None:
+    if not (2 <= len(code) <= 3 and code.isascii() and code.isalpha() and code.islower()):
+        raise ValidationError(f"language {code!r}: an ISO 639 code such as fr, en, ar",
+                              {"field": "language"})
+
+
 def _ratio(value: float, what: str) -> None:
     if not 0.0 <= value <= 1.0:
         raise ValidationError(f"{what} must lie between 0 and 1, got {value}", {"field": what})
@@ -138,9 +144,14 @@ class Queue:
     overflow_after_seconds: float | None = None
     telework: TeleworkRule = TeleworkRule.ALLOWED
     bullseye: tuple[BullseyeTier, ...] = DEFAULT_BULLSEYE
+    language: str | None = None
+    """The language its callers speak (e.g. ``en`` for a line for foreign residents): only
+    agents speaking it are eligible. ``None``: any agent (the default, French lines)."""
 
     def __post_init__(self) -> None:
         _slug(self.slug, "queue")
+        if self.language is not None:
+            _language(self.language)
         if not self.channels:
             raise ValidationError("a queue serves at least one channel", {"field": "channels"})
         if not self.skill:
@@ -231,6 +242,8 @@ class Agent:
                 )
         if self.works_from is WorkPlace.SITE and self.site_id is None:
             raise ValidationError("an agent working on site needs a site", {"field": "site"})
+        for language in self.languages:
+            _language(language)
 
 
 @dataclass(frozen=True, slots=True)

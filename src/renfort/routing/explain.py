@@ -16,6 +16,7 @@ from renfort.routing.policy import (
     floor_at,
     load_of,
     overflow_open,
+    speaks,
     telework_allows,
 )
 from renfort.routing.state import RouterState
@@ -23,12 +24,13 @@ from renfort.routing.types import AgentStatus, Check, Explanation
 
 WAITING = "waiting"
 SKILL = "skill"
+LANGUAGE = "language"
 STATUS = "status"
 CAPACITY = "capacity"
 TELEWORK = "telework"
 CONTRACT = "contract"
 DECLINED = "declined"
-CHECK_NAMES = (WAITING, SKILL, STATUS, CAPACITY, TELEWORK, CONTRACT, DECLINED)
+CHECK_NAMES = (WAITING, SKILL, LANGUAGE, STATUS, CAPACITY, TELEWORK, CONTRACT, DECLINED)
 """Every explanation lists these checks, in this order."""
 
 
@@ -42,6 +44,7 @@ def explain(
     checks = (
         _waiting(state, record, agent, now),
         _skill(record, agent, now),
+        _language(record, agent),
         _status(agent),
         _capacity(record, agent),
         _telework(state, record, agent, now),
@@ -96,6 +99,18 @@ def _status(agent: AgentState) -> Check:
     if status is AgentStatus.MISSED:
         return Check(STATUS, False, "missed an offer: not routed to until set available again")
     return Check(STATUS, False, "logged out")
+
+
+def _language(record: ContactRecord, agent: AgentState) -> Check:
+    queue = record.line.queue
+    spoken = ", ".join(sorted(agent.agent.languages)) or "none"
+    if queue.language is None:
+        return Check(LANGUAGE, True, f"queue '{queue.slug}' needs no particular language")
+    if speaks(agent.agent, queue):
+        return Check(LANGUAGE, True, f"speaks {queue.language}, the language of queue "
+                     f"'{queue.slug}'")
+    return Check(LANGUAGE, False, f"does not speak {queue.language}, the language of queue "
+                 f"'{queue.slug}' (speaks {spoken})")
 
 
 def _capacity(record: ContactRecord, agent: AgentState) -> Check:

@@ -165,6 +165,11 @@ class ContractBook:
         return outsourcer_id in self._covered.get(queue_id, {})
 
 
+def speaks(agent: Agent, queue: Queue) -> bool:
+    """A queue with a callers' language takes only agents who speak it."""
+    return queue.language is None or queue.language in agent.languages
+
+
 def telework_allows(agent: Agent, queue: Queue, waivers: WaiverBook, now: float) -> bool:
     """Site agents always may; home agents per the queue's rule (and active waiver)."""
     if agent.works_from is WorkPlace.SITE:

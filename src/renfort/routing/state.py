@@ -19,7 +19,14 @@ from renfort.domain.ids import AgentId, ContactId, QueueId
 from renfort.domain.model import Channel, Queue, WorkPlace
 from renfort.routing.agents import AgentState, Membership
 from renfort.routing.lines import ContactRecord, Line
-from renfort.routing.policy import NEVER, ContractBook, WaiverBook, agent_threshold, telework_allows
+from renfort.routing.policy import (
+    NEVER,
+    ContractBook,
+    WaiverBook,
+    agent_threshold,
+    speaks,
+    telework_allows,
+)
 from renfort.routing.types import Offer
 
 LineKey = tuple[QueueId, Channel]
@@ -83,7 +90,8 @@ class RouterState:
         for skill, proficiency in agent.skills.items():
             for queue_id in self.queues_by_skill.get(skill, ()):
                 queue = self.queues[queue_id]
-                if not telework_allows(agent, queue, self.waivers, now):
+                if not speaks(agent, queue) or not telework_allows(agent, queue, self.waivers,
+                                                                   now):
                     continue
                 contracted = self.contracts.covers(agent.outsourcer_id, queue_id)
                 threshold = agent_threshold(queue, proficiency, contracted=contracted)

@@ -212,6 +212,7 @@ def _build_queue(conn: Connection, who: Principal, data: Data, entity_id: str) -
         overflow_after_seconds=data.get("overflow_after_seconds"),
         telework=_enum(TeleworkRule, data["telework"], "telework"),
         bullseye=tuple(BullseyeTier(float(a), int(p)) for a, p in tiers),
+        language=data.get("language") or None,
     )
     return mappers.queue_to(queue)
 

@@ -113,6 +113,8 @@ class QueueSpec(_Spec):
     sl_target: float | None = Field(None, ge=0.0, le=1.0)
     sl_seconds: float | None = Field(None, gt=0.0, allow_inf_nan=False)
     telework: TeleworkRule = TeleworkRule.ALLOWED
+    language: str | None = Field(None, pattern=r"^[a-z]{2,3}$")
+    """Language the callers speak: only agents speaking it take them (default: any)."""
     overflow_after_seconds: float | None = Field(None, ge=0.0, allow_inf_nan=False)
     bullseye: list[Tier] = Field(default_factory=lambda: [Tier(after_seconds=0.0,
                                                               min_proficiency=1)])
@@ -155,6 +157,8 @@ class AgentGroup(_Spec):
     skills: dict[str, Annotated[int, Field(ge=1, le=5)]] = Field(min_length=1)
     """Skill → proficiency 1–5."""
     capacity: dict[Channel, Annotated[int, Field(ge=0, le=20)]] | None = None
+    languages: list[Annotated[str, Field(pattern=r"^[a-z]{2,3}$")]] = Field(
+        default_factory=lambda: ["fr"], min_length=1)
     count: int | None = Field(None, ge=0, le=100_000)
     shifts: list[Shift] | None = None
     staffing: list[Annotated[int, Field(ge=0, le=100_000)]] | None = None

@@ -150,6 +150,7 @@ def _queue(index: int, q: QueueSpec, s: Scenario, client: Client) -> SimQueue:
         overflow_after_seconds=q.overflow_after_seconds,
         telework=q.telework,
         bullseye=tuple(BullseyeTier(t.after_seconds, t.min_proficiency) for t in q.bullseye),
+        language=q.language,
     )
     return SimQueue(index, q, queue, client.priority, expected_arrivals(q, s))
 
@@ -184,10 +185,11 @@ def _group(index: int, g: AgentGroup, s: Scenario, by_skill: dict[str, list[int]
 
 def _agent(g: AgentGroup, k: int, outsourcer: OutsourcerId, site: SiteId | None) -> Agent:
     agent_id, name = AgentId(f"{g.name}-{k}"), f"{g.name} {k}"
+    languages = frozenset(g.languages)
     if g.capacity is None:
-        return Agent(agent_id, outsourcer, name, dict(g.skills), works_from=g.location,
-                     site_id=site)
-    return Agent(agent_id, outsourcer, name, dict(g.skills), works_from=g.location,
+        return Agent(agent_id, outsourcer, name, dict(g.skills), languages,
+                     works_from=g.location, site_id=site)
+    return Agent(agent_id, outsourcer, name, dict(g.skills), languages, works_from=g.location,
                  site_id=site, capacity=dict(g.capacity))
 
 

@@ -66,6 +66,7 @@ def queue_from(row: Row) -> Queue:
         overflow_after_seconds=row["overflow_after_seconds"],
         telework=TeleworkRule(row["telework"]),
         bullseye=tuple(BullseyeTier(float(a), int(p)) for a, p in row["bullseye"]),
+        language=row["language"],
     )
 
 
@@ -76,6 +77,7 @@ def queue_to(q: Queue) -> dict[str, Any]:
         "sl_target": q.sl_target, "sl_seconds": q.sl_seconds,
         "overflow_after_seconds": q.overflow_after_seconds, "telework": str(q.telework),
         "bullseye": [[t.after_seconds, t.min_proficiency] for t in q.bullseye],
+        "language": q.language,
     }
 
 

@@ -64,6 +64,7 @@ queues = Table(
     Column("overflow_after_seconds", Float, nullable=True),
     Column("telework", String(20), nullable=False),
     Column("bullseye", JSON, nullable=False),
+    Column("language", String(3), nullable=True),
 )
 
 contracts = Table(

@@ -286,6 +286,7 @@ MESSAGES: dict[str, str] = {
     "field.volume_share": "Part du volume (0 à 1)",
     "field.seats": "Places",
     "field.languages": "Langues",
+    "field.language": "Langue des appelants (vide : toutes)",
     "field.works_from": "Lieu de travail",
     "field.site": "Site",
     "field.site_id": "Site",

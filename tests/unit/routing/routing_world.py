@@ -52,12 +52,12 @@ class World:
         priority: int = 1, sl_seconds: float = 60.0, overflow_after: float | None = None,
         telework: TeleworkRule = TeleworkRule.ALLOWED,
         bullseye: tuple[BullseyeTier, ...] = DEFAULT_BULLSEYE, client: str = "c1",
-        contract: bool = True,
+        contract: bool = True, language: str | None = None,
     ) -> QueueId:
         queue = Queue(
             QueueId(slug), slug, ClientId(client), slug.title(), frozenset(channels), skill,
             sl_seconds=sl_seconds, overflow_after_seconds=overflow_after, telework=telework,
-            bullseye=bullseye,
+            bullseye=bullseye, language=language,
         )
         self.queues[slug] = queue
         self.router.upsert_queue(queue, priority)
@@ -88,10 +88,11 @@ class World:
     def agent(
         self, name: str, *, skills: Mapping[str, int] | None = None, outsourcer: str = "o1",
         home: bool = False, capacity: Mapping[Channel, int] | None = None, login: bool = True,
+        languages: tuple[str, ...] = ("fr",),
     ) -> AgentId:
         agent = Agent(
             AgentId(name), OutsourcerId(outsourcer), name.title(),
-            dict(skills) if skills is not None else {"covid": 3},
+            dict(skills) if skills is not None else {"covid": 3}, frozenset(languages),
             works_from=WorkPlace.HOME if home else WorkPlace.SITE,
             site_id=None if home else SiteId("lyon"),
             capacity=dict(capacity) if capacity is not None

@@ -1,4 +1,5 @@
-"""Who may take a contact: bullseye floor, telework rule and waivers, contract or overflow."""
+"""Who may take a contact: bullseye floor, language, telework rule and waivers, contract or
+overflow."""
 
 from __future__ import annotations
 
@@ -42,6 +43,19 @@ def test_an_agent_without_the_skill_is_never_offered(world: World) -> None:
     world.arrive("c1", queue)
     world.advance(3600)
     assert world.route() == []
+
+
+def test_a_language_line_goes_only_to_agents_who_speak_it(world: World) -> None:
+    english = world.queue("covid-en", language="en")
+    french = world.queue("covid-fr")
+    world.agent("french", skills={"covid": 5})
+    world.arrive("c1", english)
+    world.advance(3600)
+    assert world.route() == []  # the best French-only agent idles rather than answer
+    world.agent("bilingual", skills={"covid": 1}, languages=("fr", "en"))
+    assert world.route() == [("c1", "bilingual")]
+    world.arrive("c2", french)
+    assert world.route() == [("c2", "french")]
 
 
 def test_telework_allowed_takes_home_agents(world: World) -> None:

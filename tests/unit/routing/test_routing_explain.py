@@ -30,7 +30,7 @@ def test_an_eligible_agent_passes_every_check(world: World) -> None:
 def test_every_failing_rule_is_reported_with_its_reason(world: World) -> None:
     queue = world.queue(
         "bank", telework=TeleworkRule.WITH_WAIVER, overflow_after=120,
-        bullseye=(BullseyeTier(0, 4), BullseyeTier(60, 2)),
+        bullseye=(BullseyeTier(0, 4), BullseyeTier(60, 2)), language="en",
     )
     helper = world.agent("helper", outsourcer="o2", home=True, skills={"covid": 3},
                          capacity={})
@@ -41,9 +41,11 @@ def test_every_failing_rule_is_reported_with_its_reason(world: World) -> None:
     explanation = world.router.explain(C1, helper)
     assert not explanation.eligible
     assert {c.name: c.passed for c in explanation.checks} == {
-        "waiting": True, "skill": False, "status": False, "capacity": False,
-        "telework": False, "contract": False, "declined": True,
+        "waiting": True, "skill": False, "language": False, "status": False,
+        "capacity": False, "telework": False, "contract": False, "declined": True,
     }
+    assert explanation.check("language").detail == (
+        "does not speak en, the language of queue 'bank' (speaks fr)")
     assert explanation.check("skill").detail == (
         "proficiency 3 in 'covid' is below the floor of 4 after 10.0 s of waiting; "
         "the floor reaches 2 after 60.0 s"

@@ -143,6 +143,14 @@ def test_bullseye_widens_to_lower_proficiency_after_its_tier() -> None:
     assert (log.answered_at[juniors] - log.arrival[juniors] >= 45.0 - 1e-6).all()
 
 
+def test_a_language_line_is_served_only_by_agents_who_speak_it() -> None:
+    doc = single_queue(agents=4, calls_per_hour=30, patience=600, language="en")
+    doc["agents"].append({"name": "bilingual", "skills": {"hotline": 1}, "count": 2,
+                          "languages": ["fr", "en"]})
+    _, log = _run(doc)
+    assert log.answered.any() and (log.group[log.answered] == 1).all()
+
+
 def test_home_agents_need_the_clients_waiver() -> None:
     doc = single_queue(agents=3, calls_per_hour=30, patience=120, hours=4,
                        telework="with_waiver")
