@@ -4,7 +4,8 @@ Every change to contacts or to agents' presence is a command run by the desk's
 :class:`~renfort.services.group_commit.GroupCommitWriter`: one at a time against the
 in-memory router, then committed with the rest of its batch before anyone is answered. After
 each command the router makes its offers, which are part of the same commit. At start-up,
-and whenever a commit fails, the router is rebuilt from the store.
+and whenever a commit fails, the router is rebuilt from the store. What is kept in memory,
+and the moves every command shares, are in :mod:`renfort.services.desk_state`.
 """
 
 from __future__ import annotations
@@ -13,7 +14,6 @@ import asyncio
 import gc
 import logging
 from collections.abc import Callable
-from dataclasses import dataclass
 from typing import Any, TypeVar
 
 from sqlalchemy import Engine, select
@@ -31,18 +31,17 @@ from renfort.domain.contacts import (
 from renfort.domain.errors import (
     AgentStateError,
     ConflictError,
-    NotFoundError,
     RenfortError,
     ValidationError,
 )
 from renfort.domain.ids import AgentId, ContactId, QueueId, new_id
-from renfort.domain.model import Agent, Channel, Queue, WorkPlace
+from renfort.domain.model import Channel, WorkPlace
 from renfort.routing.router import Router
 from renfort.routing.types import AgentStatus, Offer
 from renfort.services.batch import Batch
+from renfort.services.desk_state import DeskState, LiveContact
 from renfort.services.events import EventBus, LiveEvent
 from renfort.services.group_commit import GroupCommitWriter
-from renfort.sites.telework import REQUIREMENTS
 from renfort.store import repository as repo
 from renfort.store import sites_repository as sites_repo
 from renfort.store import tables as t
@@ -52,46 +51,13 @@ log = logging.getLogger("renfort.desk")
 T = TypeVar("T")
 
 
-@dataclass
-class LiveContact:
-    """A contact that is not final yet, as the desk tracks it between commits."""
-
-    id: str
-    seq: int
-    queue_id: str
-    client_id: str
-    channel: Channel
-    state: ContactState
-    priority: int
-    created_at: float
-    enqueued_at: float
-    agent_id: str | None = None
-    outsourcer_id: str | None = None
-    external_ref: str | None = None
-
-
-class Desk:
+class Desk(DeskState):
     """Owns the router; every change to contacts or agents' presence goes through here."""
 
     def __init__(self, engine: Engine, clock: Clock, bus: EventBus, offer_timeout: float) -> None:
+        super().__init__(clock, offer_timeout)
         self._engine = engine
-        self._clock = clock
         self._bus = bus
-        self._offer_timeout = offer_timeout
-        self.router = Router(clock, offer_timeout=offer_timeout)
-        self._contacts: dict[str, LiveContact] = {}
-        self._by_external: dict[str, str] = {}
-        self._config = FederationConfig((), (), (), (), (), (), ())
-        self._queues: dict[str, Queue] = {}
-        self._queue_slugs: dict[str, str] = {}
-        self._priorities: dict[str, int] = {}
-        self._agent_outsourcer: dict[str, str] = {}
-        self._serving: dict[str, frozenset[str]] = {}
-        self._agent_place: dict[str, WorkPlace] = {}
-        self._home_blocked: dict[str, tuple[str, ...]] = {}
-        """Agents working from home without a cleared set-up → what they miss. They cannot
-        log in or become available, so the router never offers them a contact."""
-        self._seq = 0
         self._writer = GroupCommitWriter(engine, after_each=self._route, rebuild=self.load,
                                          publish=bus.publish)
         self._timer: asyncio.Task[None] | None = None
@@ -210,104 +176,7 @@ class Desk:
                              outsourcer_id=contact.outsourcer_id, overflow=offer.overflow,
                              offered_at=offer.at)
 
-    # ------------------------------------------------------------------ helpers
-
-    def _track(self, contact: LiveContact) -> None:
-        self._contacts[contact.id] = contact
-        if contact.external_ref:
-            self._by_external[contact.external_ref] = contact.id
-
-    def _forget(self, contact: LiveContact) -> None:
-        self._contacts.pop(contact.id, None)
-        if contact.external_ref:
-            self._by_external.pop(contact.external_ref, None)
-
-    def _scope(self, contact: LiveContact) -> frozenset[str]:
-        serving = self._serving.get(contact.queue_id, frozenset())
-        if contact.outsourcer_id:
-            return serving | {contact.outsourcer_id}
-        return serving
-
-    def _transition(self, contact: LiveContact, action: Action, batch: Batch,
-                    agent_id: str | None = None, **data: Any) -> None:
-        before = contact.state
-        after = next_state(before, action)
-        now = self._clock.now()
-        contact.state = after
-        batch.update_contact(contact.id, state=str(after))
-        batch.contact_events.append({
-            "contact_id": contact.id, "action": str(action), "from_state": str(before),
-            "to_state": str(after), "at": now, "agent_id": agent_id or contact.agent_id,
-            "data": {k: v for k, v in data.items() if v is not None} or None,
-        })
-        batch.published.append(LiveEvent(
-            type=f"contact.{after}",
-            data={"contact": contact.id, "queue": contact.queue_id,
-                  "queue_slug": self._queue_slugs.get(contact.queue_id),
-                  "channel": str(contact.channel), "state": str(after), "from": str(before),
-                  "agent": agent_id or contact.agent_id, "at": now},
-            client_id=contact.client_id, outsourcer_ids=self._scope(contact),
-            agent_id=agent_id or contact.agent_id,
-        ))
-        if after in FINAL_STATES:
-            self._forget(contact)
-
-    def _agent_status(self, agent_id: str, status: AgentStatus, reason: str | None,
-                      batch: Batch) -> None:
-        now = self._clock.now()
-        batch.agent_updates[agent_id] = {"status": str(status), "status_reason": reason,
-                                         "status_since": now}
-        batch.agent_events.append({"agent_id": agent_id, "status": str(status),
-                                   "reason": reason, "at": now})
-        outsourcer = self._agent_outsourcer.get(agent_id)
-        batch.published.append(LiveEvent(
-            type="agent.status_changed",
-            data={"agent": agent_id, "status": str(status), "reason": reason, "at": now},
-            outsourcer_ids=frozenset({outsourcer}) if outsourcer else frozenset(),
-            agent_id=agent_id,
-        ))
-
-    def _contact(self, contact_id: str) -> LiveContact:
-        contact = self._contacts.get(contact_id)
-        if contact is None:
-            raise ConflictError("this contact is already finished (closed, abandoned or "
-                                "redirected)", {"contact": contact_id})
-        return contact
-
-    def _held_by(self, contact_id: str, agent_id: str) -> LiveContact:
-        contact = self._contact(contact_id)
-        if contact.agent_id != agent_id:
-            raise AgentStateError("this contact is not with this agent",
-                                  {"contact": contact_id, "agent": agent_id})
-        return contact
-
     # ------------------------------------------------------------------ configuration
-
-    def _apply_config(self, config: FederationConfig) -> None:
-        old_queues = set(self._queues)
-        old_agents = set(self._agent_outsourcer)
-        self._config = config
-        priorities = {c.id: c.priority for c in config.clients}
-        self._queues = {q.id: q for q in config.queues}
-        self._queue_slugs = {q.id: q.slug for q in config.queues}
-        self._priorities = {q.id: priorities[q.client_id] for q in config.queues}
-        for queue in config.queues:
-            self.router.upsert_queue(queue, self._priorities[queue.id])
-        serving: dict[str, set[str]] = {}
-        for contract in config.contracts:
-            for queue_id in contract.queue_ids:
-                serving.setdefault(queue_id, set()).add(contract.outsourcer_id)
-        self._serving = {q: frozenset(o) for q, o in serving.items()}
-        self.router.set_contracts(config.contracts)
-        self.router.set_waivers(config.waivers)
-        for agent in config.agents:
-            self.router.upsert_agent(agent)
-        self._agent_outsourcer = {a.id: a.outsourcer_id for a in config.agents}
-        self._agent_place = {a.id: a.works_from for a in config.agents}
-        for gone in old_agents - set(self._agent_outsourcer):
-            self.router.remove_agent(AgentId(gone))
-        for gone in old_queues - set(self._queues):
-            self.router.remove_queue(QueueId(gone))
 
     async def refresh_config(self) -> None:
         """Reload queues, contracts, waivers and agents' profiles after an edit."""
@@ -323,44 +192,6 @@ class Desk:
             self._enforce_home_setups(batch)
 
         await self.submit(apply)
-
-    # ------------------------------------------------------------------ home set-ups
-
-    def _home_refusal(self, agent_id: str) -> None:
-        missing = self._home_blocked.get(agent_id)
-        if missing:
-            raise AgentStateError(
-                "this agent works from home without a cleared set-up (missing: "
-                + ", ".join(missing) + "); no contact can be routed to them",
-                {"agent": agent_id, "missing": list(missing)})
-
-    def _enforce_home_setups(self, batch: Batch) -> None:
-        """Put on break every logged-in home agent whose set-up is no longer cleared: they
-        finish the contacts they hold and get no new offer until it is cleared again."""
-        for agent_id, missing in sorted(self._home_blocked.items()):
-            if agent_id not in self._agent_outsourcer:
-                continue
-            status = self.router.agent_status(AgentId(agent_id))
-            if status in (AgentStatus.AVAILABLE, AgentStatus.MISSED):
-                reason = "télétravail non conforme : " + ", ".join(
-                    REQUIREMENTS[m] for m in missing)
-                self.router.set_break(AgentId(agent_id), reason[:200])
-                self._agent_status(agent_id, AgentStatus.BREAK, reason[:200], batch)
-
-    def queue_id(self, ref: str) -> str:
-        """A queue's id from its id or slug."""
-        if ref in self._queues:
-            return ref
-        for queue_id, slug in self._queue_slugs.items():
-            if slug == ref:
-                return queue_id
-        raise NotFoundError(f"unknown queue {ref!r}", {"field": "queue"})
-
-    def queue(self, ref: str) -> Queue:
-        return self._queues[self.queue_id(ref)]
-
-    def serving_outsourcers(self, queue_id: str) -> frozenset[str]:
-        return self._serving.get(queue_id, frozenset())
 
     # ------------------------------------------------------------------ contacts
 
@@ -402,16 +233,6 @@ class Desk:
         self.router.enqueue(ContactId(contact.id), QueueId(queue.id), channel, contact.priority,
                             enqueued_at=now, seq=contact.seq)
         return contact
-
-    def contact_by_external(self, external_ref: str) -> LiveContact:
-        contact_id = self._by_external.get(external_ref)
-        if contact_id is None:
-            raise NotFoundError("no contact in progress with this call id",
-                                {"field": "call_id"})
-        return self._contacts[contact_id]
-
-    def live_contact(self, contact_id: str) -> LiveContact | None:
-        return self._contacts.get(contact_id)
 
     def abandon(self, batch: Batch, contact_id: str) -> LiveContact:
         """The customer left before being answered."""
@@ -563,25 +384,8 @@ class Desk:
         self._agent_status(agent_id, AgentStatus.BREAK, reason, batch)
         return AgentStatus.BREAK
 
-    def _known_agent(self, agent_id: str) -> None:
-        if agent_id not in self._agent_outsourcer:
-            raise NotFoundError(f"unknown agent {agent_id!r}", {"field": "agent"})
 
-    def agent_status(self, agent_id: str) -> AgentStatus:
-        self._known_agent(agent_id)
-        return self.router.agent_status(AgentId(agent_id))
 
-    def agents(self) -> tuple[Agent, ...]:
-        return self._config.agents
 
-    def held_count(self, agent_id: str) -> int:
-        """Contacts offered to or held by the agent (from the router's index)."""
-        return len(self.router.held(AgentId(agent_id)))
 
-    def held_by(self, agent_id: str) -> list[LiveContact]:
-        """The agent's contacts, offered or held, oldest offer first."""
-        held = self.router.held(AgentId(agent_id))
-        return [self._contacts[h.contact_id] for h in held if h.contact_id in self._contacts]
 
-    def contacts_in_flight(self) -> list[LiveContact]:
-        return list(self._contacts.values())

@@ -26,7 +26,8 @@ from renfort.knowledge import policy
 from renfort.knowledge.triage import Decision, Label
 from renfort.services import knowledge_access as access
 from renfort.services.batch import Batch
-from renfort.services.desk import Desk, LiveContact
+from renfort.services.desk import Desk
+from renfort.services.desk_state import LiveContact
 from renfort.services.knowledge_search import KnowledgeBases, iso
 from renfort.services.principals import Principal
 from renfort.store import knowledge_tables as k

@@ -16,7 +16,7 @@ from renfort.domain.ids import AgentId, ContactId
 from renfort.domain.model import Channel
 from renfort.services import access, contacts_read
 from renfort.services.batch import Batch
-from renfort.services.desk import LiveContact
+from renfort.services.desk_state import LiveContact
 from renfort.services.principals import OUTSOURCER_ROLES, Principal, Role
 
 router = APIRouter(prefix="/contacts", tags=["contacts"])

@@ -20,7 +20,7 @@ from renfort.domain.errors import AgentStateError, ValidationError
 from renfort.domain.model import Channel
 from renfort.services import access
 from renfort.services.batch import Batch
-from renfort.services.desk import LiveContact
+from renfort.services.desk_state import LiveContact
 from renfort.services.principals import Role
 
 router = APIRouter(prefix="/telephony", tags=["telephony"])
