@@ -9,6 +9,7 @@ import pytest
 from fastapi.testclient import TestClient
 
 from renfort.domain.clock import ManualClock
+from renfort.services.principals import Principal, Role
 from tests.conftest import login
 
 SITE = "atlantique-poitiers"
@@ -220,3 +221,24 @@ def test_only_the_manager_changes_the_plan_and_bad_plans_change_nothing(
                       json={"min_distance": -1}).status_code == 422
     assert client.get(f"/api/v1/sites/{SITE}/capacity", headers=manager).json()["count"] \
         == before["count"]
+
+
+def test_check_ins_are_live_events_for_the_sites_outsourcer_only(client: TestClient) -> None:
+    manager = login(client, "manager-atlantique")
+    _import(client, manager)
+    seat = next(s["seat_id"] for s in client.get(f"/api/v1/sites/{SITE}/seats",
+                                                 headers=manager).json() if s["usable"])
+    agent = _agents(client, 1)[0]
+    outsourcer = client.get("/api/v1/auth/me", headers=manager).json()["outsourcer_id"]
+    bus = client.app.state.runtime.bus  # type: ignore[attr-defined]
+    own = bus.subscribe(Principal("m", "m", Role.SUPERVISOR, outsourcer_id=outsourcer))
+    other = bus.subscribe(Principal("n", "n", Role.SUPERVISOR, outsourcer_id="elsewhere"))
+    viewer = bus.subscribe(Principal("c", "c", Role.CLIENT_VIEWER, client_id="numero-vert"))
+    assert client.post(f"/api/v1/sites/{SITE}/checkins", headers=manager,
+                       json={"agent": agent, "seat": seat}).status_code == 201
+    assert client.post(f"/api/v1/sites/{SITE}/checkout", headers=manager,
+                       json={"agent": agent}).status_code == 200
+    seen = [own.inbox.get_nowait() for _ in range(own.inbox.qsize())]
+    assert [(e.type, e.data["change"], e.data["seat"]) for e in seen] == [
+        ("site.occupancy_changed", "in", seat), ("site.occupancy_changed", "out", seat)]
+    assert other.inbox.empty() and viewer.inbox.empty()

@@ -169,6 +169,15 @@ def test_sites_plan_register_and_waivers(open_page: OpenPage) -> None:
     expect(page.locator("#exposure-table")).to_contain_text(seated[0])
     expect(page.locator("#trace-log li").first).to_contain_text("manager-atlantique pour")
     tab.shot("sites-tracing")
+    # A check-in made elsewhere (here through the API) shows on the page without a reload.
+    occupied = page.locator("#site-occupied")
+    before = int(occupied.inner_text())
+    newcomer = page.locator("#c-agent option").first.get_attribute("value")
+    seat = page.locator("#c-seat option").first.inner_text()
+    made = page.request.post("/api/v1/sites/atlantique-nantes/checkins",
+                             data={"agent": newcomer, "seat": seat})
+    assert made.status == 201, made.text()
+    expect(occupied).to_have_text(str(before + 1))
 
     client = open_page("sites-client")
     page = log_in(client, "client-banque-hermine", "/sites")

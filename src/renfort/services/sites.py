@@ -17,6 +17,7 @@ from renfort.domain.clock import Clock, to_datetime
 from renfort.domain.errors import ConflictError, ValidationError
 from renfort.domain.ids import new_id
 from renfort.services import sites_access as access
+from renfort.services.events import LiveEvent
 from renfort.services.principals import Principal
 from renfort.sites.distancing import DEFAULT_TIME_LIMIT, DistancingRule, usable_seats
 from renfort.sites.layout import SeatPlan, parse_seats_csv
@@ -35,6 +36,16 @@ DEFAULT_RULE = DistancingRule(min_distance=1.5)
 DEFAULT_CLEANING_MINUTES = 30.0
 MAX_TIME_LIMIT = 60.0
 DAY = 86_400.0
+
+
+def stay_event(stay: dict[str, Any]) -> LiveEvent:
+    """The live event of a check-in or check-out (as returned by them), for the site's
+    outsourcer and the agent concerned; published by the caller once committed."""
+    return LiveEvent(
+        type="site.occupancy_changed",
+        data={"site": stay["site"], "seat": stay["seat_id"], "agent": stay["agent_id"],
+              "change": "out" if stay["checked_out_at"] else "in"},
+        outsourcer_ids=frozenset({stay["outsourcer_id"]}), agent_id=stay["agent_id"])
 
 
 def seat_plan(conn: Connection, site: dict[str, Any]) -> SeatPlan:
@@ -263,7 +274,7 @@ class SiteService:
                        "agent_id": agent["id"], "checked_in_at": now, "checked_out_at": None,
                        "checked_in_by": who.username, "checked_out_by": None}
                 srepo.insert_checkin(conn, row)
-                return self._stay_out(site, row)
+                return {**self._stay_out(site, row), "outsourcer_id": site["outsourcer_id"]}
         except IntegrityError as error:
             raise ConflictError("the seat or the agent was just taken by another check-in",
                                 {"seat": seat_id}) from error
@@ -278,8 +289,9 @@ class SiteService:
                 raise ConflictError("the agent is not checked in on this site",
                                     {"agent": agent["id"]})
             srepo.close_checkin(conn, rows[0]["id"], now, who.username)
-            return self._stay_out(site, {**rows[0], "checked_out_at": now,
-                                         "checked_out_by": who.username})
+            return {**self._stay_out(site, {**rows[0], "checked_out_at": now,
+                                            "checked_out_by": who.username}),
+                    "outsourcer_id": site["outsourcer_id"]}
 
     @staticmethod
     def _stay_out(site: dict[str, Any], row: dict[str, Any]) -> dict[str, Any]:

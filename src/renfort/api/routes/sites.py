@@ -21,7 +21,7 @@ from renfort.api.sites_schemas import (
 )
 from renfort.domain.clock import to_seconds
 from renfort.domain.errors import ValidationError
-from renfort.services.sites import RuleInput, SiteService
+from renfort.services.sites import RuleInput, SiteService, stay_event
 from renfort.services.tracing import TracingService
 
 router = APIRouter(tags=["sites"])
@@ -95,15 +95,23 @@ def add_shift(ref: str, body: ShiftIn, rt: RuntimeDep, who: PrincipalDep) -> dic
 
 
 @router.post("/sites/{ref}/checkins", status_code=201)
-def check_in(ref: str, body: CheckInIn, rt: RuntimeDep, who: PrincipalDep) -> dict[str, Any]:
+async def check_in(ref: str, body: CheckInIn, rt: RuntimeDep,
+                   who: PrincipalDep) -> dict[str, Any]:
     """An agent sits on a usable, free and cleaned seat (themself, or by a supervisor)."""
-    return SiteService(rt.engine, rt.clock).check_in(who, ref, body.agent, body.seat)
+    stay = await asyncio.to_thread(SiteService(rt.engine, rt.clock).check_in, who, ref,
+                                   body.agent, body.seat)
+    rt.bus.publish([stay_event(stay)])
+    return stay
 
 
 @router.post("/sites/{ref}/checkout")
-def check_out(ref: str, body: CheckOutIn, rt: RuntimeDep, who: PrincipalDep) -> dict[str, Any]:
+async def check_out(ref: str, body: CheckOutIn, rt: RuntimeDep,
+                    who: PrincipalDep) -> dict[str, Any]:
     """The agent leaves their seat; it needs the cleaning interval before the next one."""
-    return SiteService(rt.engine, rt.clock).check_out(who, ref, body.agent)
+    stay = await asyncio.to_thread(SiteService(rt.engine, rt.clock).check_out, who, ref,
+                                   body.agent)
+    rt.bus.publish([stay_event(stay)])
+    return stay
 
 
 @router.get("/sites/{ref}/occupancy")

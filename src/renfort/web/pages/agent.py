@@ -25,7 +25,7 @@ from renfort.services import contacts_read, desktop
 from renfort.services.batch import Batch
 from renfort.services.catalog import KINDS, Catalog
 from renfort.services.principals import Principal
-from renfort.services.sites import SiteService
+from renfort.services.sites import SiteService, stay_event
 from renfort.web.session import WebPrincipal
 from renfort.web.support import allow, check_origin, flash_error, page, with_trigger
 from renfort.web.templating import message, render
@@ -85,22 +85,22 @@ async def seat(request: Request, rt: RuntimeDep, who: WebPrincipal,
     """The agent checks in on a free seat of their site, or leaves it."""
     agent_id = _agent(who)
 
-    def run() -> None:
+    def run() -> dict[str, Any]:
         profile = Catalog(rt.engine).get(KINDS["agents"], who, agent_id)
         if not profile.get("site_id"):
             raise ValidationError("you are not attached to a site", {"field": "seat"})
         sites = SiteService(rt.engine, rt.clock)
         if action == "take":
-            sites.check_in(who, profile["site_id"], "me", seat)
-        elif action == "leave":
-            sites.check_out(who, profile["site_id"], "me")
-        else:
-            raise ValidationError(f"unknown action {action!r}", {"field": "action"})
+            return sites.check_in(who, profile["site_id"], "me", seat)
+        if action == "leave":
+            return sites.check_out(who, profile["site_id"], "me")
+        raise ValidationError(f"unknown action {action!r}", {"field": "action"})
 
     try:
-        await asyncio.to_thread(run)
+        stay = await asyncio.to_thread(run)
     except RenfortError as error:
         return flash_error(request, error)
+    rt.bus.publish([stay_event(stay)])
     data = await asyncio.to_thread(_panel, rt, who, agent_id)
     return render(request, "agent/panel.html", {"panel": data})
 

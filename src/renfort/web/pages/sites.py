@@ -23,7 +23,7 @@ from renfort.domain.errors import RenfortError, ValidationError
 from renfort.services.catalog import KINDS, Catalog
 from renfort.services.measures import MeasureService
 from renfort.services.principals import Principal, Role
-from renfort.services.sites import SiteService
+from renfort.services.sites import SiteService, stay_event
 from renfort.services.tracing import TracingService
 from renfort.web.seatplan import seat_plan_svg
 from renfort.web.session import WebPrincipal
@@ -146,9 +146,11 @@ async def check_in(ref: str, request: Request, rt: RuntimeDep, who: WebPrincipal
     """A supervisor seats an agent on a usable, free and cleaned seat."""
     allow(who, "sites")
     try:
-        await asyncio.to_thread(SiteService(rt.engine, rt.clock).check_in, who, ref, agent, seat)
+        stay = await asyncio.to_thread(SiteService(rt.engine, rt.clock).check_in, who, ref,
+                                       agent, seat)
     except RenfortError as error:
         return await _site_with(request, rt, who, ref, {"error": error_text(error)})
+    rt.bus.publish([stay_event(stay)])
     return RedirectResponse(f"/sites/{ref}?done=seated", status_code=303)
 
 
@@ -158,9 +160,11 @@ async def check_out(ref: str, request: Request, rt: RuntimeDep, who: WebPrincipa
     """The agent leaves: the seat is free again after its cleaning interval."""
     allow(who, "sites")
     try:
-        await asyncio.to_thread(SiteService(rt.engine, rt.clock).check_out, who, ref, agent)
+        stay = await asyncio.to_thread(SiteService(rt.engine, rt.clock).check_out, who, ref,
+                                       agent)
     except RenfortError as error:
         return await _site_with(request, rt, who, ref, {"error": error_text(error)})
+    rt.bus.publish([stay_event(stay)])
     return RedirectResponse(f"/sites/{ref}?done=left", status_code=303)
 
 

@@ -8,7 +8,7 @@
     "contact.received", "contact.queued", "contact.offered", "contact.accepted",
     "contact.wrap_up", "contact.closed", "contact.abandoned", "contact.redirected",
     "contact.transferred", "contact.callback_requested", "message.posted",
-    "agent.status_changed", "update"
+    "agent.status_changed", "site.occupancy_changed", "update"
   ];
 
   function matches(pattern, type) {
