@@ -126,13 +126,13 @@ def test_explain_says_why_an_agent_is_not_offered(client: TestClient) -> None:
 def test_a_language_line_is_offered_only_to_agents_who_speak_it(client: TestClient) -> None:
     admin = login(client, "admin")
     queue = client.post("/api/v1/queues", headers=admin, json={
-        "slug": "hotline-english", "client": "numero-vert", "name": "Hotline in English",
-        "channels": ["voice"], "skill": "covid-info", "language": "en"})
+        "slug": "hotline-arabic", "client": "numero-vert", "name": "Hotline in Arabic",
+        "channels": ["voice"], "skill": "covid-info", "language": "ar"})
     assert queue.status_code == 201, queue.text
-    assert queue.json()["language"] == "en"
-    assert client.post("/api/v1/contracts", headers=admin, json={
-        "client": "numero-vert", "outsourcer": "atlantique",
-        "queues": ["hotline-english"]}).status_code == 201
+    assert queue.json()["language"] == "ar"
+    english = next(q for q in client.get("/api/v1/queues", headers=admin).json()
+                   if q["slug"] == "hotline-english")  # the demo's line, served by Atlantique
+    assert english["language"] == "en"
     agent_id, _ = _agent_on_hotline(client)
     profile = client.get(f"/api/v1/agents/{agent_id}", headers=admin).json()
 

@@ -141,10 +141,10 @@ def _queue(
     slug: str, client: str, name: str, channels: frozenset[Channel], skill: str, *,
     sl_target: float = 0.8, sl_seconds: float = 60.0, overflow: float | None = None,
     telework: TeleworkRule = TeleworkRule.ALLOWED,
-    bullseye: tuple[BullseyeTier, ...] = DEFAULT_BULLSEYE,
+    bullseye: tuple[BullseyeTier, ...] = DEFAULT_BULLSEYE, language: str | None = None,
 ) -> Queue:
     return Queue(_qid(slug), slug, _cid(client), name, channels, skill, sl_target, sl_seconds,
-                 overflow, telework, bullseye)
+                 overflow, telework, bullseye, language)
 
 
 def _queues() -> tuple[Queue, ...]:
@@ -156,6 +156,9 @@ def _queues() -> tuple[Queue, ...]:
                "covid-travel", bullseye=_HOTLINE_BULLSEYE, overflow=120.0),
         _queue("hotline-business", "numero-vert", "Entreprises : activité partielle, aides",
                _VOICE, "covid-business", bullseye=_WIDENING, overflow=120.0),
+        # Foreign residents and stranded travellers: English-speaking agents only.
+        _queue("hotline-english", "numero-vert", "Résidents et voyageurs étrangers (anglais)",
+               _VOICE_CHAT, "covid-info", overflow=120.0, language="en"),
         _queue("hotline-callback", "numero-vert", "Rappels demandés", frozenset({Channel.CALLBACK}),
                "covid-info", sl_seconds=1800.0, overflow=900.0),
         # Health: phone is fine from home; scanned care documents (health data) stay on site.
@@ -186,7 +189,8 @@ def _queues() -> tuple[Queue, ...]:
 # A lot groups queues with the same service level; each outsourcer of a lot signs a contract.
 
 _LOTS: tuple[tuple[str, str, tuple[str, ...], dict[str, float]], ...] = (
-    ("numero-vert", "crise", ("hotline-general", "hotline-travel", "hotline-business"),
+    ("numero-vert", "crise", ("hotline-general", "hotline-travel", "hotline-business",
+                              "hotline-english"),
      {"atlantique": 0.4, "nordcom": 0.35, "azur": 0.25}),
     ("numero-vert", "rappels", ("hotline-callback",), {"atlantique": 0.5, "azur": 0.5}),
     ("mutuelle-quatre-vents", "telephone", ("health-reimbursement",),

@@ -49,12 +49,18 @@ def test_counts(fed: Federation) -> None:
     assert counts["outsourcers"] == 3
     assert counts["clients"] == 6
     assert counts["sites"] == 6
-    assert 10 <= counts["queues"] <= 12
+    assert 10 <= counts["queues"] <= 14
     assert 280 <= counts["agents"] <= 320
     assert counts["agents_on_site"] + counts["agents_at_home"] == counts["agents"]
     assert counts["agents_at_home"] > 0
     assert counts["waivers"] == 1
     assert counts["users"] == len(fed.users)
+
+
+def test_the_english_line_has_english_speaking_agents(fed: Federation) -> None:
+    line = next(q for q in fed.queues if q.language == "en")
+    speakers = [a for a in fed.agents if line.skill in a.skills and "en" in a.languages]
+    assert len(speakers) >= 10
 
 
 def test_one_public_hotline_and_five_essential_clients(fed: Federation) -> None:
