@@ -69,7 +69,8 @@ def list_contacts(
     rt: RuntimeDep, who: PrincipalDep,
     state: ContactState | None = None,
     queue: str | None = None,
-    after: Annotated[int, Query(ge=0, description="only contacts after this seq")] = 0,
+    after: Annotated[int, Query(ge=0, le=2**63 - 1,  # a 64-bit integer column
+                                description="only contacts after this seq")] = 0,
     limit: Annotated[int, Query(ge=1, le=50_000)] = 1000,
 ) -> list[dict[str, Any]]:
     """Contacts visible to the caller, oldest first."""
