@@ -5,9 +5,11 @@ from __future__ import annotations
 
 import csv
 import io
+from datetime import UTC, date, datetime, time, timedelta
 
 from fastapi.testclient import TestClient
 
+from renfort.domain.clock import ManualClock
 from tests.conftest import login
 
 SITE = "azur-marseille"
@@ -102,3 +104,21 @@ def test_register_access(client: TestClient) -> None:
     nordcom_export = _csv(client.get("/api/v1/sanitary-register.csv",
                                      headers=login(client, "sup-nordcom")).text)
     assert {r[1] for r in nordcom_export[1:]} == {"nordcom-lille", "nordcom-amiens"}
+
+
+def test_a_consultation_is_dated_in_french_days(client: TestClient, clock: ManualClock) -> None:
+    # 23:30 UTC is already the next day in Paris: a consultation held "today" in France is
+    # accepted; the day after is not. (Found when the browser test ran at 00:10 in Paris.)
+    utc = datetime.fromtimestamp(clock.now(), UTC)
+    clock.set(datetime.combine(utc.date(), time(23, 30), tzinfo=UTC).timestamp())
+    paris_today = utc.date() + timedelta(days=1)
+    manager = login(client, "manager-azur")
+
+    def record(held_on: date) -> int:
+        return client.post(f"/api/v1/sites/{SITE}/measures/changes", headers=manager, json={
+            "consultation": {**CONSULTATION, "held_on": held_on.isoformat()},
+            "changes": [{"measure": "reunions", "status": "suspended", "evidence": ""}],
+        }).status_code
+
+    assert record(paris_today + timedelta(days=1)) == 422
+    assert record(paris_today) == 201

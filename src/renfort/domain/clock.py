@@ -8,8 +8,13 @@ start of the scenario. The same router code runs on both.
 from __future__ import annotations
 
 import time
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from typing import Protocol
+from zoneinfo import ZoneInfo
+
+PARIS = ZoneInfo("Europe/Paris")
+"""The federation's civil time: its days (today's figures, a consultation's date, the hours
+on the pages) are French days, whatever the server's time zone."""
 
 
 class Clock(Protocol):
@@ -41,6 +46,11 @@ class ManualClock:
 
     def advance(self, seconds: float) -> None:
         self.set(self._now + seconds)
+
+
+def local_date(instant: float) -> date:
+    """The day in France at POSIX instant ``instant``."""
+    return datetime.fromtimestamp(instant, tz=PARIS).date()
 
 
 def to_datetime(instant: float) -> datetime:

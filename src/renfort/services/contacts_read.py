@@ -8,18 +8,15 @@ from __future__ import annotations
 
 from datetime import datetime, time
 from typing import Any
-from zoneinfo import ZoneInfo
 
 from sqlalchemy import Connection, and_, case, func, select
 
-from renfort.domain.clock import to_datetime
+from renfort.domain.clock import PARIS, to_datetime
 from renfort.domain.contacts import ContactState, mask_customer_ref
 from renfort.domain.errors import NotFoundError
 from renfort.services import access
 from renfort.services.principals import Principal, Role
 from renfort.store import tables as t
-
-PARIS = ZoneInfo("Europe/Paris")
 
 
 def _iso(instant: float | None) -> str | None:

@@ -12,7 +12,7 @@ from typing import Any
 
 from sqlalchemy import Engine
 
-from renfort.domain.clock import Clock, to_datetime
+from renfort.domain.clock import Clock, local_date, to_datetime
 from renfort.domain.errors import ValidationError
 from renfort.domain.ids import new_id
 from renfort.services import sites_access as access
@@ -84,7 +84,7 @@ class MeasureService:
                                  str(consultation.get("opinion") or ""),
                                  str(consultation.get("decision") or ""))
         now = self._clock.now()
-        if held_on > to_datetime(now).date():
+        if held_on > local_date(now):
             raise ValidationError("a consultation cannot be recorded before it is held",
                                   {"field": "held_on"})
         with self._engine.begin() as conn:

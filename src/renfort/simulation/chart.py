@@ -11,9 +11,8 @@ from __future__ import annotations
 from datetime import datetime
 from html import escape
 from typing import Any
-from zoneinfo import ZoneInfo
 
-PARIS = ZoneInfo("Europe/Paris")
+from renfort.domain.clock import PARIS
 
 WIDTH, HEIGHT = 960, 420
 LEFT, RIGHT, TOP, BOTTOM = 56, 160, 36, 44

@@ -6,16 +6,14 @@ from __future__ import annotations
 from datetime import datetime
 from functools import cache
 from typing import Any
-from zoneinfo import ZoneInfo
 
 from fastapi import Request
 from fastapi.responses import HTMLResponse
 from jinja2 import Environment, PackageLoader, select_autoescape
 
-from renfort.domain.clock import to_datetime
+from renfort.domain.clock import PARIS, to_datetime
 from renfort.web.i18n import DEFAULT_LOCALE, gettext, translator
 
-PARIS = ZoneInfo("Europe/Paris")
 SECURITY_HEADERS = {
     # No inline script or style anywhere: every script and sheet is a file under /static.
     "Content-Security-Policy": (

@@ -18,13 +18,14 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
 from renfort.api.deps import RuntimeDep
 from renfort.bootstrap import Runtime
+from renfort.domain.clock import PARIS
 from renfort.domain.errors import RenfortError, ValidationError
 from renfort.services import knowledge_access
 from renfort.services.catalog import KINDS, Catalog
 from renfort.services.principals import Principal, Role
 from renfort.web.session import WebPrincipal
 from renfort.web.support import allow, check_origin, error_text, page
-from renfort.web.templating import PARIS, message, render
+from renfort.web.templating import message, render
 
 router = APIRouter(prefix="/knowledge", dependencies=[Depends(check_origin)])
 CONTENT_FIELDS = ("question", "alternatives", "answer", "category", "source", "source_url",

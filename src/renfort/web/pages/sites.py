@@ -19,6 +19,7 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
 from renfort.api.deps import RuntimeDep
 from renfort.bootstrap import Runtime
+from renfort.domain.clock import PARIS, local_date
 from renfort.domain.errors import RenfortError, ValidationError
 from renfort.services.catalog import KINDS, Catalog
 from renfort.services.measures import MeasureService
@@ -28,7 +29,7 @@ from renfort.services.tracing import TracingService
 from renfort.web.seatplan import seat_plan_svg
 from renfort.web.session import WebPrincipal
 from renfort.web.support import allow, check_origin, error_text, page
-from renfort.web.templating import PARIS, message, render
+from renfort.web.templating import message, render
 
 router = APIRouter(prefix="/sites", dependencies=[Depends(check_origin)])
 MEASURE_STATUSES = ("planned", "in_place", "adapted", "suspended", "not_applicable")
@@ -82,7 +83,7 @@ def _site(rt: Runtime, who: Principal, ref: str) -> dict[str, Any]:
     context["history"] = measures.history(who, ref)[-8:][::-1] if staff else []
     context["can_record"] = who.role in (Role.ADMIN, Role.OUTSOURCER_MANAGER)
     context["statuses"] = MEASURE_STATUSES
-    context["today"] = datetime.fromtimestamp(rt.clock.now(), PARIS).date().isoformat()
+    context["today"] = local_date(rt.clock.now()).isoformat()
     context.update(_seating(rt, who, ref, summary, context))
     return context
 
