@@ -9,6 +9,7 @@ from fastapi import APIRouter, Request
 from pydantic import BaseModel, ConfigDict, Field
 
 from renfort.api.deps import PrincipalDep
+from renfort.api.schemas import inline_schema
 from renfort.domain.errors import ValidationError
 from renfort.services import access
 from renfort.services.principals import Role
@@ -34,7 +35,7 @@ class StaffingRequest(BaseModel):
 
 @router.post("/staffing", response_model=StaffingPlan,
              openapi_extra={"requestBody": {"content": {
-                 "application/json": {"schema": StaffingRequest.model_json_schema()},
+                 "application/json": {"schema": inline_schema(StaffingRequest)},
                  "multipart/form-data": {"schema": {"type": "object", "properties": {
                      "file": {"type": "string", "format": "binary"},
                      "options": {"type": "string", "description": "StaffingOptions as JSON"},

@@ -16,6 +16,7 @@ from fastapi import APIRouter, Request
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from renfort.api.deps import PrincipalDep
+from renfort.api.schemas import inline_schema
 from renfort.domain.errors import ValidationError
 from renfort.services import access
 from renfort.services.principals import Role
@@ -55,7 +56,7 @@ class SimulationRequest(BaseModel):
 
 
 @router.post("", openapi_extra={"requestBody": {"content": {
-    "application/json": {"schema": SimulationRequest.model_json_schema()},
+    "application/json": {"schema": inline_schema(SimulationRequest)},
     "text/csv": {"schema": {"type": "string"}},
 }}})
 async def simulate(request: Request, who: PrincipalDep) -> dict[str, Any]:
