@@ -53,6 +53,11 @@ def local_date(instant: float) -> date:
     return datetime.fromtimestamp(instant, tz=PARIS).date()
 
 
+def to_iso(instant: float | None) -> str | None:
+    """POSIX seconds → ISO 8601 UTC text, as the API writes instants; ``None`` stays ``None``."""
+    return None if instant is None else to_datetime(instant).isoformat()
+
+
 def to_datetime(instant: float) -> datetime:
     """POSIX seconds → timezone-aware UTC datetime."""
     return datetime.fromtimestamp(instant, tz=UTC)

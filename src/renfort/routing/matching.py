@@ -271,13 +271,13 @@ class _Pass:
 def route(state: RouterState, now: float) -> list[Offer]:
     """Make every offer possible at ``now``; see the module docstring for the order."""
     state.fire_wakeups(now)
-    lines, agents = len(state.dirty_lines), len(state.dirty_agents)
-    if not lines:
-        return _one_agent(state, now) if agents == 1 else (
-            _Pass(state, now).run() if agents else [])
-    if not agents and lines == 1:
+    if not state.dirty_lines and len(state.dirty_agents) == 1:
+        return _one_agent(state, now)
+    if not state.dirty_agents and len(state.dirty_lines) == 1:
         return _one_line(state, now)
-    return _Pass(state, now).run()
+    if state.dirty_lines or state.dirty_agents:
+        return _Pass(state, now).run()
+    return []
 
 
 def _one_agent(state: RouterState, now: float) -> list[Offer]:

@@ -134,7 +134,7 @@ class RouterState:
             head = line.head(record.priority)
             if head is not record and head is not None and head.declined is None:
                 return
-        self.dirty_lines[line.key] = line
+        self.mark_line(line)
 
     def offer(
         self, record: ContactRecord, agent: AgentState, overflow: bool, proficiency: int,

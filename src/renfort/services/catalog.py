@@ -15,7 +15,7 @@ from typing import Any
 from sqlalchemy import ColumnElement, Connection, Engine, Table, false, select, true
 from sqlalchemy.exc import IntegrityError
 
-from renfort.domain.clock import to_datetime
+from renfort.domain.clock import to_iso
 from renfort.domain.errors import (
     ConflictError,
     NotFoundError,
@@ -68,10 +68,6 @@ def _slug_of(conn: Connection, table: Table, entity_id: str | None) -> str | Non
     if entity_id is None:
         return None
     return conn.execute(select(table.c.slug).where(table.c.id == entity_id)).scalar_one_or_none()
-
-
-def _iso(instant: float | None) -> str | None:
-    return to_datetime(instant).isoformat() if instant is not None else None
 
 
 def _enum(kind: Any, value: Any, field: str) -> Any:
@@ -303,14 +299,14 @@ def _out_with_outsourcer(conn: Connection, row: Data) -> Data:
 
 
 def _out_waiver(conn: Connection, row: Data) -> Data:
-    return {**row, "valid_from": _iso(row["valid_from"]), "valid_to": _iso(row["valid_to"]),
-            "revoked_at": _iso(row["revoked_at"]),
+    return {**row, "valid_from": to_iso(row["valid_from"]), "valid_to": to_iso(row["valid_to"]),
+            "revoked_at": to_iso(row["revoked_at"]),
             "client": _slug_of(conn, t.clients, row["client_id"])}
 
 
 def _out_user(conn: Connection, row: Data) -> Data:
     return {k: v for k, v in row.items() if k != "password_hash"} | {
-        "created_at": _iso(row["created_at"])}
+        "created_at": to_iso(row["created_at"])}
 
 
 @dataclass(frozen=True)

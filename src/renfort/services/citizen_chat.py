@@ -14,7 +14,7 @@ from typing import Any
 
 from sqlalchemy import Engine, select
 
-from renfort.services.knowledge_search import iso
+from renfort.domain.clock import to_iso
 from renfort.services.self_service import SelfService
 from renfort.store import tables as t
 
@@ -39,7 +39,7 @@ def conversation_view(engine: Engine, self_service: SelfService, conversation_id
                 .where(t.messages.c.author == "agent").order_by(t.messages.c.id)).all()
         if row is not None:
             contact = {"id": contact_id, "state": str(row[0]), "client_id": str(row[1])}
-        items += [{"author": "agent", "body": body, "at": iso(at)} for body, at in replies]
+        items += [{"author": "agent", "body": body, "at": to_iso(at)} for body, at in replies]
         items.sort(key=lambda item: datetime.fromisoformat(item["at"]).timestamp()
                    if item["at"] else 0.0)
     return {"conversation_id": transcript["conversation_id"], "state": transcript["state"],

@@ -11,16 +11,12 @@ from typing import Any
 
 from sqlalchemy import Connection, and_, case, func, select
 
-from renfort.domain.clock import PARIS, to_datetime
+from renfort.domain.clock import PARIS, to_datetime, to_iso
 from renfort.domain.contacts import ContactState, mask_customer_ref
 from renfort.domain.errors import NotFoundError
 from renfort.services import access
 from renfort.services.principals import Principal, Role
 from renfort.store import tables as t
-
-
-def _iso(instant: float | None) -> str | None:
-    return to_datetime(instant).isoformat() if instant is not None else None
 
 
 def _contact_out(row: Any, who: Principal, slugs: dict[str, str]) -> dict[str, Any]:
@@ -40,10 +36,10 @@ def _contact_out(row: Any, who: Principal, slugs: dict[str, str]) -> dict[str, A
         "agent_id": row["agent_id"],
         "outsourcer_id": row["outsourcer_id"],
         "overflow": bool(row["overflow"]),
-        "created_at": _iso(row["created_at"]),
-        "offered_at": _iso(row["offered_at"]),
-        "answered_at": _iso(row["answered_at"]),
-        "ended_at": _iso(row["ended_at"]),
+        "created_at": to_iso(row["created_at"]),
+        "offered_at": to_iso(row["offered_at"]),
+        "answered_at": to_iso(row["answered_at"]),
+        "ended_at": to_iso(row["ended_at"]),
         "disposition": row["disposition"],
     }
 
@@ -82,7 +78,7 @@ def contact_detail(conn: Connection, who: Principal, contact_id: str) -> dict[st
                           .order_by(t.contact_events.c.id)).mappings()
     contact["events"] = [
         {"action": e["action"], "from_state": e["from_state"], "to_state": e["to_state"],
-         "at": _iso(e["at"]), "agent_id": e["agent_id"], "data": e["data"] or {}}
+         "at": to_iso(e["at"]), "agent_id": e["agent_id"], "data": e["data"] or {}}
         for e in events
     ]
     return contact
@@ -93,7 +89,7 @@ def messages(conn: Connection, who: Principal, contact_id: str) -> list[dict[str
     rows = conn.execute(select(t.messages).where(t.messages.c.contact_id == contact_id)
                         .order_by(t.messages.c.id)).mappings()
     return [{"id": m["id"], "author": m["author"], "author_id": m["author_id"],
-             "body": m["body"], "at": _iso(m["at"])} for m in rows]
+             "body": m["body"], "at": to_iso(m["at"])} for m in rows]
 
 
 def start_of_day(now: float) -> float:

@@ -15,12 +15,12 @@ from typing import Any
 from sqlalchemy import Connection, Engine
 from sqlalchemy.exc import IntegrityError
 
-from renfort.domain.clock import Clock, to_seconds
+from renfort.domain.clock import Clock, to_iso, to_seconds
 from renfort.domain.errors import ConflictError, NotFoundError, ValidationError
 from renfort.domain.ids import new_id
 from renfort.knowledge import articles as a
 from renfort.services import knowledge_access as access
-from renfort.services.knowledge_search import Found, KnowledgeBases, iso, version_out
+from renfort.services.knowledge_search import Found, KnowledgeBases, version_out
 from renfort.services.principals import Principal
 from renfort.store import knowledge_repository as kr
 
@@ -36,12 +36,12 @@ def _article_out(article: kr.ArticleRow, versions: Sequence[a.Version], now: flo
     current = a.in_force(versions, now)
     latest = versions[-1] if versions else None
     out: Data = {"id": article.ref, "status": article.status,
-                 "created_at": iso(article.created_at), "updated_at": iso(article.updated_at),
+                 "created_at": to_iso(article.created_at), "updated_at": to_iso(article.updated_at),
                  "in_force": version_out(current) if current else None}
     if history:
         out["latest_version"] = latest.number if latest else None
         out["versions"] = [{"version": v.number, "status": str(v.status),
-                            "valid_from": iso(v.valid_from), "valid_to": iso(v.valid_to),
+                            "valid_from": to_iso(v.valid_from), "valid_to": to_iso(v.valid_to),
                             "created_by": v.created_by} for v in versions]
     return out
 

@@ -18,7 +18,7 @@ from typing import Any
 
 from sqlalchemy import Connection, Engine, insert
 
-from renfort.domain.clock import Clock, to_datetime
+from renfort.domain.clock import Clock, to_iso
 from renfort.knowledge.articles import Version, content_to
 from renfort.knowledge.model import LinearModel
 from renfort.knowledge.search import KnowledgeSearch, Result
@@ -37,17 +37,13 @@ def bundled_model() -> LinearModel:
     return LinearModel.from_dict(json.loads(text))
 
 
-def iso(instant: float | None) -> str | None:
-    return to_datetime(instant).isoformat() if instant is not None else None
-
-
 def version_out(version: Version) -> dict[str, Any]:
     """A version as the API and the CLI show it."""
     return {"id": version.ref, "version": version.number, "status": str(version.status),
             **content_to(version.content),
-            "valid_from": iso(version.valid_from), "valid_to": iso(version.valid_to),
-            "created_at": iso(version.created_at), "created_by": version.created_by,
-            "published_at": iso(version.published_at), "published_by": version.published_by}
+            "valid_from": to_iso(version.valid_from), "valid_to": to_iso(version.valid_to),
+            "created_at": to_iso(version.created_at), "created_by": version.created_by,
+            "published_at": to_iso(version.published_at), "published_by": version.published_by}
 
 
 @dataclass

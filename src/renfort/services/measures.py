@@ -12,7 +12,7 @@ from typing import Any
 
 from sqlalchemy import Engine
 
-from renfort.domain.clock import Clock, local_date, to_datetime
+from renfort.domain.clock import Clock, local_date, to_datetime, to_iso
 from renfort.domain.errors import ValidationError
 from renfort.domain.ids import new_id
 from renfort.services import sites_access as access
@@ -26,10 +26,6 @@ from renfort.sites.measures import (
     validate_changes,
 )
 from renfort.store import sites_repository as srepo
-
-
-def _iso(instant: float | None) -> str | None:
-    return to_datetime(instant).isoformat() if instant is not None else None
 
 
 def _status(value: str) -> MeasureStatus:
@@ -66,7 +62,7 @@ class MeasureService:
                     "status": str(status) if status else None,
                     "status_label": STATUS_LABELS[status] if status else "non renseignée",
                     "evidence": row["evidence"] if row else "",
-                    "updated_at": _iso(row["updated_at"]) if row else None,
+                    "updated_at": to_iso(row["updated_at"]) if row else None,
                     "consultation_id": row["consultation_id"] if row else None})
             return {"site": site["slug"], "measures": measures}
 
@@ -116,7 +112,7 @@ class MeasureService:
             access.require_staff(who, site)
             return [{"id": r["id"], "site": r["site_slug"], "measure": r["measure_code"],
                      "status_before": r["status_before"], "status_after": r["status_after"],
-                     "evidence": r["evidence"], "changed_at": _iso(r["changed_at"]),
+                     "evidence": r["evidence"], "changed_at": to_iso(r["changed_at"]),
                      "changed_by": r["changed_by"], "consultation": {
                          "id": r["consultation_id"], "held_on": str(r["held_on"]),
                          "participants": r["participants"], "opinion": r["opinion"],

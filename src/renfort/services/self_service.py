@@ -17,7 +17,7 @@ from typing import Any
 
 from sqlalchemy import Engine, func, insert, select, update
 
-from renfort.domain.clock import Clock
+from renfort.domain.clock import Clock, to_iso
 from renfort.domain.contacts import WAITING_STATES
 from renfort.domain.errors import NotFoundError, ValidationError
 from renfort.domain.ids import new_id
@@ -28,7 +28,7 @@ from renfort.services import knowledge_access as access
 from renfort.services.batch import Batch
 from renfort.services.desk import Desk
 from renfort.services.desk_state import LiveContact
-from renfort.services.knowledge_search import KnowledgeBases, iso
+from renfort.services.knowledge_search import KnowledgeBases
 from renfort.services.principals import Principal
 from renfort.store import knowledge_tables as k
 from renfort.store import tables as t
@@ -105,7 +105,7 @@ class SelfService:
                                  .order_by(k.kb_turns.c.id)).mappings().all()
         return {"conversation_id": conversation.id, "state": conversation.state,
                 "contact_id": conversation.contact_id,
-                "turns": [{"author": r["author"], "body": r["body"], "at": iso(r["at"])}
+                "turns": [{"author": r["author"], "body": r["body"], "at": to_iso(r["at"])}
                           for r in turns]}
 
     def report(self, who: Principal, client: str) -> Data:

@@ -7,17 +7,19 @@ is computed outside any transaction (the solver may take seconds), then stored.
 
 from __future__ import annotations
 
+import asyncio
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
 from sqlalchemy import Connection, Engine, select
 from sqlalchemy.exc import IntegrityError
 
-from renfort.domain.clock import Clock, to_datetime
+from renfort.domain.clock import Clock, to_iso
 from renfort.domain.errors import ConflictError, ValidationError
 from renfort.domain.ids import new_id
 from renfort.services import sites_access as access
-from renfort.services.events import LiveEvent
+from renfort.services.events import EventBus, LiveEvent
 from renfort.services.principals import Principal
 from renfort.sites.distancing import DEFAULT_TIME_LIMIT, DistancingRule, usable_seats
 from renfort.sites.layout import SeatPlan, parse_seats_csv
@@ -38,14 +40,28 @@ MAX_TIME_LIMIT = 60.0
 DAY = 86_400.0
 
 
-def stay_event(stay: dict[str, Any]) -> LiveEvent:
-    """The live event of a check-in or check-out (as returned by them), for the site's
-    outsourcer and the agent concerned; published by the caller once committed."""
+async def move_and_announce(bus: EventBus, move: Callable[[], dict[str, Any]]) -> dict[str, Any]:
+    """Run a check-in or check-out (``move``) off the event loop, then publish its live event
+    from the loop (the bus is not thread-safe); returns the stay."""
+    stay = await asyncio.to_thread(move)
+    bus.publish([_stay_event(stay)])
+    return stay
+
+
+def _stay_event(stay: dict[str, Any]) -> LiveEvent:
+    """A committed check-in or check-out, for the site's outsourcer and the agent."""
     return LiveEvent(
         type="site.occupancy_changed",
         data={"site": stay["site"], "seat": stay["seat_id"], "agent": stay["agent_id"],
               "change": "out" if stay["checked_out_at"] else "in"},
         outsourcer_ids=frozenset({stay["outsourcer_id"]}), agent_id=stay["agent_id"])
+
+
+def free_seat_ids(seats: list[dict[str, Any]]) -> list[str]:
+    """Of :meth:`SiteService.seats`, those one can check in on now: usable, not taken,
+    cleaned since the last stay."""
+    return [s["seat_id"] for s in seats
+            if s["usable"] and not s["occupied"] and not s["cleaning_until"]]
 
 
 def seat_plan(conn: Connection, site: dict[str, Any]) -> SeatPlan:
@@ -55,10 +71,6 @@ def seat_plan(conn: Connection, site: dict[str, Any]) -> SeatPlan:
         raise ConflictError("this site has no seat plan yet: import one first",
                             {"site": site["slug"]})
     return plan
-
-
-def _iso(instant: float | None) -> str | None:
-    return to_datetime(instant).isoformat() if instant is not None else None
 
 
 @dataclass(frozen=True)
@@ -117,9 +129,9 @@ class SiteService:
             "optimal": dist["optimal"],
             "gap": (bound - dist["capacity"]) / bound if bound else 0.0,
             "seconds": dist["seconds"], "method": dist["method"],
-            "computed_at": _iso(dist["computed_at"]), "computed_by": dist["computed_by"],
+            "computed_at": to_iso(dist["computed_at"]), "computed_by": dist["computed_by"],
             "shifts_over_capacity": [
-                {"id": s.id, "starts_at": _iso(s.start), "ends_at": _iso(s.end),
+                {"id": s.id, "starts_at": to_iso(s.start), "ends_at": to_iso(s.end),
                  "planned": s.planned} for s in over],
             "occupancy": {"occupied": live.occupied, "over_capacity": live.over_capacity,
                           "on_blocked_seats": list(live.not_usable), "alert": live.alert},
@@ -137,13 +149,11 @@ class SiteService:
                                   self._clock.now())
             return [{"seat_id": s.id, "x": s.x, "y": s.y, "zone": s.zone,
                      "equipment": sorted(s.equipment), "usable": s.id in usable,
-                     "occupied": s.id in taken, "cleaning_until": _iso(ready.get(s.id))}
+                     "occupied": s.id in taken, "cleaning_until": to_iso(ready.get(s.id))}
                     for s in plan.seats]
 
     def free_seats(self, who: Principal, ref: str) -> list[str]:
-        """Seats one can check in on now: usable, not taken, cleaned since the last stay."""
-        return [s["seat_id"] for s in self.seats(who, ref)
-                if s["usable"] and not s["occupied"] and not s["cleaning_until"]]
+        return free_seat_ids(self.seats(who, ref))
 
     def plan_svg(self, who: Principal, ref: str) -> str:
         with self._engine.connect() as conn:
@@ -246,7 +256,7 @@ class SiteService:
         dist = srepo.load_distancing(conn, site["id"])
         capacity = dist["capacity"] if dist else None
         return {"id": row["id"], "site": site["slug"], "label": row["label"],
-                "starts_at": _iso(row["starts_at"]), "ends_at": _iso(row["ends_at"]),
+                "starts_at": to_iso(row["starts_at"]), "ends_at": to_iso(row["ends_at"]),
                 "planned": row["planned"], "capacity": capacity,
                 "over_capacity": capacity is not None and row["planned"] > capacity}
 
@@ -296,8 +306,8 @@ class SiteService:
     @staticmethod
     def _stay_out(site: dict[str, Any], row: dict[str, Any]) -> dict[str, Any]:
         return {"id": row["id"], "site": site["slug"], "seat_id": row["seat_id"],
-                "agent_id": row["agent_id"], "checked_in_at": _iso(row["checked_in_at"]),
-                "checked_out_at": _iso(row["checked_out_at"])}
+                "agent_id": row["agent_id"], "checked_in_at": to_iso(row["checked_in_at"]),
+                "checked_out_at": to_iso(row["checked_out_at"])}
 
     def occupancy(self, who: Principal, ref: str) -> dict[str, Any]:
         """Who sits where now, against the capacity; ``alert`` when the site is over it."""
@@ -319,5 +329,5 @@ class SiteService:
                 "on_blocked_seats": list(live.not_usable), "alert": live.alert,
                 "stays": [{**self._stay_out(site, r), "agent_name": names.get(r["agent_id"])}
                           for r in rows],
-                "seats_in_cleaning": {s: _iso(at) for s, at in cleaning.items()},
+                "seats_in_cleaning": {s: to_iso(at) for s, at in cleaning.items()},
             }

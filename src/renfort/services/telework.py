@@ -12,7 +12,7 @@ from typing import Any
 
 from sqlalchemy import Connection, Engine, select
 
-from renfort.domain.clock import Clock, to_datetime, to_seconds
+from renfort.domain.clock import Clock, to_datetime, to_iso, to_seconds
 from renfort.domain.errors import NotFoundError, PermissionDeniedError, ValidationError
 from renfort.domain.model import WorkPlace
 from renfort.services import access
@@ -29,10 +29,6 @@ from renfort.sites.telework import (
 from renfort.store import repository as repo
 from renfort.store import sites_repository as srepo
 from renfort.store import tables as t
-
-
-def _iso(instant: float | None) -> str | None:
-    return to_datetime(instant).isoformat() if instant is not None else None
 
 
 class TeleworkService:
@@ -145,8 +141,8 @@ class TeleworkService:
                          if waiver.revoked_at else None}
             bases.append(entry)
         return {
-            "client": client_ref, "client_id": client_id, "since": _iso(start),
-            "until": _iso(end), "handled": line.handled if line else 0,
+            "client": client_ref, "client_id": client_id, "since": to_iso(start),
+            "until": to_iso(end), "handled": line.handled if line else 0,
             "from_home": line.from_home if line else 0,
             "home_share": round(line.home_share, 4) if line else 0.0,
             "by_basis": bases,

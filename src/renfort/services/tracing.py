@@ -15,9 +15,9 @@ from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import Engine, delete, func, select
+from sqlalchemy import Engine, delete, select
 
-from renfort.domain.clock import Clock, to_datetime
+from renfort.domain.clock import Clock, to_iso
 from renfort.domain.errors import PermissionDeniedError, ValidationError
 from renfort.domain.ids import new_id
 from renfort.services import sites_access as access
@@ -30,10 +30,6 @@ from renfort.store import tables as t
 
 DEFAULT_RETENTION_DAYS = 30.0
 """Closed stays older than this are purged: a trace looks back at most MAX_DAYS."""
-
-
-def _iso(instant: float) -> str:
-    return to_datetime(instant).isoformat()
 
 
 class TracingService:
@@ -65,12 +61,12 @@ class TracingService:
                 colleagues=len(found)))
         return {
             "site": site["slug"], "agent_id": agent["id"], "days": days,
-            "distance": distance, "since": _iso(since), "until": _iso(now),
+            "distance": distance, "since": to_iso(since), "until": to_iso(now),
             "colleagues": [
                 {"agent_id": c.agent_id, "name": names.get(c.agent_id),
                  "closest_metres": c.closest_metres,
                  "overlap_minutes": round(c.overlap_seconds / 60, 1),
-                 "first_at": _iso(c.first_at), "last_at": _iso(c.last_at),
+                 "first_at": to_iso(c.first_at), "last_at": to_iso(c.last_at),
                  "seats": list(c.seats)} for c in found],
         }
 
@@ -85,7 +81,7 @@ class TracingService:
                 .join(t.agents, t.agents.c.id == c.agent_id)
                 .where(c.site_id == site["id"]).order_by(c.at.desc(), c.id)
             ).mappings().all()
-        return [{"at": _iso(r["at"]), "requested_by": r["requested_by"],
+        return [{"at": to_iso(r["at"]), "requested_by": r["requested_by"],
                  "agent_id": r["agent_id"], "agent_name": r["agent_name"], "days": r["days"],
                  "distance": r["distance"], "colleagues": r["colleagues"]} for r in rows]
 
@@ -102,8 +98,6 @@ class TracingService:
         before = self._clock.now() - older_than_days * DAY
         c = st.site_checkins.c
         with self._engine.begin() as conn:
-            old = c.checked_out_at.is_not(None) & (c.checked_out_at < before)
-            count = int(conn.execute(
-                select(func.count()).select_from(st.site_checkins).where(old)).scalar_one())
-            conn.execute(delete(st.site_checkins).where(old))
-        return {"deleted": count, "before": _iso(before)}
+            deleted = conn.execute(delete(st.site_checkins).where(
+                c.checked_out_at.is_not(None) & (c.checked_out_at < before))).rowcount
+        return {"deleted": deleted, "before": to_iso(before)}

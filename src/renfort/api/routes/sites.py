@@ -21,7 +21,7 @@ from renfort.api.sites_schemas import (
 )
 from renfort.domain.clock import to_seconds
 from renfort.domain.errors import ValidationError
-from renfort.services.sites import RuleInput, SiteService, stay_event
+from renfort.services.sites import RuleInput, SiteService, move_and_announce
 from renfort.services.tracing import TracingService
 
 router = APIRouter(tags=["sites"])
@@ -98,20 +98,16 @@ def add_shift(ref: str, body: ShiftIn, rt: RuntimeDep, who: PrincipalDep) -> dic
 async def check_in(ref: str, body: CheckInIn, rt: RuntimeDep,
                    who: PrincipalDep) -> dict[str, Any]:
     """An agent sits on a usable, free and cleaned seat (themself, or by a supervisor)."""
-    stay = await asyncio.to_thread(SiteService(rt.engine, rt.clock).check_in, who, ref,
-                                   body.agent, body.seat)
-    rt.bus.publish([stay_event(stay)])
-    return stay
+    return await move_and_announce(rt.bus, lambda: SiteService(rt.engine, rt.clock).check_in(
+        who, ref, body.agent, body.seat))
 
 
 @router.post("/sites/{ref}/checkout")
 async def check_out(ref: str, body: CheckOutIn, rt: RuntimeDep,
                     who: PrincipalDep) -> dict[str, Any]:
     """The agent leaves their seat; it needs the cleaning interval before the next one."""
-    stay = await asyncio.to_thread(SiteService(rt.engine, rt.clock).check_out, who, ref,
-                                   body.agent)
-    rt.bus.publish([stay_event(stay)])
-    return stay
+    return await move_and_announce(rt.bus, lambda: SiteService(rt.engine, rt.clock).check_out(
+        who, ref, body.agent))
 
 
 @router.get("/sites/{ref}/occupancy")

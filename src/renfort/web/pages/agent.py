@@ -25,7 +25,7 @@ from renfort.services import contacts_read, desktop
 from renfort.services.batch import Batch
 from renfort.services.catalog import KINDS, Catalog
 from renfort.services.principals import Principal
-from renfort.services.sites import SiteService, stay_event
+from renfort.services.sites import SiteService, move_and_announce
 from renfort.web.session import WebPrincipal
 from renfort.web.support import allow, check_origin, flash_error, page, with_trigger
 from renfort.web.templating import message, render
@@ -97,10 +97,9 @@ async def seat(request: Request, rt: RuntimeDep, who: WebPrincipal,
         raise ValidationError(f"unknown action {action!r}", {"field": "action"})
 
     try:
-        stay = await asyncio.to_thread(run)
+        await move_and_announce(rt.bus, run)
     except RenfortError as error:
         return flash_error(request, error)
-    rt.bus.publish([stay_event(stay)])
     data = await asyncio.to_thread(_panel, rt, who, agent_id)
     return render(request, "agent/panel.html", {"panel": data})
 

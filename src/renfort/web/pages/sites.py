@@ -24,7 +24,7 @@ from renfort.domain.errors import RenfortError, ValidationError
 from renfort.services.catalog import KINDS, Catalog
 from renfort.services.measures import MeasureService
 from renfort.services.principals import Principal, Role
-from renfort.services.sites import SiteService, stay_event
+from renfort.services.sites import SiteService, free_seat_ids, move_and_announce
 from renfort.services.tracing import TracingService
 from renfort.web.seatplan import seat_plan_svg
 from renfort.web.session import WebPrincipal
@@ -59,14 +59,15 @@ def _overview(rt: Runtime, who: Principal) -> dict[str, Any]:
     return {"sites": sites, **_waivers(rt, who)}
 
 
-def _site(rt: Runtime, who: Principal, ref: str) -> dict[str, Any]:
+def _live(rt: Runtime, who: Principal, ref: str) -> dict[str, Any]:
+    """The live part of a site page: the seat plan with its figures."""
     service = SiteService(rt.engine, rt.clock)
     summary = next((s for s in service.list_sites(who) if ref in (s["id"], s["slug"])), None)
     if summary is None:
         raise ValidationError(message("sites.unknown"), {"site": ref})
     context: dict[str, Any] = {"site": summary}
     try:
-        seats = service.seats(who, ref)
+        context["seats"] = seats = service.seats(who, ref)
         context["capacity"] = service.capacity(who, ref)
         context["occupancy"] = service.occupancy(who, ref)
         labels = {k: message(f"sites.seat.{k}")
@@ -76,6 +77,11 @@ def _site(rt: Runtime, who: Principal, ref: str) -> dict[str, Any]:
             labels=labels)
     except RenfortError as error:
         context["plan_error"] = error_text(error)
+    return context
+
+
+def _site(rt: Runtime, who: Principal, ref: str) -> dict[str, Any]:
+    context = _live(rt, who, ref)
     measures = MeasureService(rt.engine, rt.clock)
     context["register"] = measures.register(who, ref)
     context["titles"] = {m["code"]: m["title"] for m in context["register"]["measures"]}
@@ -84,14 +90,13 @@ def _site(rt: Runtime, who: Principal, ref: str) -> dict[str, Any]:
     context["can_record"] = who.role in (Role.ADMIN, Role.OUTSOURCER_MANAGER)
     context["statuses"] = MEASURE_STATUSES
     context["today"] = local_date(rt.clock.now()).isoformat()
-    context.update(_seating(rt, who, ref, summary, context))
+    context.update(_seating(rt, who, ref, context))
     return context
 
 
-def _seating(rt: Runtime, who: Principal, ref: str, summary: dict[str, Any],
-             context: dict[str, Any]) -> dict[str, Any]:
+def _seating(rt: Runtime, who: Principal, ref: str, context: dict[str, Any]) -> dict[str, Any]:
     """Check-in and check-out by the site's staff; exposure tracing by its manager."""
-    outsourcer = summary["outsourcer_id"]
+    outsourcer = context["site"]["outsourcer_id"]
     can_seat = who.role in (Role.ADMIN, Role.OUTSOURCER_MANAGER, Role.SUPERVISOR) \
         and "occupancy" in context
     can_trace = who.role is Role.OUTSOURCER_MANAGER and who.outsourcer_id == outsourcer
@@ -104,7 +109,7 @@ def _seating(rt: Runtime, who: Principal, ref: str, summary: dict[str, Any],
     if can_seat:
         seated = {s["agent_id"] for s in context["occupancy"]["stays"]}
         out["free_agents"] = [a for a in agents if a["id"] not in seated]
-        out["free_seats"] = SiteService(rt.engine, rt.clock).free_seats(who, ref)
+        out["free_seats"] = free_seat_ids(context["seats"])
     if can_trace:
         out["traces"] = TracingService(rt.engine, rt.clock).traces(who, ref)[:10]
     return out
@@ -147,11 +152,10 @@ async def check_in(ref: str, request: Request, rt: RuntimeDep, who: WebPrincipal
     """A supervisor seats an agent on a usable, free and cleaned seat."""
     allow(who, "sites")
     try:
-        stay = await asyncio.to_thread(SiteService(rt.engine, rt.clock).check_in, who, ref,
-                                       agent, seat)
+        await move_and_announce(rt.bus, lambda: SiteService(rt.engine, rt.clock).check_in(
+            who, ref, agent, seat))
     except RenfortError as error:
         return await _site_with(request, rt, who, ref, {"error": error_text(error)})
-    rt.bus.publish([stay_event(stay)])
     return RedirectResponse(f"/sites/{ref}?done=seated", status_code=303)
 
 
@@ -161,11 +165,10 @@ async def check_out(ref: str, request: Request, rt: RuntimeDep, who: WebPrincipa
     """The agent leaves: the seat is free again after its cleaning interval."""
     allow(who, "sites")
     try:
-        stay = await asyncio.to_thread(SiteService(rt.engine, rt.clock).check_out, who, ref,
-                                       agent)
+        await move_and_announce(rt.bus, lambda: SiteService(rt.engine, rt.clock).check_out(
+            who, ref, agent))
     except RenfortError as error:
         return await _site_with(request, rt, who, ref, {"error": error_text(error)})
-    rt.bus.publish([stay_event(stay)])
     return RedirectResponse(f"/sites/{ref}?done=left", status_code=303)
 
 
@@ -198,9 +201,10 @@ def _number(text: str, field: str) -> float:
 @router.get("/{ref}/occupancy")
 async def occupancy(ref: str, request: Request, rt: RuntimeDep,
                     who: WebPrincipal) -> HTMLResponse:
-    """The live part of a site page (seat plan and figures), reloaded every few seconds."""
+    """The live part of a site page (seat plan and figures), reloaded on each check-in or
+    check-out and every 30 s (cleaning intervals end without an event)."""
     allow(who, "sites")
-    data = await asyncio.to_thread(_site, rt, who, ref)
+    data = await asyncio.to_thread(_live, rt, who, ref)
     return render(request, "sites/occupancy.html", data)
 
 
