@@ -13,6 +13,7 @@ from renfort.services.desk import Desk
 from renfort.services.events import EventBus
 from renfort.services.knowledge import KnowledgeService
 from renfort.services.knowledge_search import KnowledgeBases
+from renfort.services.routing_config import RoutingConfig
 from renfort.services.self_service import SelfService
 from renfort.services.throttle import LOGIN_FAILURES, PUBLIC_CHAT, Throttle
 from renfort.store.engine import make_engine
@@ -26,6 +27,8 @@ class Runtime:
     auth: AuthService
     bus: EventBus
     desk: Desk
+    routing_config: RoutingConfig
+    """Changes to queues, contracts, agents, waivers, home set-ups: stored, then routed by."""
     knowledge: KnowledgeService
     """Knowledge bases: articles, search and triage (``knowledge.bases``)."""
     self_service: SelfService
@@ -48,6 +51,7 @@ def build_runtime(settings: Settings, clock: Clock | None = None) -> Runtime:
         auth=AuthService(engine, clock, settings.session_ttl_seconds, throttle),
         bus=bus,
         desk=desk,
+        routing_config=RoutingConfig(engine, clock, desk),
         knowledge=KnowledgeService(engine, clock, bases),
         self_service=SelfService(engine, clock, bases, desk),
         throttle=throttle,

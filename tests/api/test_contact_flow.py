@@ -5,6 +5,7 @@ from __future__ import annotations
 from fastapi.testclient import TestClient
 
 from renfort.domain.clock import ManualClock
+from renfort.services.commands import Tick
 from tests.conftest import login
 
 HOTLINE = "hotline-general"
@@ -64,7 +65,7 @@ def test_unanswered_offer_returns_contact_and_marks_agent_missed(
         == "offered"
     clock.advance(21)
     rt = client.app.state.runtime  # type: ignore[attr-defined]
-    client.portal.call(rt.desk.submit, rt.desk._tick)  # type: ignore[attr-defined]
+    client.portal.call(rt.desk.execute, Tick())
     detail = client.get(f"/api/v1/contacts/{contact_id}", headers=admin).json()
     assert detail["state"] == "queued"
     assert detail["events"][-1]["data"] == {"reason": "timeout"}

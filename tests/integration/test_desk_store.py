@@ -16,6 +16,7 @@ from renfort.domain.clock import ManualClock
 from renfort.domain.errors import AgentStateError, ValidationError
 from renfort.domain.model import Channel
 from renfort.services.auth import AuthService
+from renfort.services.commands import Accept, LogIn, ReceiveContact, SetBreak, Tick
 from renfort.services.demo_load import load_demo
 from renfort.services.desk import Desk
 from renfort.services.events import EventBus
@@ -40,14 +41,22 @@ def _with_demo(url: str, clock: ManualClock) -> None:
     engine.dispose()
 
 
+def _call(ref: str, channel: Channel = Channel.VOICE) -> ReceiveContact:
+    return ReceiveContact("hotline-general", channel, ref)
+
+
 async def _receive(desk: Desk, n: int) -> list[str]:
     ids = []
     for i in range(n):
-        contact = await desk.submit(lambda b, i=i: desk.receive(
-            b, queue_ref="hotline-general", channel=Channel.VOICE,
-            customer_ref=f"+33 6 00 00 00 {i:02d}"))
+        contact = await desk.execute(_call(f"+33 6 00 00 00 {i:02d}"))
         ids.append(contact.id)
     return ids
+
+
+def _waiting(desk: Desk) -> list[str]:
+    """Waiting contacts in the order they queued, from the committed snapshot."""
+    waiting = [c for c in desk.view.contacts_in_flight() if c.state.value == "queued"]
+    return [c.id for c in sorted(waiting, key=lambda c: c.seq)]
 
 
 def test_restart_rebuilds_waiting_contacts_in_order(database_url: str) -> None:
@@ -63,7 +72,7 @@ def test_restart_rebuilds_waiting_contacts_in_order(database_url: str) -> None:
         await desk.stop()
         again = _desk(engine, clock)
         await again.start()
-        assert again.router.waiting() == ids
+        assert _waiting(again) == ids
         await again.stop()
 
     _run(scenario())
@@ -80,20 +89,15 @@ def test_a_failing_command_does_not_spoil_its_batch(database_url: str) -> None:
         desk = _desk(engine, clock)
         await desk.start()
 
-        def good(i: int) -> object:
-            return desk.submit(lambda b: desk.receive(
-                b, queue_ref="hotline-general", channel=Channel.VOICE, customer_ref=f"x{i}"))
-
-        bad = desk.submit(lambda b: desk.receive(
-            b, queue_ref="hotline-general", channel=Channel.EMAIL, customer_ref="y"))
-        results = await asyncio.gather(good(1), bad, good(2), return_exceptions=True)
+        results = await asyncio.gather(
+            desk.execute(_call("x1")), desk.execute(_call("y", Channel.EMAIL)),
+            desk.execute(_call("x2")), return_exceptions=True)
         assert isinstance(results[1], ValidationError)
         first = results[0]
         assert not isinstance(first, BaseException)
         with pytest.raises(AgentStateError):
-            await desk.submit(lambda b: desk.request_callback(b, first.id)
-                              and desk.accept(b, first.id, "nobody"))
-        assert first.id in desk.router.waiting()
+            await desk.execute(Accept(first.id, "nobody"))
+        assert first.id in _waiting(desk)
         live = desk.live_contact(first.id)
         assert live is not None and live.state.value == "queued"
         await desk.stop()
@@ -118,19 +122,18 @@ def test_restart_keeps_agents_presence_missed_included(database_url: str) -> Non
     async def scenario() -> None:
         desk = _desk(engine, clock)
         await desk.start()
-        await desk.submit(lambda b: [desk.log_in(b, a) for a in (hotline, on_break)])
-        await desk.submit(lambda b: desk.set_break(b, on_break, "pause déjeuner"))
-        contact = await desk.submit(lambda b: desk.receive(
-            b, queue_ref="hotline-general", channel=Channel.VOICE, customer_ref="x"))
+        await asyncio.gather(desk.execute(LogIn(hotline)), desk.execute(LogIn(on_break)))
+        await desk.execute(SetBreak(on_break, "pause déjeuner"))
+        contact = await desk.execute(_call("x"))
         assert contact.agent_id == hotline
         clock.advance(60)
-        await desk.submit(desk._tick)
+        await desk.execute(Tick())
         await desk.stop()
         again = _desk(engine, clock)
         await again.start()
         assert str(again.agent_status(hotline)) == "missed"
         assert str(again.agent_status(on_break)) == "break"
-        assert again.router.waiting() == [contact.id]
+        assert _waiting(again) == [contact.id]
         await again.stop()
 
     _run(scenario())

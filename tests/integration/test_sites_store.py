@@ -10,11 +10,11 @@ from sqlalchemy import select, update
 from sqlalchemy.exc import IntegrityError
 
 from renfort.domain.clock import ManualClock
+from renfort.domain.ids import AgentId
 from renfort.routing.types import AgentStatus
 from renfort.services.auth import AuthService
 from renfort.services.demo_load import load_demo
-from renfort.services.desk import Desk
-from renfort.services.events import EventBus
+from renfort.services.desk_handlers import DeskCore
 from renfort.sites.distancing import DistancingRule, usable_seats
 from renfort.sites.generate import make_plan
 from renfort.sites.measures import Consultation, MeasureStatus
@@ -74,9 +74,10 @@ def test_sites_store_round_trip_and_guards(database_url: str) -> None:
         # As if the agent had been available when the process stopped.
         conn.execute(update(t.agents).where(t.agents.c.id == still_blocked)
                      .values(status="available"))
-    desk = Desk(engine, clock, EventBus(), offer_timeout=20)
-    desk.load()  # a restart puts the uncleared home agent on break, and says so
-    assert desk.agent_status(still_blocked) is AgentStatus.BREAK
+    core = DeskCore(engine, clock, offer_timeout=20)
+    with engine.begin() as conn:  # a restart puts the uncleared home agent on break, and says so
+        core.load(conn, restart=True).write(conn)
+    assert core.router.agent_status(AgentId(still_blocked)) is AgentStatus.BREAK
     with engine.connect() as conn:
         row = conn.execute(select(t.agents.c.status, t.agents.c.status_reason)
                            .where(t.agents.c.id == still_blocked)).one()

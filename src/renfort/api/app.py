@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import logging
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
@@ -40,12 +41,15 @@ def create_app(settings: Settings | None = None, clock: Clock | None = None) -> 
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        app.state.ending = asyncio.Event()
+        app.state.loop = asyncio.get_running_loop()
         await runtime.desk.start()
         app.state.ready = True
         try:
             yield
         finally:
             app.state.ready = False
+            app.state.ending.set()
             await runtime.desk.stop()
             runtime.engine.dispose()
 
@@ -59,12 +63,39 @@ def create_app(settings: Settings | None = None, clock: Clock | None = None) -> 
     app.state.ready = False
     errors.install(app)
 
+    def readiness() -> JSONResponse:
+        if not app.state.ready:
+            return JSONResponse({"status": "starting"}, status_code=503,
+                                headers={"Retry-After": "2"})
+        ending: asyncio.Event | None = getattr(app.state, "ending", None)
+        if ending is not None and ending.is_set():
+            return JSONResponse({"status": "stopping"}, status_code=503)
+        desk = runtime.desk.readiness()
+        if not desk["ready"]:
+            return JSONResponse({"status": desk["state"], "reason": desk["reason"],
+                                 "since": desk["since"]}, status_code=503,
+                                headers={"Retry-After": "2"})
+        return JSONResponse({"status": "ok", "version": __version__})
+
     @app.get("/healthz", tags=["health"])
     def healthz() -> JSONResponse:
-        """200 once the desk has rebuilt its state from the store and takes commands."""
-        if not app.state.ready:
-            return JSONResponse({"status": "starting"}, status_code=503)
-        return JSONResponse({"status": "ok", "version": __version__})
+        """200 when the service takes commands: the desk rebuilt its state from the store and
+        the store answers. 503 with the reason otherwise (starting, degraded, stopping)."""
+        return readiness()
+
+    @app.get("/readyz", tags=["health"])
+    def readyz() -> JSONResponse:
+        """Readiness (send traffic here?): the same answer as ``/healthz``."""
+        return readiness()
+
+    @app.get("/livez", tags=["health"])
+    def livez() -> JSONResponse:
+        """Liveness (restart this process?): 200 while the desk's writer, timer and
+        supervisor run, even when the store is unreachable; 503 when one of them is dead."""
+        live = runtime.desk.liveness() if app.state.ready else {"alive": True, "problems": []}
+        return JSONResponse({"status": "alive" if live["alive"] else "dead",
+                             "problems": live["problems"]},
+                            status_code=200 if live["alive"] else 503)
 
     for module in (auth, catalog, contacts, agents_live, queues_live, events, telephony,
                    plans, knowledge, simulations):

@@ -2,22 +2,30 @@
 
 from __future__ import annotations
 
+import logging
+import uuid
 from typing import Any
 
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
+from sqlalchemy.exc import SQLAlchemyError
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from renfort.domain.errors import (
     AuthenticationError,
     ConflictError,
+    InternalError,
     NotFoundError,
     PermissionDeniedError,
     RateLimitedError,
     RenfortError,
+    UnavailableError,
     ValidationError,
 )
+from renfort.services.desk_writer import store_error
+
+log = logging.getLogger("renfort.api")
 
 PROBLEM = "application/problem+json"
 _STATUS: list[tuple[type[RenfortError], int, str]] = [
@@ -27,6 +35,8 @@ _STATUS: list[tuple[type[RenfortError], int, str]] = [
     (ConflictError, 409, "Conflict"),
     (ValidationError, 422, "Invalid input"),
     (RateLimitedError, 429, "Too many requests"),
+    (UnavailableError, 503, "Service unavailable"),
+    (InternalError, 500, "Internal error"),
 ]
 
 
@@ -49,9 +59,25 @@ async def _renfort_error(_: Request, exc: Exception) -> JSONResponse:
     assert isinstance(exc, RenfortError)
     status, title = status_of(exc)
     headers = {"WWW-Authenticate": "Bearer"} if status == 401 else None
-    if isinstance(exc, RateLimitedError):
-        headers = {"Retry-After": str(exc.details.get("retry_after_seconds", 60))}
+    if isinstance(exc, RateLimitedError | UnavailableError):
+        default = 60 if isinstance(exc, RateLimitedError) else 2
+        headers = {"Retry-After": str(exc.details.get("retry_after_seconds", default))}
     return problem(status, exc.error_id, title, exc.message, exc.details, headers)
+
+
+async def _unexpected(_: Request, exc: Exception) -> JSONResponse:
+    """Anything else: 503 when the database is unreachable, otherwise a 500 whose incident
+    id is in the log next to the traceback. Never the exception's text (it may carry
+    personal data or SQL)."""
+    if isinstance(exc, SQLAlchemyError) and store_error(exc):
+        log.warning("database unreachable: %s", type(exc).__name__)
+        return problem(503, "store-unavailable", "Service unavailable",
+                       "the database is unreachable; try again shortly",
+                       {"retry_after_seconds": 2}, {"Retry-After": "2"})
+    incident = uuid.uuid4().hex[:12]
+    log.error("unexpected error (incident %s)", incident, exc_info=exc)
+    return problem(500, "internal-error", "Internal error",
+                   "an unexpected error stopped this request", {"incident": incident})
 
 
 async def _validation_error(_: Request, exc: Exception) -> JSONResponse:
@@ -77,3 +103,4 @@ def install(app: FastAPI) -> None:
     app.add_exception_handler(RenfortError, _renfort_error)
     app.add_exception_handler(RequestValidationError, _validation_error)
     app.add_exception_handler(StarletteHTTPException, http_error)
+    app.add_exception_handler(Exception, _unexpected)

@@ -5,9 +5,10 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any, Literal
 
-from pydantic import AwareDatetime, BaseModel, ConfigDict, Field
+from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, model_validator
 
 from renfort.domain.model import Channel, Sector, TeleworkRule, WorkPlace
+from renfort.domain.text import text_problem
 from renfort.services.principals import Role
 
 
@@ -31,8 +32,29 @@ def inline_schema(model: type[BaseModel]) -> dict[str, Any]:
     return result
 
 
+def _storable(value: Any, where: str) -> None:
+    """Refuse, at the edge, text the store cannot hold (a NUL byte, control characters)."""
+    if isinstance(value, str):
+        problem = text_problem(value)
+        if problem is not None:
+            raise ValueError(f"{where}: {problem}")
+    elif isinstance(value, dict):
+        for key, item in value.items():
+            _storable(key, where)
+            _storable(item, where)
+    elif isinstance(value, list | tuple | set):
+        for item in value:
+            _storable(item, where)
+
+
 class Body(BaseModel):
     model_config = ConfigDict(extra="forbid")
+
+    @model_validator(mode="after")
+    def _only_storable_text(self) -> Body:
+        for name in type(self).model_fields:
+            _storable(getattr(self, name), name)
+        return self
 
 
 class OutsourcerIn(Body):

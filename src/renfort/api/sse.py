@@ -1,4 +1,10 @@
-"""Server-Sent Events over the in-process bus: one subscription, heartbeats, clean exit."""
+"""Server-Sent Events over the bus: resumption, heartbeats, and an end that always comes.
+
+A client that reconnects with ``Last-Event-ID`` (browsers do it by themselves) first gets
+the events it missed, or a ``reset`` event when they are no longer known. A stream ends when
+the client goes away, when it falls too far behind (it then resumes from its last id), and
+when the server stops (so that a SIGTERM is never held up by open streams).
+"""
 
 from __future__ import annotations
 
@@ -8,31 +14,59 @@ from collections.abc import AsyncIterator, Callable
 from fastapi import Request
 from fastapi.responses import StreamingResponse
 
-from renfort.services.events import EventBus, LiveEvent
+from renfort.services.events import RESET, EventBus, LiveEvent
 from renfort.services.principals import Principal
 
 HEARTBEAT_SECONDS = 15.0
 
 
+def sse_text(event_type: str, data: str, event_id: str | None = None) -> str:
+    head = f"id: {event_id}\n" if event_id else ""
+    return f"{head}event: {event_type}\ndata: {data}\n\n"
+
+
 def event_stream(request: Request, bus: EventBus, listener: Principal,
-                 encode: Callable[[LiveEvent], str | None]) -> StreamingResponse:
+                 encode: Callable[[LiveEvent], str | None],
+                 resumable: bool = True) -> StreamingResponse:
     """``text/event-stream`` of the events ``listener`` may see, as ``encode`` writes them.
 
     ``encode`` returns the SSE text of an event, or ``None`` to skip it. A comment line
-    every 15 s keeps proxies from closing the stream; the stream ends when the client goes
-    away or falls too far behind (it then fetches a snapshot and reconnects).
+    every 15 s keeps proxies from closing the stream.
     """
-    subscription = bus.subscribe(listener)
+    last_id = request.headers.get("last-event-id") if resumable else None
+    subscription = bus.subscribe(listener, last_id)
+    ending: asyncio.Event | None = getattr(request.app.state, "ending", None)
+
+    async def next_event() -> LiveEvent | None:
+        """The next event, or None on a heartbeat or when the server is ending."""
+        get = asyncio.ensure_future(subscription.inbox.get())
+        waits: set[asyncio.Future[object]] = {get}  # type: ignore[arg-type]
+        if ending is not None:
+            waits.add(asyncio.ensure_future(ending.wait()))
+        done, pending = await asyncio.wait(waits, timeout=HEARTBEAT_SECONDS,
+                                           return_when=asyncio.FIRST_COMPLETED)
+        for future in pending:
+            future.cancel()
+        if get in done:
+            return get.result()
+        return None
 
     async def stream() -> AsyncIterator[str]:
         try:
             yield "retry: 2000\n\n"
+            if subscription.reset:
+                yield sse_text(RESET, "{}", bus.last_id())
+            for missed in subscription.missed:
+                text = encode(missed)
+                if text is not None:
+                    yield text
             while not subscription.lost:
-                try:
-                    event = await asyncio.wait_for(subscription.inbox.get(),
-                                                   HEARTBEAT_SECONDS)
-                except TimeoutError:
-                    if await request.is_disconnected():
+                if ending is not None and ending.is_set():
+                    return
+                event = await next_event()
+                if event is None:
+                    if (ending is not None and ending.is_set()) \
+                            or await request.is_disconnected():
                         return
                     yield ": heartbeat\n\n"
                     continue

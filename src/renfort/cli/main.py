@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import sys
 from datetime import UTC, datetime
-from typing import Annotated
+from typing import Annotated, Any
 
 import typer
 from rich.console import Console
@@ -131,10 +131,43 @@ def serve(
     from renfort.api.app import create_app
     from renfort.store.engine import upgrade
 
+    Server = _server_class()
+
     settings = _settings()
     upgrade(settings.resolved_database_url())
-    uvicorn.run(create_app(settings, SystemClock()), host=host or settings.host,
-                port=port or settings.port, log_level=settings.log_level, access_log=False)
+    api = create_app(settings, SystemClock())
+    config = uvicorn.Config(api, host=host or settings.host, port=port or settings.port,
+                            log_level=settings.log_level, access_log=False,
+                            timeout_graceful_shutdown=GRACE_SECONDS)
+    Server(config, api).run()
+
+
+GRACE_SECONDS = 5
+"""On SIGTERM, requests in flight get this long to finish; the desk then drains."""
+
+
+def _server_class() -> Any:
+    import uvicorn
+    from fastapi import FastAPI
+
+    class RenfortServer(uvicorn.Server):
+        """Ends the live event streams as soon as the stop signal comes, so that they never
+        hold a shutdown up (uvicorn waits for open responses before the app's shutdown)."""
+
+        def __init__(self, config: uvicorn.Config, api: FastAPI) -> None:
+            super().__init__(config)
+            self.api = api
+
+        def handle_exit(self, sig: int, frame: Any) -> None:
+            state = self.api.state
+            ending, loop = getattr(state, "ending", None), getattr(state, "loop", None)
+            if ending is not None and loop is not None:
+                # A signal handler may run between any two bytecodes of the loop: hand the
+                # change over the loop's own thread-safe way.
+                loop.call_soon_threadsafe(ending.set)
+            super().handle_exit(sig, frame)
+
+    return RenfortServer
 
 
 app.add_typer(plan_app, name="plan")

@@ -73,3 +73,17 @@ class RateLimitedError(RenfortError):
     to come back."""
 
     error_id = "rate-limited"
+
+
+class UnavailableError(RenfortError):
+    """The service cannot take this request now (store unreachable, starting, stopping,
+    overloaded); nothing was changed. ``retry_after_seconds`` says when to come back."""
+
+    error_id = "desk-unavailable"
+
+
+class InternalError(RenfortError):
+    """An unexpected failure, logged with the ``incident`` id given in the details; nothing
+    of the request was kept."""
+
+    error_id = "internal-error"

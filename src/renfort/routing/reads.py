@@ -37,9 +37,14 @@ class RouterReads:
 
     def oldest_wait(self, queue_id: QueueId) -> float:
         """Seconds the longest-waiting contact of the queue has waited; 0.0 if none waits."""
+        oldest = self.oldest_enqueued_at(queue_id)
+        return 0.0 if oldest is None else max(0.0, self._clock.now() - oldest)
+
+    def oldest_enqueued_at(self, queue_id: QueueId) -> float | None:
+        """When the longest-waiting contact of the queue was queued; None if none waits."""
         oldest = min((line.oldest_enqueued_at() for line in self._lines_of(queue_id)),
                      default=NEVER)
-        return 0.0 if oldest == NEVER else max(0.0, self._clock.now() - oldest)
+        return None if oldest == NEVER else oldest
 
     def is_waiting(self, contact_id: ContactId) -> bool:
         record = self._state.contacts.get(contact_id)

@@ -1,4 +1,9 @@
-"""What one group commit writes: new contacts, state changes, events, messages, presence."""
+"""What commands write: new contacts, state changes, events, messages, presence.
+
+One :class:`Batch` per command (and one for the routing that follows it); the writer merges
+them into the batch of a group commit. ``touched_*`` name what changed in the desk's memory,
+so that the read snapshot is refreshed for those only once the commit succeeded.
+"""
 
 from __future__ import annotations
 
@@ -21,6 +26,10 @@ class Batch:
     agent_updates: dict[str, dict[str, Any]] = field(default_factory=dict)
     agent_events: list[dict[str, Any]] = field(default_factory=list)
     published: list[LiveEvent] = field(default_factory=list)
+    touched_contacts: set[str] = field(default_factory=set)
+    touched_agents: set[str] = field(default_factory=set)
+    touched_queues: set[str] = field(default_factory=set)
+    config_changed: bool = False
 
     def update_contact(self, contact_id: str, **values: Any) -> None:
         self.contact_updates.setdefault(contact_id, {}).update(values)
@@ -35,19 +44,38 @@ class Batch:
             self.agent_updates.setdefault(agent_id, {}).update(values)
         self.agent_events.extend(other.agent_events)
         self.published.extend(other.published)
+        self.touched_contacts |= other.touched_contacts
+        self.touched_agents |= other.touched_agents
+        self.touched_queues |= other.touched_queues
+        self.config_changed = self.config_changed or other.config_changed
 
     def empty(self) -> bool:
         return not (self.new_contacts or self.contact_updates or self.contact_events
                     or self.messages or self.agent_updates or self.agent_events)
 
     def write(self, conn: Connection) -> None:
-        """Write everything in one transaction opened by the caller."""
-        repo.insert_many(conn, t.contacts, self.new_contacts)
-        _update_by_id(conn, t.contacts, self.contact_updates)
+        """Write everything in the transaction (or savepoint) the caller opened."""
+        updates = dict(self.contact_updates)
+        inserts = []
+        for row in self.new_contacts:
+            # A contact born in this batch is inserted with its latest values: one INSERT
+            # instead of an INSERT and UPDATEs.
+            changes = updates.pop(row["id"], None)
+            inserts.append({**row, **changes} if changes else row)
+        for group in _by_columns(inserts):
+            repo.insert_many(conn, t.contacts, group)
+        _update_by_id(conn, t.contacts, updates)
         repo.insert_many(conn, t.contact_events, self.contact_events)
         repo.insert_many(conn, t.messages, self.messages)
         _update_by_id(conn, t.agents, self.agent_updates)
         repo.insert_many(conn, t.agent_events, self.agent_events)
+
+
+def _by_columns(rows: list[dict[str, Any]]) -> list[list[dict[str, Any]]]:
+    groups: dict[tuple[str, ...], list[dict[str, Any]]] = {}
+    for row in rows:
+        groups.setdefault(tuple(sorted(row)), []).append(row)
+    return list(groups.values())
 
 
 def _update_by_id(conn: Connection, table: Table, changes: dict[str, dict[str, Any]]) -> None:

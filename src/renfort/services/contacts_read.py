@@ -63,6 +63,13 @@ def list_contacts(conn: Connection, who: Principal, *, state: str | None = None,
     return [_contact_out(r, who, slugs) for r in conn.execute(query).mappings()]
 
 
+def external_ref_used(conn: Connection, external_ref: str) -> bool:
+    """Whether a contact (in progress or finished) already carries this reference."""
+    return conn.execute(select(t.contacts.c.id).where(t.contacts.c.external_ref
+                                                      == external_ref).limit(1)).first() \
+        is not None
+
+
 def visible_contact(conn: Connection, who: Principal, contact_id: str) -> dict[str, Any]:
     row = conn.execute(select(t.contacts).where(t.contacts.c.id == contact_id)
                        .where(access.contact_filter(conn, who))).mappings().first()

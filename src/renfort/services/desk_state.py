@@ -3,8 +3,12 @@
 :class:`DeskState` holds the router, the contacts in flight and the configuration maps
 (queues, the outsourcers serving them, agents' places, home set-ups), and turns a state
 change into its rows and live events (``_transition``, ``_agent_status``). It never touches
-the store: :class:`renfort.services.desk.Desk` loads it, runs the commands against it in
-its single writer, and commits what they put in the batch.
+the store. Only the desk's writer thread uses it; everyone else reads the committed
+snapshot (:mod:`renfort.services.desk_view`) that :meth:`DeskState.view_changes` feeds.
+
+``changed`` is raised by the first move that alters memory during a command: when a command
+fails after that, its in-memory effects must be undone (the writer rebuilds the memory from
+the store); when it fails before, nothing needs undoing.
 """
 
 from __future__ import annotations
@@ -16,11 +20,12 @@ from renfort.domain.clock import Clock
 from renfort.domain.contacts import FINAL_STATES, Action, ContactState, next_state
 from renfort.domain.errors import AgentStateError, ConflictError, NotFoundError
 from renfort.domain.ids import AgentId, QueueId
-from renfort.domain.model import Agent, Channel, Queue, WorkPlace
+from renfort.domain.model import Channel, Queue, WorkPlace
 from renfort.routing.router import Router
 from renfort.routing.types import AgentStatus
+from renfort.services import events as ev
 from renfort.services.batch import Batch
-from renfort.services.events import LiveEvent
+from renfort.services.desk_view import AgentView, ConfigView, ContactView, QueueLive
 from renfort.sites.telework import REQUIREMENTS
 from renfort.store.repository import FederationConfig
 
@@ -41,6 +46,13 @@ class LiveContact:
     agent_id: str | None = None
     outsourcer_id: str | None = None
     external_ref: str | None = None
+    offered_at: float | None = None
+
+    def view(self) -> ContactView:
+        return ContactView(self.id, self.seq, self.queue_id, self.client_id, self.channel,
+                           self.state, self.priority, self.created_at, self.enqueued_at,
+                           self.agent_id, self.outsourcer_id, self.external_ref,
+                           self.offered_at)
 
 
 class DeskState:
@@ -53,8 +65,8 @@ class DeskState:
         self._contacts: dict[str, LiveContact] = {}
         self._by_external: dict[str, str] = {}
         self._config = FederationConfig((), (), (), (), (), (), ())
+        self._config_view = ConfigView()
         self._queues: dict[str, Queue] = {}
-        self._queue_slugs: dict[str, str] = {}
         self._priorities: dict[str, int] = {}
         self._agent_outsourcer: dict[str, str] = {}
         self._serving: dict[str, frozenset[str]] = {}
@@ -63,15 +75,26 @@ class DeskState:
         """Agents working from home without a cleared set-up → what they miss. They cannot
         log in or become available, so the router never offers them a contact."""
         self._seq = 0
+        self.changed = False
+
+    def _reset_memory(self) -> None:
+        self.router = Router(self._clock, offer_timeout=self._offer_timeout)
+        self._contacts.clear()
+        self._by_external.clear()
+        self._queues = {}
+        self._agent_outsourcer = {}
+        self.changed = True
 
     # ------------------------------------------------------------------ contacts in flight
 
     def _track(self, contact: LiveContact) -> None:
+        self.changed = True
         self._contacts[contact.id] = contact
         if contact.external_ref:
             self._by_external[contact.external_ref] = contact.id
 
     def _forget(self, contact: LiveContact) -> None:
+        self.changed = True
         self._contacts.pop(contact.id, None)
         if contact.external_ref:
             self._by_external.pop(contact.external_ref, None)
@@ -82,44 +105,49 @@ class DeskState:
             return serving | {contact.outsourcer_id}
         return serving
 
+    def _touch(self, batch: Batch, contact: LiveContact, *agents: str | None) -> None:
+        batch.touched_contacts.add(contact.id)
+        batch.touched_queues.add(contact.queue_id)
+        for agent in (contact.agent_id, *agents):
+            if agent:
+                batch.touched_agents.add(agent)
+
     def _transition(self, contact: LiveContact, action: Action, batch: Batch,
                     agent_id: str | None = None, **data: Any) -> None:
         before = contact.state
         after = next_state(before, action)
         now = self._clock.now()
+        self.changed = True
         contact.state = after
+        self._touch(batch, contact, agent_id)
         batch.update_contact(contact.id, state=str(after))
+        agent = agent_id or contact.agent_id
         batch.contact_events.append({
             "contact_id": contact.id, "action": str(action), "from_state": str(before),
-            "to_state": str(after), "at": now, "agent_id": agent_id or contact.agent_id,
+            "to_state": str(after), "at": now, "agent_id": agent,
             "data": {k: v for k, v in data.items() if v is not None} or None,
         })
-        batch.published.append(LiveEvent(
-            type=f"contact.{after}",
-            data={"contact": contact.id, "queue": contact.queue_id,
-                  "queue_slug": self._queue_slugs.get(contact.queue_id),
-                  "channel": str(contact.channel), "state": str(after), "from": str(before),
-                  "agent": agent_id or contact.agent_id, "at": now},
-            client_id=contact.client_id, outsourcer_ids=self._scope(contact),
-            agent_id=agent_id or contact.agent_id,
-        ))
+        batch.published.append(ev.contact_changed(
+            contact=contact.id, queue=contact.queue_id,
+            queue_slug=self._queues[contact.queue_id].slug
+            if contact.queue_id in self._queues else None,
+            channel=str(contact.channel), state=str(after), before=str(before), agent=agent,
+            at=now, client_id=contact.client_id, outsourcer_ids=self._scope(contact)))
         if after in FINAL_STATES:
             self._forget(contact)
 
     def _agent_status(self, agent_id: str, status: AgentStatus, reason: str | None,
                       batch: Batch) -> None:
         now = self._clock.now()
+        self.changed = True
+        batch.touched_agents.add(agent_id)
         batch.agent_updates[agent_id] = {"status": str(status), "status_reason": reason,
                                          "status_since": now}
         batch.agent_events.append({"agent_id": agent_id, "status": str(status),
                                    "reason": reason, "at": now})
-        outsourcer = self._agent_outsourcer.get(agent_id)
-        batch.published.append(LiveEvent(
-            type="agent.status_changed",
-            data={"agent": agent_id, "status": str(status), "reason": reason, "at": now},
-            outsourcer_ids=frozenset({outsourcer}) if outsourcer else frozenset(),
-            agent_id=agent_id,
-        ))
+        batch.published.append(ev.agent_status_changed(
+            agent=agent_id, status=str(status), reason=reason, at=now,
+            outsourcer_id=self._agent_outsourcer.get(agent_id)))
 
     def _contact(self, contact_id: str) -> LiveContact:
         contact = self._contacts.get(contact_id)
@@ -138,12 +166,12 @@ class DeskState:
     # ------------------------------------------------------------------ configuration
 
     def _apply_config(self, config: FederationConfig) -> None:
+        self.changed = True
         old_queues = set(self._queues)
         old_agents = set(self._agent_outsourcer)
         self._config = config
         priorities = {c.id: c.priority for c in config.clients}
         self._queues = {q.id: q for q in config.queues}
-        self._queue_slugs = {q.id: q.slug for q in config.queues}
         self._priorities = {q.id: priorities[q.client_id] for q in config.queues}
         for queue in config.queues:
             self.router.upsert_queue(queue, self._priorities[queue.id])
@@ -162,6 +190,10 @@ class DeskState:
             self.router.remove_agent(AgentId(gone))
         for gone in old_queues - set(self._queues):
             self.router.remove_queue(QueueId(gone))
+        self._config_view = ConfigView(
+            queues=dict(self._queues), slugs={q.slug: q.id for q in config.queues},
+            serving=dict(self._serving), agents=config.agents,
+            agent_outsourcer=dict(self._agent_outsourcer))
 
     # ------------------------------------------------------------------ home set-ups
 
@@ -186,52 +218,66 @@ class DeskState:
                 self.router.set_break(AgentId(agent_id), reason[:200])
                 self._agent_status(agent_id, AgentStatus.BREAK, reason[:200], batch)
 
-    # ------------------------------------------------------------------ reads
+    # ------------------------------------------------------------------ lookups (writer)
 
     def queue_id(self, ref: str) -> str:
         """A queue's id from its id or slug."""
         if ref in self._queues:
             return ref
-        for queue_id, slug in self._queue_slugs.items():
-            if slug == ref:
-                return queue_id
-        raise NotFoundError(f"unknown queue {ref!r}", {"field": "queue"})
+        found = self._config_view.slugs.get(ref)
+        if found is None:
+            raise NotFoundError(f"unknown queue {ref!r}", {"field": "queue"})
+        return found
 
     def queue(self, ref: str) -> Queue:
         return self._queues[self.queue_id(ref)]
 
-    def serving_outsourcers(self, queue_id: str) -> frozenset[str]:
-        return self._serving.get(queue_id, frozenset())
-
-    def contact_by_external(self, external_ref: str) -> LiveContact:
+    def _contact_by_external(self, external_ref: str) -> LiveContact:
         contact_id = self._by_external.get(external_ref)
         if contact_id is None:
             raise NotFoundError("no contact in progress with this call id",
                                 {"field": "call_id"})
         return self._contacts[contact_id]
 
-    def live_contact(self, contact_id: str) -> LiveContact | None:
-        return self._contacts.get(contact_id)
-
     def _known_agent(self, agent_id: str) -> None:
         if agent_id not in self._agent_outsourcer:
             raise NotFoundError(f"unknown agent {agent_id!r}", {"field": "agent"})
 
-    def agent_status(self, agent_id: str) -> AgentStatus:
-        self._known_agent(agent_id)
-        return self.router.agent_status(AgentId(agent_id))
+    # ------------------------------------------------------------------ the read snapshot
 
-    def agents(self) -> tuple[Agent, ...]:
-        return self._config.agents
+    def _agent_view(self, agent_id: str) -> AgentView:
+        state = AgentId(agent_id)
+        status = self.router.agent_status(state)
+        held = tuple(h.contact_id for h in self.router.held(state))
+        reason = self.router.break_reason(state) or None
+        return AgentView(agent_id, status, reason, self.router.load(state), held)
 
-    def held_count(self, agent_id: str) -> int:
-        """Contacts offered to or held by the agent (from the router's index)."""
-        return len(self.router.held(AgentId(agent_id)))
+    def _queue_live(self, queue_id: str) -> QueueLive:
+        queue = QueueId(queue_id)
+        return QueueLive(self.router.waiting_count(queue),
+                         self.router.oldest_enqueued_at(queue))
 
-    def held_by(self, agent_id: str) -> list[LiveContact]:
-        """The agent's contacts, offered or held, oldest offer first."""
-        held = self.router.held(AgentId(agent_id))
-        return [self._contacts[h.contact_id] for h in held if h.contact_id in self._contacts]
+    def view_changes(self, batch: Batch) -> tuple[dict[str, ContactView | None],
+                                                  dict[str, AgentView],
+                                                  dict[str, QueueLive]]:
+        """What the committed ``batch`` changed, as snapshot entries."""
+        contacts: dict[str, ContactView | None] = {}
+        for contact_id in batch.touched_contacts:
+            live = self._contacts.get(contact_id)
+            contacts[contact_id] = live.view() if live else None
+        agents = {a: self._agent_view(a) for a in batch.touched_agents
+                  if a in self._agent_outsourcer}
+        queues = {q: self._queue_live(q) for q in batch.touched_queues if q in self._queues}
+        return contacts, agents, queues
 
-    def contacts_in_flight(self) -> list[LiveContact]:
-        return list(self._contacts.values())
+    def full_view(self) -> tuple[ConfigView, dict[str, ContactView | None],
+                                 dict[str, AgentView], dict[str, QueueLive]]:
+        """The whole snapshot, after a rebuild."""
+        return (self._config_view,
+                {c.id: c.view() for c in self._contacts.values()},
+                {a: self._agent_view(a) for a in self._agent_outsourcer},
+                {q: self._queue_live(q) for q in self._queues})
+
+    @property
+    def config_view(self) -> ConfigView:
+        return self._config_view

@@ -1,29 +1,102 @@
-"""Live events: published after commit, filtered per subscriber by tenant.
+"""Live events: typed, built in one place, numbered, published after commit, resumable.
 
 Each event says which tenants may see it (the contact's client, the outsourcers serving the
 queue or handling the contact, the agent concerned); :func:`visible_to` applies the same rules
-as the read endpoints.
+as the read endpoints. The builders below are the only place events are made.
+
+Every published event gets an id ``<epoch>-<n>``: ``epoch`` names this bus (it changes when
+the process restarts), ``n`` counts up. The bus keeps the last :data:`BACKLOG` events, so a
+client that reconnects with ``Last-Event-ID`` gets what it missed — or, when that is no longer
+known (too old, or another epoch), a ``reset`` telling it to fetch a fresh snapshot. Never a
+silent gap.
 """
 
 from __future__ import annotations
 
 import asyncio
 import itertools
-from dataclasses import dataclass, field
+import time
+from collections import deque
+from collections.abc import Iterable
+from dataclasses import dataclass, field, replace
+from enum import StrEnum
 from typing import Any
 
 from renfort.services.principals import OUTSOURCER_ROLES, Principal, Role
 
+BACKLOG = 10_000
+"""Events kept for clients that reconnect."""
+INBOX = 1_000
+"""Events a subscriber may fall behind by before its stream is ended (it then resumes)."""
 
-@dataclass(frozen=True)
+
+class EventType(StrEnum):
+    CONTACT_RECEIVED = "contact.received"
+    CONTACT_QUEUED = "contact.queued"
+    CONTACT_OFFERED = "contact.offered"
+    CONTACT_ACCEPTED = "contact.accepted"
+    CONTACT_WRAP_UP = "contact.wrap_up"
+    CONTACT_CLOSED = "contact.closed"
+    CONTACT_ABANDONED = "contact.abandoned"
+    CONTACT_REDIRECTED = "contact.redirected"
+    CONTACT_TRANSFERRED = "contact.transferred"
+    CONTACT_CALLBACK_REQUESTED = "contact.callback_requested"
+    MESSAGE_POSTED = "message.posted"
+    AGENT_STATUS_CHANGED = "agent.status_changed"
+    SITE_OCCUPANCY_CHANGED = "site.occupancy_changed"
+
+
+RESET = "reset"
+"""Not an event: the stream's way of saying "what you missed is gone, fetch a snapshot"."""
+
+
+@dataclass(frozen=True, slots=True)
 class LiveEvent:
-    type: str
-    """Past-tense name: contact.queued, contact.offered, agent.status_changed, message.posted…"""
+    type: EventType
     data: dict[str, Any]
     client_id: str | None = None
     outsourcer_ids: frozenset[str] = frozenset()
     agent_id: str | None = None
-    id: int = 0
+    id: str = ""
+    """``<epoch>-<n>``, set when published."""
+
+
+# ---------------------------------------------------------------------- builders
+
+
+def contact_changed(*, contact: str, queue: str, queue_slug: str | None, channel: str,
+                    state: str, before: str | None, agent: str | None, at: float,
+                    client_id: str, outsourcer_ids: frozenset[str]) -> LiveEvent:
+    return LiveEvent(
+        EventType(f"contact.{state}"),
+        {"contact": contact, "queue": queue, "queue_slug": queue_slug, "channel": channel,
+         "state": state, "from": before, "agent": agent, "at": at},
+        client_id=client_id, outsourcer_ids=outsourcer_ids, agent_id=agent)
+
+
+def message_posted(*, message: dict[str, Any], client_id: str,
+                   outsourcer_ids: frozenset[str], agent_id: str | None) -> LiveEvent:
+    return LiveEvent(EventType.MESSAGE_POSTED, {**message, "contact": message["contact_id"]},
+                     client_id=client_id, outsourcer_ids=outsourcer_ids, agent_id=agent_id)
+
+
+def agent_status_changed(*, agent: str, status: str, reason: str | None, at: float,
+                         outsourcer_id: str | None) -> LiveEvent:
+    return LiveEvent(EventType.AGENT_STATUS_CHANGED,
+                     {"agent": agent, "status": status, "reason": reason, "at": at},
+                     outsourcer_ids=frozenset({outsourcer_id}) if outsourcer_id else frozenset(),
+                     agent_id=agent)
+
+
+def site_occupancy_changed(*, site: str, seat: str, agent: str, change: str,
+                           outsourcer_id: str) -> LiveEvent:
+    """A committed check-in (``in``) or check-out (``out``)."""
+    return LiveEvent(EventType.SITE_OCCUPANCY_CHANGED,
+                     {"site": site, "seat": seat, "agent": agent, "change": change},
+                     outsourcer_ids=frozenset({outsourcer_id}), agent_id=agent)
+
+
+# ---------------------------------------------------------------------- who sees what
 
 
 def visible_to(event: LiveEvent, who: Principal) -> bool:
@@ -38,39 +111,75 @@ def visible_to(event: LiveEvent, who: Principal) -> bool:
     return False
 
 
+# ---------------------------------------------------------------------- the bus
+
+
 @dataclass
-class _Subscriber:
+class Subscription:
     principal: Principal
-    inbox: asyncio.Queue[LiveEvent] = field(default_factory=lambda: asyncio.Queue(maxsize=1000))
+    inbox: asyncio.Queue[LiveEvent] = field(default_factory=lambda: asyncio.Queue(INBOX))
     lost: bool = False
+    """Fell too far behind: the stream ends and the client resumes from its last id."""
+    missed: list[LiveEvent] = field(default_factory=list)
+    """On resumption: the events published since the client's last id, to send first."""
+    reset: bool = False
+    """On resumption: the last id is unknown here; the client must fetch a snapshot."""
 
 
 class EventBus:
-    """In-process fan-out to SSE subscribers; a slow subscriber is dropped, not waited for."""
+    """In-process fan-out to SSE subscribers, with a bounded backlog for resumption.
 
-    def __init__(self) -> None:
-        self._subscribers: list[_Subscriber] = []
-        self._ids = itertools.count(1)
+    Used from the event loop's thread only (publishers elsewhere hand their events over with
+    ``loop.call_soon_threadsafe``). A slow subscriber is dropped, never waited for.
+    """
 
-    def subscribe(self, principal: Principal) -> _Subscriber:
-        sub = _Subscriber(principal)
+    def __init__(self, backlog: int = BACKLOG, epoch: str | None = None) -> None:
+        self.epoch = epoch or format(int(time.time() * 1000), "x")
+        self._subscribers: list[Subscription] = []
+        self._numbers = itertools.count(1)
+        self._backlog: deque[tuple[int, LiveEvent]] = deque(maxlen=backlog)
+
+    def subscribe(self, principal: Principal, last_event_id: str | None = None) -> Subscription:
+        sub = Subscription(principal)
+        if last_event_id:
+            after = self._number_in_epoch(last_event_id)
+            oldest = self._backlog[0][0] if self._backlog else None
+            if after is None or (oldest is not None and after < oldest - 1):
+                sub.reset = True
+            else:
+                sub.missed = [e for n, e in self._backlog
+                              if n > after and visible_to(e, principal)]
         self._subscribers.append(sub)
         return sub
 
-    def unsubscribe(self, sub: _Subscriber) -> None:
+    def unsubscribe(self, sub: Subscription) -> None:
         if sub in self._subscribers:
             self._subscribers.remove(sub)
 
-    def publish(self, events: list[LiveEvent]) -> None:
+    @property
+    def subscriber_count(self) -> int:
+        return len(self._subscribers)
+
+    def last_id(self) -> str:
+        return f"{self.epoch}-{self._backlog[-1][0]}" if self._backlog else f"{self.epoch}-0"
+
+    def publish(self, events: Iterable[LiveEvent]) -> None:
         for raw in events:
-            event = LiveEvent(raw.type, raw.data, raw.client_id, raw.outsourcer_ids,
-                              raw.agent_id, next(self._ids))
+            number = next(self._numbers)
+            event = replace(raw, id=f"{self.epoch}-{number}")
+            self._backlog.append((number, event))
             for sub in list(self._subscribers):
                 if not visible_to(event, sub.principal):
                     continue
                 try:
                     sub.inbox.put_nowait(event)
                 except asyncio.QueueFull:
-                    # The client reloads a snapshot when it sees its stream end.
                     sub.lost = True
                     self.unsubscribe(sub)
+
+    def _number_in_epoch(self, event_id: str) -> int | None:
+        epoch, _, number = event_id.strip().rpartition("-")
+        if epoch != self.epoch or not number.isdigit():
+            return None
+        value = int(number)
+        return value if value <= (self._backlog[-1][0] if self._backlog else 0) else None

@@ -21,13 +21,13 @@ from renfort.domain.clock import Clock, to_iso
 from renfort.domain.contacts import WAITING_STATES
 from renfort.domain.errors import NotFoundError, ValidationError
 from renfort.domain.ids import new_id
-from renfort.domain.model import Channel
+from renfort.domain.text import clean_text
 from renfort.knowledge import policy
 from renfort.knowledge.triage import Decision, Label
+from renfort.services import commands as c
 from renfort.services import knowledge_access as access
-from renfort.services.batch import Batch
 from renfort.services.desk import Desk
-from renfort.services.desk_state import LiveContact
+from renfort.services.desk_view import ContactView
 from renfort.services.knowledge_search import KnowledgeBases
 from renfort.services.principals import Principal
 from renfort.store import knowledge_tables as k
@@ -64,8 +64,8 @@ class SelfService:
     async def start(self, client: str, message: str, customer_ref: str | None = None) -> Data:
         """Open a conversation with its first message."""
         _check_message(message)
-        if customer_ref is not None and not 1 <= len(customer_ref.strip()) <= 200:
-            raise ValidationError("customer_ref: 1–200 characters", {"field": "customer_ref"})
+        if customer_ref is not None:
+            clean_text(customer_ref, "customer_ref", max_length=200)
 
         def create() -> _Conversation:
             with self._engine.begin() as conn:
@@ -135,7 +135,7 @@ class SelfService:
         return _Conversation(row["id"], row["client_id"], row["customer_ref"], row["state"],
                              row["contact_id"])
 
-    def _live(self, conversation: _Conversation) -> LiveContact | None:
+    def _live(self, conversation: _Conversation) -> ContactView | None:
         if conversation.contact_id is None:
             return None
         return self._desk.live_contact(conversation.contact_id)
@@ -159,14 +159,14 @@ class SelfService:
         else:
             assert found is not None
             version = found.versions[0]
-            c = version.content
+            content = version.content
             text = policy.answer_text(version, decision.label is Label.HEALTH_INFO)
             reply = {"action": "answer", "message": text, "confidence": plan.confidence,
                      "offer_agent": True,
                      "article": {"id": version.ref, "version": version.number,
-                                 "question": c.question, "source": c.source_body,
-                                 "source_url": c.source_url,
-                                 "source_date": c.source_date.isoformat()}}
+                                 "question": content.question, "source": content.source_body,
+                                 "source_url": content.source_url,
+                                 "source_date": content.source_date.isoformat()}}
         await asyncio.to_thread(self._record, conversation, message, reply, plan, decision,
                                 None, None, None)
         return {"conversation_id": conversation.id, **reply,
@@ -178,17 +178,16 @@ class SelfService:
                                                client_id=conversation.client_id,
                                                conversation_id=conversation.id)
 
-    async def _relay(self, conversation: _Conversation, contact: LiveContact, message: str,
+    async def _relay(self, conversation: _Conversation, contact: ContactView, message: str,
                      decision: Decision) -> Data:
         """After a hand-off: to the agent, unless it is medical (then redirected)."""
         if decision.redirected:
             redirect = policy.REDIRECTS[decision.label]
             if contact.state in WAITING_STATES:
-                await self._desk.submit(
-                    lambda b: self._desk.redirect(b, contact.id, redirect.target))
+                await self._desk.execute(c.Redirect(contact.id, redirect.target))
             else:
-                await self._desk.submit(lambda b: self._desk.post_message(
-                    b, contact.id, "system", None,
+                await self._desk.execute(c.PostMessage(
+                    contact.id, "system", None,
                     f"Triage : {decision.label} ({decision.reason}). Orienter vers "
                     f"{redirect.target}."))
             plan = policy.Plan("redirect", f"triage {decision.label}", redirect=redirect)
@@ -198,8 +197,7 @@ class SelfService:
                                     contact.id, contact.queue_id, redirect.target)
             return {"conversation_id": conversation.id, **reply,
                     "triage": {"label": str(decision.label)}}
-        await self._desk.submit(
-            lambda b: self._desk.post_message(b, contact.id, "customer", None, message))
+        await self._desk.execute(c.PostMessage(contact.id, "customer", None, message))
         await asyncio.to_thread(self._append, conversation, [("customer", message, None)])
         return {"conversation_id": conversation.id, "action": "handoff",
                 "contact_id": contact.id, "message": "Message transmis au conseiller.",
@@ -213,19 +211,10 @@ class SelfService:
             history.append(("customer", message))
         note = f"Transmis par l'assistant en ligne : {plan.reason}."
 
-        def run(batch: Batch) -> LiveContact:
-            contact = self._desk.receive(batch, queue_ref=queue, channel=Channel.CHAT,
-                                         customer_ref=conversation.customer_ref)
-            for author, body in history:
-                if author == "customer":
-                    self._desk.post_message(batch, contact.id, "customer", None, body[:5000])
-                else:
-                    self._desk.post_message(batch, contact.id, "system", None,
-                                            ("Assistant : " + body)[:5000])
-            self._desk.post_message(batch, contact.id, "system", None, note)
-            return contact
-
-        contact = await self._desk.submit(run)
+        contact: ContactView = await self._desk.execute(c.HandOffChat(
+            queue, conversation.customer_ref,
+            tuple(("customer" if author == "customer" else "system", body)
+                  for author, body in history), note))
         slug = self._desk.queue(contact.queue_id).slug
         reply: Data = {"action": "handoff", "contact_id": contact.id, "queue": slug,
                        "message": "Un conseiller va prendre la suite de cette conversation."}
@@ -311,5 +300,4 @@ class SelfService:
 
 
 def _check_message(message: str) -> None:
-    if not isinstance(message, str) or not 1 <= len(message.strip()) <= 2000:
-        raise ValidationError("message: 1–2000 characters", {"field": "message"})
+    clean_text(message, "message", max_length=2000, multiline=True)

@@ -19,7 +19,7 @@ from renfort.domain.clock import Clock, to_iso
 from renfort.domain.errors import ConflictError, ValidationError
 from renfort.domain.ids import new_id
 from renfort.services import sites_access as access
-from renfort.services.events import EventBus, LiveEvent
+from renfort.services.events import EventBus, LiveEvent, site_occupancy_changed
 from renfort.services.principals import Principal
 from renfort.sites.distancing import DEFAULT_TIME_LIMIT, DistancingRule, usable_seats
 from renfort.sites.layout import SeatPlan, parse_seats_csv
@@ -50,11 +50,9 @@ async def move_and_announce(bus: EventBus, move: Callable[[], dict[str, Any]]) -
 
 def _stay_event(stay: dict[str, Any]) -> LiveEvent:
     """A committed check-in or check-out, for the site's outsourcer and the agent."""
-    return LiveEvent(
-        type="site.occupancy_changed",
-        data={"site": stay["site"], "seat": stay["seat_id"], "agent": stay["agent_id"],
-              "change": "out" if stay["checked_out_at"] else "in"},
-        outsourcer_ids=frozenset({stay["outsourcer_id"]}), agent_id=stay["agent_id"])
+    return site_occupancy_changed(
+        site=stay["site"], seat=stay["seat_id"], agent=stay["agent_id"],
+        change="out" if stay["checked_out_at"] else "in", outsourcer_id=stay["outsourcer_id"])
 
 
 def free_seat_ids(seats: list[dict[str, Any]]) -> list[str]:

@@ -7,7 +7,6 @@ from typing import Any
 from sqlalchemy import Engine
 
 from renfort.domain.clock import Clock
-from renfort.domain.ids import AgentId, QueueId
 from renfort.routing.types import AgentStatus
 from renfort.services import contacts_read
 from renfort.services.desk import Desk
@@ -30,8 +29,9 @@ def queue_stats(engine: Engine, desk: Desk, clock: Clock, who: Principal,
     for agent in desk.agents():
         if agent.outsourcer_id not in serving or queue.skill not in agent.skills:
             continue
-        status = desk.router.agent_status(AgentId(agent.id))
-        if status is AgentStatus.AVAILABLE and desk.router.load(AgentId(agent.id)) > 0:
+        live = desk.view.agent(agent.id)
+        status = live.status
+        if status is AgentStatus.AVAILABLE and live.load > 0:
             by_state["busy"] += 1
         else:
             by_state[str(status)] += 1
@@ -40,8 +40,8 @@ def queue_stats(engine: Engine, desk: Desk, clock: Clock, who: Principal,
     return {
         "queue": queue.id,
         "slug": queue.slug,
-        "waiting": desk.router.waiting_count(QueueId(queue.id)),
-        "oldest_wait_seconds": round(desk.router.oldest_wait(QueueId(queue.id)), 1),
+        "waiting": desk.view.waiting_count(queue.id),
+        "oldest_wait_seconds": round(desk.view.oldest_wait(queue.id, now), 1),
         "sl_target": queue.sl_target,
         "sl_seconds": queue.sl_seconds,
         **today,

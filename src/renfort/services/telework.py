@@ -1,8 +1,9 @@
 """Use cases of home work: agents' home set-ups, and the per-client report of contacts
 handled from home and under which waiver.
 
-A change of set-up must reach the live desk (``await rt.desk.refresh_config()``): an agent
-at home whose set-up is not cleared cannot log in or be available, so gets no contact.
+A change of set-up reaches the live desk through
+:meth:`renfort.services.routing_config.RoutingConfig.set_home_setup`: an agent at home whose
+set-up is not cleared cannot log in or be available, so gets no contact.
 """
 
 from __future__ import annotations

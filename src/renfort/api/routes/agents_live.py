@@ -11,9 +11,8 @@ from renfort.api.deps import PrincipalDep, RuntimeDep
 from renfort.api.schemas import AgentStateIn
 from renfort.bootstrap import Runtime
 from renfort.domain.errors import ValidationError
-from renfort.routing.types import AgentStatus
 from renfort.services import access
-from renfort.services.batch import Batch
+from renfort.services import commands as c
 from renfort.services.principals import Principal
 
 router = APIRouter(prefix="/agents", tags=["agents"])
@@ -35,8 +34,8 @@ def _status(rt: Runtime, agent_id: str) -> dict[str, Any]:
     return {
         "agent": agent_id,
         "status": str(rt.desk.agent_status(agent_id)),
-        "contacts": [{"id": c.id, "queue": c.queue_id, "channel": str(c.channel),
-                      "state": str(c.state)} for c in held],
+        "contacts": [{"id": h.id, "queue": h.queue_id, "channel": str(h.channel),
+                      "state": str(h.state)} for h in held],
     }
 
 
@@ -51,7 +50,7 @@ async def status(agent_ref: str, rt: RuntimeDep, who: PrincipalDep) -> dict[str,
 async def log_in(agent_ref: str, rt: RuntimeDep, who: PrincipalDep) -> dict[str, Any]:
     """Start a working session; the agent then says when they are available."""
     agent_id = await _resolve(rt, who, agent_ref)
-    await rt.desk.submit(lambda b: rt.desk.log_in(b, agent_id))
+    await rt.desk.execute(c.LogIn(agent_id))
     return _status(rt, agent_id)
 
 
@@ -59,7 +58,7 @@ async def log_in(agent_ref: str, rt: RuntimeDep, who: PrincipalDep) -> dict[str,
 async def log_out(agent_ref: str, rt: RuntimeDep, who: PrincipalDep) -> dict[str, Any]:
     """End the session; contacts already held are finished, no new ones are offered."""
     agent_id = await _resolve(rt, who, agent_ref)
-    await rt.desk.submit(lambda b: rt.desk.log_out(b, agent_id))
+    await rt.desk.execute(c.LogOut(agent_id))
     return _status(rt, agent_id)
 
 
@@ -69,12 +68,10 @@ async def set_state(agent_ref: str, body: AgentStateIn, rt: RuntimeDep,
     """Available for contacts, or on a break with its reason."""
     agent_id = await _resolve(rt, who, agent_ref)
 
-    def run(batch: Batch) -> AgentStatus:
-        if body.state == "available":
-            return rt.desk.set_available(batch, agent_id)
+    if body.state == "available":
+        await rt.desk.execute(c.SetAvailable(agent_id))
+    else:
         if not body.reason:
             raise ValidationError("a break needs a reason", {"field": "reason"})
-        return rt.desk.set_break(batch, agent_id, body.reason)
-
-    await rt.desk.submit(run)
+        await rt.desk.execute(c.SetBreak(agent_id, body.reason))
     return _status(rt, agent_id)

@@ -5,7 +5,6 @@ models evaluated when they are defined.
 """
 
 
-import asyncio
 from typing import Any
 
 from fastapi import APIRouter, Response, status
@@ -46,24 +45,17 @@ def _crud(kind: Kind, body_model: type[BaseModel]) -> None:
     async def create_item(body: body_model, rt: RuntimeDep,  # type: ignore[valid-type]
                           who: PrincipalDep, response: Response) -> dict[str, Any]:
         data = body.model_dump()  # type: ignore[attr-defined]
-        saved = await asyncio.to_thread(Catalog(rt.engine).save, kind, who, data)
-        if kind.routing:
-            await rt.desk.refresh_config()
+        saved = await rt.routing_config.save(kind, who, data)
         response.headers["Location"] = f"/api/v1/{kind.name}/{saved['id']}"
         return saved
 
     async def replace_item(ref: str, body: body_model, rt: RuntimeDep,  # type: ignore[valid-type]
                            who: PrincipalDep) -> dict[str, Any]:
         data = body.model_dump()  # type: ignore[attr-defined]
-        saved = await asyncio.to_thread(Catalog(rt.engine).save, kind, who, data, ref)
-        if kind.routing:
-            await rt.desk.refresh_config()
-        return saved
+        return await rt.routing_config.save(kind, who, data, ref)
 
     async def delete_item(ref: str, rt: RuntimeDep, who: PrincipalDep) -> Response:
-        await asyncio.to_thread(Catalog(rt.engine).delete, kind, who, ref)
-        if kind.routing:
-            await rt.desk.refresh_config()
+        await rt.routing_config.delete(kind, who, ref)
         return Response(status_code=status.HTTP_204_NO_CONTENT)
 
     path = f"/{kind.name}"
@@ -87,9 +79,7 @@ for _name, _model in _BODIES.items():
 @router.post("/waivers/{ref}/revoke", tags=["waivers"])
 async def revoke_waiver(ref: str, rt: RuntimeDep, who: PrincipalDep) -> dict[str, Any]:
     """Withdraw a waiver now: home agents get no new contact from its queues."""
-    saved = await asyncio.to_thread(Catalog(rt.engine).revoke_waiver, who, ref, rt.clock.now())
-    await rt.desk.refresh_config()
-    return saved
+    return await rt.routing_config.revoke_waiver(who, ref)
 
 
 @router.get("/users", tags=["users"])

@@ -11,19 +11,19 @@ from renfort.api.deps import PrincipalDep, RuntimeDep
 from renfort.api.schemas import ContactIn, MessageIn, RedirectIn, TransferIn, WrapUpIn
 from renfort.bootstrap import Runtime
 from renfort.domain.contacts import ContactState
-from renfort.domain.errors import NotFoundError, PermissionDeniedError
-from renfort.domain.ids import AgentId, ContactId
+from renfort.domain.errors import ConflictError, NotFoundError, PermissionDeniedError
 from renfort.domain.model import Channel
+from renfort.routing.types import Explanation
 from renfort.services import access, contacts_read
-from renfort.services.batch import Batch
-from renfort.services.desk_state import LiveContact
+from renfort.services import commands as c
+from renfort.services.desk_view import ContactView
 from renfort.services.principals import OUTSOURCER_ROLES, Principal, Role
 
 router = APIRouter(prefix="/contacts", tags=["contacts"])
 CREATORS = (Role.INTEGRATION, Role.SUPERVISOR, Role.OUTSOURCER_MANAGER)
 
 
-def _summary(contact: LiveContact, queue_slug: str) -> dict[str, Any]:
+def _summary(contact: ContactView, queue_slug: str) -> dict[str, Any]:
     return {"id": contact.id, "seq": contact.seq, "queue": contact.queue_id,
             "queue_slug": queue_slug, "channel": str(contact.channel),
             "state": str(contact.state), "priority": contact.priority,
@@ -49,19 +49,25 @@ async def create_contact(body: ContactIn, rt: RuntimeDep, who: PrincipalDep,
     access.require(who, *CREATORS)
     queue_id = rt.desk.queue_id(body.queue)
     _check_queue_allowed(rt, who, queue_id)
-    message = body.message
-
-    def run(batch: Batch) -> LiveContact:
-        contact = rt.desk.receive(batch, queue_ref=queue_id, channel=Channel(body.channel),
-                                  customer_ref=body.customer_ref,
-                                  external_ref=body.external_ref)
-        if message:
-            rt.desk.post_message(batch, contact.id, "customer", None, message)
-        return contact
-
-    contact = await rt.desk.submit(run)
+    command = c.ReceiveContact(queue_id, Channel(body.channel), body.customer_ref,
+                               body.external_ref, body.message or None)
+    if body.external_ref is not None:
+        await _external_ref_unused(rt, body.external_ref)
+    contact: ContactView = await rt.desk.execute(command)
     response.headers["Location"] = f"/api/v1/contacts/{contact.id}"
     return _summary(contact, rt.desk.queue(queue_id).slug)
+
+
+async def _external_ref_unused(rt: Runtime, external_ref: str) -> None:
+    """A reference already used by a finished contact is refused here, before the desk:
+    the store would refuse it at commit time."""
+    def used() -> bool:
+        with rt.engine.connect() as conn:
+            return contacts_read.external_ref_used(conn, external_ref)
+
+    if await asyncio.to_thread(used):
+        raise ConflictError("a contact with this external reference already exists",
+                            {"field": "external_ref"})
 
 
 @router.get("")
@@ -117,22 +123,29 @@ async def post_message(contact_id: str, body: MessageIn, rt: RuntimeDep,
                        who: PrincipalDep) -> dict[str, Any]:
     """A chat message: from the customer (integration key) or from the agent handling it."""
     contact = await _visible(rt, who, contact_id)
+    author: c.Author
+    author_id: str | None
     if who.role is Role.INTEGRATION:
         author, author_id = "customer", None
     else:
         access.require(who, Role.AGENT, Role.SUPERVISOR, Role.OUTSOURCER_MANAGER)
         author, author_id = "agent", _acting_agent(who, contact)
-    return await rt.desk.submit(
-        lambda b: rt.desk.post_message(b, contact_id, author, author_id, body.body))
+    message: dict[str, Any] = await rt.desk.execute(
+        c.PostMessage(contact_id, author, author_id, body.body))
+    return message
 
 
 async def _agent_action(rt: Runtime, who: Principal, contact_id: str, verb: str,
                         **kwargs: str) -> dict[str, Any]:
     contact = await _visible(rt, who, contact_id)
     agent_id = _acting_agent(who, contact)
-    action = getattr(rt.desk, verb)
-    live: LiveContact = await rt.desk.submit(lambda b: action(b, contact_id, agent_id, **kwargs))
+    command: c.Command = _AGENT_COMMANDS[verb](contact_id, agent_id, **kwargs)
+    live: ContactView = await rt.desk.execute(command)
     return _summary(live, rt.desk.queue(live.queue_id).slug)
+
+
+_AGENT_COMMANDS: dict[str, Any] = {"accept": c.Accept, "decline": c.Decline, "end": c.End,
+                                   "wrap_up": c.WrapUp, "transfer": c.Transfer}
 
 
 @router.post("/{contact_id}/accept")
@@ -164,38 +177,35 @@ async def wrap_up(contact_id: str, body: WrapUpIn, rt: RuntimeDep,
 async def transfer(contact_id: str, body: TransferIn, rt: RuntimeDep,
                    who: PrincipalDep) -> dict[str, Any]:
     """Send the contact to another queue of the same client."""
-    return await _agent_action(rt, who, contact_id, "transfer", queue_ref=body.queue)
+    return await _agent_action(rt, who, contact_id, "transfer", queue=body.queue)
 
 
 async def _channel_action(rt: Runtime, who: Principal, contact_id: str,
-                          run: Any) -> dict[str, Any]:
+                          command: c.Command) -> dict[str, Any]:
     await _visible(rt, who, contact_id)
     access.require(who, *CREATORS)
-    live: LiveContact = await rt.desk.submit(run)
+    live: ContactView = await rt.desk.execute(command)
     return _summary(live, rt.desk.queue(live.queue_id).slug)
 
 
 @router.post("/{contact_id}/abandon")
 async def abandon(contact_id: str, rt: RuntimeDep, who: PrincipalDep) -> dict[str, Any]:
     """The customer left before being answered (hung up, closed the chat)."""
-    return await _channel_action(rt, who, contact_id,
-                                 lambda b: rt.desk.abandon(b, contact_id))
+    return await _channel_action(rt, who, contact_id, c.Abandon(contact_id))
 
 
 @router.post("/{contact_id}/redirect")
 async def redirect(contact_id: str, body: RedirectIn, rt: RuntimeDep,
                    who: PrincipalDep) -> dict[str, Any]:
     """The customer was sent elsewhere (e.g. the medical line) before any agent."""
-    return await _channel_action(rt, who, contact_id,
-                                 lambda b: rt.desk.redirect(b, contact_id, body.target))
+    return await _channel_action(rt, who, contact_id, c.Redirect(contact_id, body.target))
 
 
 @router.post("/{contact_id}/callback")
 async def request_callback(contact_id: str, rt: RuntimeDep, who: PrincipalDep
                            ) -> dict[str, Any]:
     """The caller asked to be called back; the contact keeps its place."""
-    return await _channel_action(rt, who, contact_id,
-                                 lambda b: rt.desk.request_callback(b, contact_id))
+    return await _channel_action(rt, who, contact_id, c.RequestCallback(contact_id))
 
 
 @router.get("/{contact_id}/explain")
@@ -210,9 +220,7 @@ async def explain(contact_id: str, agent: str, rt: RuntimeDep, who: PrincipalDep
             access.can_act_for_agent(conn, who, agent)
 
     await asyncio.to_thread(check_agent)
-    if rt.desk.live_contact(contact_id) is None:
-        raise NotFoundError("this contact is finished; nothing to explain", {})
-    answer = rt.desk.router.explain(ContactId(contact_id), AgentId(agent))
+    answer: Explanation = await rt.desk.execute(c.Explain(contact_id, agent))
     return {"contact": contact_id, "agent": agent, "eligible": answer.eligible,
             "at": answer.at,
             "checks": [{"name": c.name, "passed": c.passed, "detail": c.detail}

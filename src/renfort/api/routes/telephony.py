@@ -9,18 +9,17 @@ conversation after one.
 
 from __future__ import annotations
 
+import asyncio
 from typing import Any
 
 from fastapi import APIRouter, Response
 
 from renfort.api.deps import PrincipalDep, RuntimeDep
 from renfort.api.schemas import TelephonyEvent
-from renfort.domain.contacts import ContactState
-from renfort.domain.errors import AgentStateError, ValidationError
-from renfort.domain.model import Channel
-from renfort.services import access
-from renfort.services.batch import Batch
-from renfort.services.desk_state import LiveContact
+from renfort.domain.errors import ConflictError, ValidationError
+from renfort.services import access, contacts_read
+from renfort.services import commands as c
+from renfort.services.desk_view import ContactView
 from renfort.services.principals import Role
 
 router = APIRouter(prefix="/telephony", tags=["telephony"])
@@ -30,31 +29,25 @@ router = APIRouter(prefix="/telephony", tags=["telephony"])
 async def telephony_event(body: TelephonyEvent, rt: RuntimeDep, who: PrincipalDep,
                           response: Response) -> dict[str, Any]:
     access.require(who, Role.INTEGRATION)
-    desk = rt.desk
+    command: c.Command
+    if body.event == "call_arrived":
+        if not body.queue or not body.caller:
+            raise ValidationError("call_arrived needs queue and caller", {"field": "queue"})
+        command = c.CallArrived(body.call_id, who.client_id, body.queue, body.caller)
 
-    def run(batch: Batch) -> LiveContact:
-        if body.event == "call_arrived":
-            if not body.queue or not body.caller:
-                raise ValidationError("call_arrived needs queue and caller", {"field": "queue"})
-            queue_id = desk.queue_id(body.queue)
-            if who.client_id and desk.queue(queue_id).client_id != who.client_id:
-                raise ValidationError("unknown queue", {"field": "queue"})
-            return desk.receive(batch, queue_ref=queue_id, channel=Channel.VOICE,
-                                customer_ref=body.caller, external_ref=body.call_id)
-        contact = desk.contact_by_external(body.call_id)
-        if who.client_id and contact.client_id != who.client_id:
-            raise ValidationError("unknown call", {"field": "call_id"})
-        if body.event == "call_answered":
-            if contact.agent_id is None:
-                raise AgentStateError("no agent was offered this call", {})
-            if body.agent and body.agent != contact.agent_id:
-                raise AgentStateError("this call was offered to another agent", {})
-            return desk.accept(batch, contact.id, contact.agent_id)
-        if contact.state is ContactState.ACCEPTED:
-            return desk.end(batch, contact.id)
-        return desk.abandon(batch, contact.id)
+        def used() -> bool:
+            with rt.engine.connect() as conn:
+                return contacts_read.external_ref_used(conn, body.call_id)
 
-    contact = await desk.submit(run)
+        # A call id is one call: reusing a finished call's id is refused here, alone,
+        # rather than by the store at commit time.
+        if await asyncio.to_thread(used):
+            raise ConflictError("this call_id was already used", {"field": "call_id"})
+    elif body.event == "call_answered":
+        command = c.CallAnswered(body.call_id, who.client_id, body.agent)
+    else:
+        command = c.CallHungUp(body.call_id, who.client_id)
+    contact: ContactView = await rt.desk.execute(command)
     if body.event == "call_arrived":
         response.status_code = 201
     return {"id": contact.id, "call_id": body.call_id, "state": str(contact.state),

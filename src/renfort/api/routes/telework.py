@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import asyncio
 from datetime import datetime
 from typing import Any
 
@@ -33,10 +32,7 @@ async def set_home_setup(agent_ref: str, body: HomeSetupIn, rt: RuntimeDep,
     """Record the agent's laptop, VPN, softphone and training; takes effect on routing at
     once (an uncleared home agent is put on break and cannot be available)."""
     items = {k: v for k, v in body.model_dump().items() if v is not None}
-    service = TeleworkService(rt.engine, rt.clock)
-    saved = await asyncio.to_thread(service.set_home_setup, who, agent_ref, items)
-    await rt.desk.refresh_config()
-    return saved
+    return await rt.routing_config.set_home_setup(who, agent_ref, items)
 
 
 @router.get("/clients/{client_ref}/telework-report")

@@ -265,9 +265,7 @@ async def _save(request: Request, rt: Runtime, who: Principal, kind: str,
             if kind == "users":
                 await asyncio.to_thread(_create_user, rt, who, data)
             else:
-                await asyncio.to_thread(catalog.save, KINDS[kind], who, data, ref)
-                if KINDS[kind].routing:
-                    await rt.desk.refresh_config()
+                await rt.routing_config.save(KINDS[kind], who, data, ref)
         except RenfortError as error:
             for name in ("channels", "queues"):
                 if name in raw_values and not isinstance(raw_values[name], list):
@@ -303,9 +301,7 @@ async def delete(kind: str, ref: str, request: Request, rt: RuntimeDep,
                  who: WebPrincipal) -> Response:
     _kind(who, kind)
     try:
-        await asyncio.to_thread(Catalog(rt.engine).delete, KINDS[kind], who, ref)
-        if KINDS[kind].routing:
-            await rt.desk.refresh_config()
+        await rt.routing_config.delete(KINDS[kind], who, ref)
     except RenfortError as error:
         return await _render(request, rt, who, kind, error=error_text(error))
     return RedirectResponse(f"/admin/{kind}?deleted=1", status_code=303)

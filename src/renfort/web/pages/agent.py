@@ -19,10 +19,9 @@ from renfort.api.deps import RuntimeDep
 from renfort.bootstrap import Runtime
 from renfort.domain.contacts import ContactState
 from renfort.domain.errors import RenfortError, ValidationError
-from renfort.domain.ids import AgentId
 from renfort.routing.types import AgentStatus
+from renfort.services import commands as c
 from renfort.services import contacts_read, desktop
-from renfort.services.batch import Batch
 from renfort.services.catalog import KINDS, Catalog
 from renfort.services.principals import Principal
 from renfort.services.sites import SiteService, move_and_announce
@@ -44,8 +43,9 @@ def _agent(who: Principal) -> str:
 
 def _panel(rt: Runtime, who: Principal, agent_id: str) -> dict[str, Any]:
     profile = Catalog(rt.engine).get(KINDS["agents"], who, agent_id)
-    status = rt.desk.agent_status(agent_id)
-    busy = status is AgentStatus.AVAILABLE and rt.desk.router.load(AgentId(agent_id)) > 0
+    live_agent = rt.desk.view.agent(agent_id)
+    status = live_agent.status
+    busy = status is AgentStatus.AVAILABLE and live_agent.load > 0
     offers, held = [], []
     with rt.engine.connect() as conn:
         for live in rt.desk.held_by(agent_id):
@@ -111,7 +111,7 @@ def _seconds(iso: str) -> float:
 def _workspace(rt: Runtime, who: Principal, agent_id: str, contact_id: str | None
                ) -> dict[str, Any]:
     if not contact_id:
-        mine = [c for c in rt.desk.held_by(agent_id) if c.state in LIVE]
+        mine = [h for h in rt.desk.held_by(agent_id) if h.state in LIVE]
         contact_id = mine[0].id if mine else None
     if not contact_id:
         return {"contact": None}
@@ -174,21 +174,21 @@ async def presence(request: Request, rt: RuntimeDep, who: WebPrincipal,
     """Start the day, become available, take a break (with its reason), stop."""
     agent_id = _agent(who)
 
-    def run(batch: Batch) -> AgentStatus:
+    def command() -> c.Command:
         if action == "login":
-            return rt.desk.log_in(batch, agent_id)
+            return c.LogIn(agent_id)
         if action == "available":
-            return rt.desk.set_available(batch, agent_id)
+            return c.SetAvailable(agent_id)
         if action == "break":
             if reason not in BREAK_REASONS:
                 raise ValidationError("choose the reason of the break", {"field": "reason"})
-            return rt.desk.set_break(batch, agent_id, message(f"break.{reason}"))
+            return c.SetBreak(agent_id, message(f"break.{reason}"))
         if action == "logout":
-            return rt.desk.log_out(batch, agent_id)
+            return c.LogOut(agent_id)
         raise ValidationError(f"unknown action {action!r}", {"field": "action"})
 
     try:
-        await rt.desk.submit(run)
+        await rt.desk.execute(command())
     except RenfortError as error:
         return flash_error(request, error)
     data = await asyncio.to_thread(_panel, rt, who, agent_id)
@@ -205,8 +205,7 @@ async def _act(request: Request, rt: Runtime, who: Principal, contact_id: str, v
 
     try:
         await asyncio.to_thread(visible)
-        action = getattr(rt.desk, verb)
-        await rt.desk.submit(lambda b: action(b, contact_id, agent_id, **kwargs))
+        await rt.desk.execute(_COMMANDS[verb](contact_id, agent_id, **kwargs))
     except RenfortError as error:
         return flash_error(request, error)
     show = contact_id if verb in ("accept", "end") else None
@@ -214,6 +213,10 @@ async def _act(request: Request, rt: Runtime, who: Principal, contact_id: str, v
     if verb in ("wrap_up", "transfer"):
         data["done"] = message(f"agent.done.{verb}")
     return with_trigger(render(request, "agent/workspace.html", {"ws": data}), "renfort:panel")
+
+
+_COMMANDS: dict[str, Any] = {"accept": c.Accept, "decline": c.Decline, "end": c.End,
+                             "wrap_up": c.WrapUp, "transfer": c.Transfer}
 
 
 @router.post("/contacts/{contact_id}/accept")
@@ -250,7 +253,7 @@ async def transfer(contact_id: str, request: Request, rt: RuntimeDep, who: WebPr
                    queue: Annotated[str, Form()] = "") -> HTMLResponse:
     if not queue:
         return flash_error(request, ValidationError("choose a queue", {"field": "queue"}))
-    return await _act(request, rt, who, contact_id, "transfer", queue_ref=queue)
+    return await _act(request, rt, who, contact_id, "transfer", queue=queue)
 
 
 @router.post("/contacts/{contact_id}/messages")
@@ -265,8 +268,7 @@ async def post_message(contact_id: str, request: Request, rt: RuntimeDep, who: W
 
     try:
         await asyncio.to_thread(read)
-        await rt.desk.submit(
-            lambda b: rt.desk.post_message(b, contact_id, "agent", agent_id, body))
+        await rt.desk.execute(c.PostMessage(contact_id, "agent", agent_id, body))
         listing = await asyncio.to_thread(read)
     except RenfortError as error:
         return flash_error(request, error)

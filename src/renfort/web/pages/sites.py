@@ -261,8 +261,7 @@ async def accept_waiver(request: Request, rt: RuntimeDep, who: WebPrincipal) -> 
             raise ValidationError(message("sites.no_conditions"), {"field": "conditions"})
         data["valid_from"] = _aware(data["valid_from"])
         data["valid_to"] = _aware(data["valid_to"])
-        await asyncio.to_thread(Catalog(rt.engine).save, KINDS["waivers"], who, data)
-        await rt.desk.refresh_config()
+        await rt.routing_config.save(KINDS["waivers"], who, data)
     except RenfortError as error:
         overview_data = await asyncio.to_thread(_overview, rt, who)
         return page(request, "sites/overview.html", who, "sites",
@@ -275,8 +274,7 @@ async def revoke_waiver(ref: str, request: Request, rt: RuntimeDep,
                         who: WebPrincipal) -> Response:
     allow(who, "sites")
     try:
-        await asyncio.to_thread(Catalog(rt.engine).revoke_waiver, who, ref, rt.clock.now())
-        await rt.desk.refresh_config()
+        await rt.routing_config.revoke_waiver(who, ref)
     except RenfortError as error:
         overview_data = await asyncio.to_thread(_overview, rt, who)
         return page(request, "sites/overview.html", who, "sites",

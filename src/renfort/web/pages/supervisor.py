@@ -13,7 +13,6 @@ from fastapi.responses import HTMLResponse
 
 from renfort.api.deps import RuntimeDep
 from renfort.bootstrap import Runtime
-from renfort.domain.ids import AgentId
 from renfort.routing.types import AgentStatus
 from renfort.services import stats
 from renfort.services.catalog import KINDS, Catalog
@@ -55,8 +54,9 @@ def _agents(rt: Runtime, who: Principal) -> list[dict[str, Any]]:
     home: dict[str, Any] = {"key": "home", "name": None, "site": None, "agents": [],
                             "counts": Counter()}
     for agent in agents:
-        status = rt.desk.agent_status(agent["id"])
-        busy = status is AgentStatus.AVAILABLE and rt.desk.router.load(AgentId(agent["id"])) > 0
+        live = rt.desk.view.agent(agent["id"])
+        status = live.status
+        busy = status is AgentStatus.AVAILABLE and live.load > 0
         state = "busy" if busy else str(status)
         entry = {"id": agent["id"], "name": agent["name"], "state": state,
                  "reason": agent.get("status_reason"), "outsourcer": agent.get("outsourcer")}

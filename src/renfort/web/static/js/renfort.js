@@ -81,6 +81,8 @@
       hadError = false;
       document.body.setAttribute("data-live-ready", "1");
     });
+    /* The server no longer has what we missed (restart, or away too long): refetch all. */
+    source.addEventListener("reset", function () { resyncAll(); });
     EVENT_TYPES.forEach(function (type) {
       source.addEventListener(type, function (event) {
         var data = null;

@@ -1,0 +1,357 @@
+"""The desk's commands: every change to contacts or agents' presence, as data.
+
+A command is a frozen dataclass that checks its own fields when it is built (lengths,
+characters the store can hold), so a bad input is refused before it reaches the desk and
+can never fail the commit of the commands batched with it. Commands carry no behaviour:
+:class:`renfort.services.desk_handlers.Handlers` runs them against the desk's memory.
+They travel as plain JSON (:func:`to_wire` / :func:`from_wire`), which is what lets a
+process that does not own the router hand one to the process that does.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from dataclasses import dataclass
+from typing import Any, ClassVar, Literal
+
+from renfort.domain.errors import ValidationError
+from renfort.domain.model import Channel
+from renfort.domain.text import clean_text
+
+ID_MAX = 80
+Author = Literal["customer", "agent", "system"]
+
+
+def _id(value: str, field: str) -> str:
+    return clean_text(value, field, max_length=ID_MAX)
+
+
+def _opt(value: str | None, field: str, max_length: int) -> str | None:
+    return None if value is None else clean_text(value, field, max_length=max_length)
+
+
+def _set(command: Command, **values: Any) -> None:
+    for name, value in values.items():
+        object.__setattr__(command, name, value)
+
+
+def _channel(value: Channel | str) -> Channel:
+    try:
+        return Channel(value)
+    except ValueError:
+        raise ValidationError(f"unknown channel {value!r}", {"field": "channel"}) from None
+
+
+@dataclass(frozen=True, slots=True)
+class Command:
+    kind: ClassVar[str] = ""
+    mutates: ClassVar[bool] = True
+    """False for the few commands that only read the router (they write nothing)."""
+
+
+# ---------------------------------------------------------------------- contacts in
+
+
+@dataclass(frozen=True, slots=True)
+class ReceiveContact(Command):
+    """A contact arrives from a channel; queued at once, offered if an agent is free."""
+
+    kind: ClassVar[str] = "receive_contact"
+    queue: str
+    channel: Channel
+    customer_ref: str
+    external_ref: str | None = None
+    message: str | None = None
+    """The first chat line or the e-mail body, posted with the contact."""
+    priority: int | None = None
+
+    def __post_init__(self) -> None:
+        _set(self, queue=_id(self.queue, "queue"), channel=_channel(self.channel),
+             customer_ref=clean_text(self.customer_ref, "customer_ref", max_length=200),
+             external_ref=_opt(self.external_ref, "external_ref", 200),
+             message=None if self.message is None else clean_text(
+                 self.message, "message", max_length=5000, multiline=True))
+        if self.priority is not None and not 1 <= self.priority <= 9:
+            raise ValidationError("priority must be between 1 and 9", {"field": "priority"})
+
+
+@dataclass(frozen=True, slots=True)
+class HandOffChat(Command):
+    """The self-service hands a conversation to an agent: a chat contact with the
+    conversation so far as its first messages, in one command."""
+
+    kind: ClassVar[str] = "hand_off_chat"
+    queue: str
+    customer_ref: str
+    history: tuple[tuple[str, str], ...]
+    """``(author, body)`` with author ``customer`` or ``system``."""
+    note: str
+
+    def __post_init__(self) -> None:
+        history = []
+        for author, body in self.history:
+            if author not in ("customer", "system"):
+                raise ValidationError("history: unknown author", {"field": "history"})
+            history.append((author, clean_text(body[:5000], "history", max_length=5000,
+                                               multiline=True)))
+        _set(self, queue=_id(self.queue, "queue"),
+             customer_ref=clean_text(self.customer_ref, "customer_ref", max_length=200),
+             history=tuple(history),
+             note=clean_text(self.note[:5000], "note", max_length=5000, multiline=True))
+
+
+@dataclass(frozen=True, slots=True)
+class Abandon(Command):
+    """The customer left before being answered."""
+
+    kind: ClassVar[str] = "abandon"
+    contact_id: str
+
+    def __post_init__(self) -> None:
+        _set(self, contact_id=_id(self.contact_id, "contact"))
+
+
+@dataclass(frozen=True, slots=True)
+class Redirect(Command):
+    """The customer was sent elsewhere (the medical line…) before any agent."""
+
+    kind: ClassVar[str] = "redirect"
+    contact_id: str
+    target: str
+
+    def __post_init__(self) -> None:
+        _set(self, contact_id=_id(self.contact_id, "contact"),
+             target=clean_text(self.target, "target", max_length=100))
+
+
+@dataclass(frozen=True, slots=True)
+class RequestCallback(Command):
+    """The caller leaves a number and hangs up; the contact keeps its place."""
+
+    kind: ClassVar[str] = "request_callback"
+    contact_id: str
+
+    def __post_init__(self) -> None:
+        _set(self, contact_id=_id(self.contact_id, "contact"))
+
+
+# ---------------------------------------------------------------------- agents on contacts
+
+
+@dataclass(frozen=True, slots=True)
+class _AgentOnContact(Command):
+    contact_id: str
+    agent_id: str
+
+    def __post_init__(self) -> None:
+        _set(self, contact_id=_id(self.contact_id, "contact"),
+             agent_id=_id(self.agent_id, "agent"))
+
+
+@dataclass(frozen=True, slots=True)
+class Accept(_AgentOnContact):
+    kind: ClassVar[str] = "accept"
+
+
+@dataclass(frozen=True, slots=True)
+class Decline(_AgentOnContact):
+    kind: ClassVar[str] = "decline"
+
+
+@dataclass(frozen=True, slots=True)
+class End(Command):
+    """The conversation is over; ``agent_id`` None when the channel says so (hang-up)."""
+
+    kind: ClassVar[str] = "end"
+    contact_id: str
+    agent_id: str | None = None
+
+    def __post_init__(self) -> None:
+        _set(self, contact_id=_id(self.contact_id, "contact"),
+             agent_id=_opt(self.agent_id, "agent", ID_MAX))
+
+
+@dataclass(frozen=True, slots=True)
+class WrapUp(Command):
+    kind: ClassVar[str] = "wrap_up"
+    contact_id: str
+    agent_id: str
+    disposition: str
+
+    def __post_init__(self) -> None:
+        _set(self, contact_id=_id(self.contact_id, "contact"),
+             agent_id=_id(self.agent_id, "agent"),
+             disposition=clean_text(self.disposition, "disposition", max_length=100))
+
+
+@dataclass(frozen=True, slots=True)
+class Transfer(Command):
+    kind: ClassVar[str] = "transfer"
+    contact_id: str
+    agent_id: str
+    queue: str
+
+    def __post_init__(self) -> None:
+        _set(self, contact_id=_id(self.contact_id, "contact"),
+             agent_id=_id(self.agent_id, "agent"), queue=_id(self.queue, "queue"))
+
+
+@dataclass(frozen=True, slots=True)
+class PostMessage(Command):
+    kind: ClassVar[str] = "post_message"
+    contact_id: str
+    author: Author
+    author_id: str | None
+    body: str
+
+    def __post_init__(self) -> None:
+        if self.author not in ("customer", "agent", "system"):
+            raise ValidationError("unknown author", {"field": "author"})
+        _set(self, contact_id=_id(self.contact_id, "contact"),
+             author_id=_opt(self.author_id, "author_id", ID_MAX),
+             body=clean_text(self.body, "body", max_length=5000, multiline=True))
+
+
+# ---------------------------------------------------------------------- presence
+
+
+@dataclass(frozen=True, slots=True)
+class _AgentCommand(Command):
+    agent_id: str
+
+    def __post_init__(self) -> None:
+        _set(self, agent_id=_id(self.agent_id, "agent"))
+
+
+@dataclass(frozen=True, slots=True)
+class LogIn(_AgentCommand):
+    kind: ClassVar[str] = "log_in"
+
+
+@dataclass(frozen=True, slots=True)
+class LogOut(_AgentCommand):
+    kind: ClassVar[str] = "log_out"
+
+
+@dataclass(frozen=True, slots=True)
+class SetAvailable(_AgentCommand):
+    kind: ClassVar[str] = "set_available"
+
+
+@dataclass(frozen=True, slots=True)
+class SetBreak(Command):
+    kind: ClassVar[str] = "set_break"
+    agent_id: str
+    reason: str
+
+    def __post_init__(self) -> None:
+        _set(self, agent_id=_id(self.agent_id, "agent"),
+             reason=clean_text(self.reason, "reason", max_length=200))
+
+
+# ---------------------------------------------------------------------- telephony
+
+
+@dataclass(frozen=True, slots=True)
+class _Call(Command):
+    call_id: str
+    client_id: str | None
+    """The integration's client, when its key is bound to one: other calls are unknown."""
+
+    def __post_init__(self) -> None:
+        _set(self, call_id=clean_text(self.call_id, "call_id", max_length=200),
+             client_id=_opt(self.client_id, "client", ID_MAX))
+
+
+@dataclass(frozen=True, slots=True)
+class CallArrived(Command):
+    kind: ClassVar[str] = "call_arrived"
+    call_id: str
+    client_id: str | None
+    queue: str
+    caller: str
+
+    def __post_init__(self) -> None:
+        _set(self, call_id=clean_text(self.call_id, "call_id", max_length=200),
+             client_id=_opt(self.client_id, "client", ID_MAX), queue=_id(self.queue, "queue"),
+             caller=clean_text(self.caller, "caller", max_length=200))
+
+
+@dataclass(frozen=True, slots=True)
+class CallAnswered(_Call):
+    kind: ClassVar[str] = "call_answered"
+    agent: str | None = None
+
+    def __post_init__(self) -> None:
+        _Call.__post_init__(self)
+        _set(self, agent=_opt(self.agent, "agent", ID_MAX))
+
+
+@dataclass(frozen=True, slots=True)
+class CallHungUp(_Call):
+    kind: ClassVar[str] = "call_hung_up"
+
+
+# ---------------------------------------------------------------------- the desk itself
+
+
+@dataclass(frozen=True, slots=True)
+class ReloadConfig(Command):
+    """Queues, contracts, waivers, agents or home set-ups changed in the store."""
+
+    kind: ClassVar[str] = "reload_config"
+
+
+@dataclass(frozen=True, slots=True)
+class Tick(Command):
+    """Time alone changed something: offers to expire, waivers starting or ending."""
+
+    kind: ClassVar[str] = "tick"
+
+
+@dataclass(frozen=True, slots=True)
+class Explain(Command):
+    """Why an agent is or is not eligible for a live contact now (a read)."""
+
+    kind: ClassVar[str] = "explain"
+    mutates: ClassVar[bool] = False
+    contact_id: str
+    agent_id: str
+
+    def __post_init__(self) -> None:
+        _set(self, contact_id=_id(self.contact_id, "contact"),
+             agent_id=_id(self.agent_id, "agent"))
+
+
+COMMANDS: dict[str, type[Command]] = {
+    cls.kind: cls for cls in (
+        ReceiveContact, HandOffChat, Abandon, Redirect, RequestCallback, Accept, Decline, End,
+        WrapUp, Transfer, PostMessage, LogIn, LogOut, SetAvailable, SetBreak, CallArrived,
+        CallAnswered, CallHungUp, ReloadConfig, Tick, Explain)
+}
+
+
+def to_wire(command: Command) -> dict[str, Any]:
+    """The command as JSON-ready data, ``kind`` first."""
+    data: dict[str, Any] = {"kind": command.kind}
+    for field in dataclasses.fields(command):
+        value = getattr(command, field.name)
+        if isinstance(value, tuple):
+            value = [list(v) if isinstance(v, tuple) else v for v in value]
+        data[field.name] = str(value) if isinstance(value, Channel) else value
+    return data
+
+
+def from_wire(data: dict[str, Any]) -> Command:
+    """The command :func:`to_wire` wrote; its fields are checked again."""
+    cls = COMMANDS.get(str(data.get("kind")))
+    if cls is None:
+        raise ValidationError("unknown command", {"field": "kind"})
+    names = {f.name for f in dataclasses.fields(cls)}
+    values = {k: v for k, v in data.items() if k in names}
+    if "history" in values:
+        values["history"] = tuple(tuple(pair) for pair in values["history"])
+    try:
+        return cls(**values)
+    except TypeError as error:
+        raise ValidationError(f"malformed {cls.kind} command", {"field": "kind"}) from error

@@ -1,0 +1,419 @@
+"""The desk's use cases: one handler per command, run by the writer against memory.
+
+Each handler checks everything it can before it changes anything (the router refuses a call
+without changing its state, by contract), then changes memory and puts the rows and events
+of the change in the command's :class:`~renfort.services.batch.Batch`. The writer commits
+the batch, or undoes the command when anything fails (:mod:`renfort.services.desk_writer`).
+
+:meth:`DeskCore.load` rebuilds the memory from the store: at start-up (offers in flight go
+back to their place: no agent is looking at them any more) and after a failure inside the
+running process (offers stay with their agents).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from sqlalchemy import Connection, Engine, select
+
+from renfort.domain.clock import Clock
+from renfort.domain.contacts import (
+    FINAL_STATES,
+    HELD_STATES,
+    WAITING_STATES,
+    Action,
+    ContactState,
+    mask_customer_ref,
+    next_state,
+)
+from renfort.domain.errors import (
+    AgentStateError,
+    ConflictError,
+    NotFoundError,
+    ValidationError,
+)
+from renfort.domain.ids import AgentId, ContactId, QueueId, new_id
+from renfort.domain.model import Channel, WorkPlace
+from renfort.routing.types import AgentStatus, Explanation, Offer
+from renfort.services import commands as c
+from renfort.services import events as ev
+from renfort.services.batch import Batch
+from renfort.services.desk_state import DeskState, LiveContact
+from renfort.store import repository as repo
+from renfort.store import sites_repository as sites_repo
+from renfort.store import tables as t
+
+Result = Any
+
+
+class DeskCore(DeskState):
+    """The router and the contacts in flight, and the use cases that change them."""
+
+    def __init__(self, engine: Engine, clock: Clock, offer_timeout: float) -> None:
+        super().__init__(clock, offer_timeout)
+        self._engine = engine
+
+    def handle(self, command: c.Command, batch: Batch) -> Result:
+        """Run one command; ``self.changed`` tells afterwards whether memory moved."""
+        self.changed = False
+        name = _HANDLERS.get(type(command))
+        if name is None:
+            raise ValidationError(f"the desk does not run {type(command).__name__}", {})
+        handler: Callable[[Any, Batch], Result] = getattr(self, name)
+        return handler(command, batch)
+
+    # ------------------------------------------------------------------ rebuild
+
+    def load(self, conn: Connection, *, restart: bool) -> Batch:
+        """Rebuild memory from the store as ``conn`` sees it; returns the rows to write
+        (offers sent back at a restart, home agents put on break)."""
+        self._reset_memory()
+        batch = Batch()
+        self._apply_config(repo.load_federation(conn))
+        self._home_blocked = sites_repo.home_blocked(conn)
+        for row in conn.execute(select(t.agents.c.id, t.agents.c.status,
+                                       t.agents.c.status_reason,
+                                       t.agents.c.status_since)).mappings():
+            if row["status"] != AgentStatus.LOGGED_OUT:
+                self.router.restore_presence(
+                    AgentId(row["id"]), AgentStatus(row["status"]),
+                    reason=row["status_reason"] or "", idle_since=row["status_since"])
+        self._seq = repo.max_contact_seq(conn)
+        active = conn.execute(
+            select(t.contacts)
+            .where(t.contacts.c.state.not_in([str(s) for s in FINAL_STATES]))
+            .order_by(t.contacts.c.seq)
+        ).mappings().all()
+        for row in active:
+            self._restore_contact(dict(row), batch, restart)
+        self._enforce_home_setups(batch)
+        return batch
+
+    def _restore_contact(self, row: dict[str, Any], batch: Batch, restart: bool) -> None:
+        contact = LiveContact(
+            id=row["id"], seq=row["seq"], queue_id=row["queue_id"], client_id=row["client_id"],
+            channel=Channel(row["channel"]), state=ContactState(row["state"]),
+            priority=row["priority"], created_at=row["created_at"],
+            enqueued_at=row["enqueued_at"] or row["created_at"], agent_id=row["agent_id"],
+            outsourcer_id=row["outsourcer_id"], external_ref=row["external_ref"],
+            offered_at=row["offered_at"],
+        )
+        self._track(contact)
+        if contact.state is ContactState.RECEIVED:
+            self._transition(contact, Action.QUEUE, batch, reason="restart")
+        if contact.state is ContactState.OFFERED and (restart or not contact.agent_id):
+            # An offer cannot outlive the process that made it: back to its place.
+            contact.agent_id = contact.outsourcer_id = contact.offered_at = None
+            self._transition(contact, Action.RETURN, batch, reason="restart")
+            batch.update_contact(contact.id, agent_id=None, outsourcer_id=None, offered_at=None)
+        if contact.state in WAITING_STATES:
+            self.router.enqueue(ContactId(contact.id), QueueId(contact.queue_id), contact.channel,
+                                contact.priority, enqueued_at=contact.enqueued_at,
+                                seq=contact.seq)
+        elif contact.state in HELD_STATES and contact.agent_id:
+            offered = contact.state is ContactState.OFFERED
+            self.router.restore_held(
+                ContactId(contact.id), AgentId(contact.agent_id), QueueId(contact.queue_id),
+                contact.channel, accepted=not offered,
+                offered_at=(contact.offered_at or contact.enqueued_at) if offered
+                else contact.enqueued_at,
+                priority=contact.priority, enqueued_at=contact.enqueued_at, seq=contact.seq,
+                overflow=bool(row.get("overflow")))
+
+    # ------------------------------------------------------------------ routing and time
+
+    def route(self, batch: Batch) -> None:
+        """Make every offer possible now; part of the same commit as what caused them."""
+        for offer in self.router.route():
+            self.changed = True
+            self._offered(offer, batch)
+
+    def _offered(self, offer: Offer, batch: Batch) -> None:
+        contact = self._contacts[offer.contact_id]
+        contact.agent_id = offer.agent_id
+        contact.outsourcer_id = self._agent_outsourcer.get(offer.agent_id)
+        contact.offered_at = offer.at
+        self._transition(contact, Action.OFFER, batch, agent_id=offer.agent_id,
+                         overflow=offer.overflow, proficiency=offer.proficiency)
+        batch.update_contact(contact.id, agent_id=offer.agent_id,
+                             outsourcer_id=contact.outsourcer_id, overflow=offer.overflow,
+                             offered_at=offer.at)
+
+    def _tick(self, _: c.Tick, batch: Batch) -> None:
+        for expired in self.router.expire_offers():
+            self.changed = True
+            contact = self._contacts.get(expired.contact_id)
+            if contact is None:
+                continue
+            self._transition(contact, Action.RETURN, batch, agent_id=expired.agent_id,
+                             reason="timeout")
+            contact.agent_id = contact.outsourcer_id = contact.offered_at = None
+            batch.update_contact(contact.id, agent_id=None, outsourcer_id=None, offered_at=None)
+            self._agent_status(expired.agent_id, AgentStatus.MISSED, "offer not answered", batch)
+
+    def _reload_config(self, _: c.ReloadConfig, batch: Batch) -> None:
+        with self._engine.connect() as conn:
+            config = repo.load_federation(conn)
+            blocked = sites_repo.home_blocked(conn)
+        self.changed = True
+        self._apply_config(config)
+        self._home_blocked = blocked
+        self._enforce_home_setups(batch)
+        batch.config_changed = True
+        batch.touched_agents |= set(self._agent_outsourcer)
+        batch.touched_queues |= set(self._queues)
+
+    def _explain(self, command: c.Explain, _: Batch) -> Explanation:
+        if command.contact_id not in self._contacts:
+            raise NotFoundError("this contact is finished; nothing to explain", {})
+        return self.router.explain(ContactId(command.contact_id), AgentId(command.agent_id))
+
+    # ------------------------------------------------------------------ contacts in
+
+    def _receive(self, batch: Batch, *, queue_ref: str, channel: Channel, customer_ref: str,
+                 external_ref: str | None = None, priority: int | None = None) -> LiveContact:
+        queue = self.queue(queue_ref)
+        if channel not in queue.channels:
+            raise ValidationError(f"queue {queue.slug!r} does not take {channel} contacts",
+                                  {"field": "channel"})
+        if external_ref is not None and external_ref in self._by_external:
+            raise ConflictError("a contact with this external reference is in progress",
+                                {"field": "external_ref"})
+        now = self._clock.now()
+        contact = LiveContact(
+            id=new_id(), seq=self._seq + 1, queue_id=queue.id, client_id=queue.client_id,
+            channel=channel, state=ContactState.RECEIVED,
+            priority=priority if priority is not None else self._priorities[queue.id],
+            created_at=now, enqueued_at=now, external_ref=external_ref,
+        )
+        self.router.enqueue(ContactId(contact.id), QueueId(queue.id), channel, contact.priority,
+                            enqueued_at=now, seq=contact.seq)
+        self.changed = True
+        self._seq = contact.seq
+        batch.new_contacts.append({
+            "id": contact.id, "seq": contact.seq, "queue_id": contact.queue_id,
+            "client_id": contact.client_id, "channel": str(channel),
+            "customer_ref": customer_ref, "external_ref": external_ref,
+            "priority": contact.priority, "state": str(ContactState.RECEIVED),
+            "agent_id": None, "outsourcer_id": None, "overflow": False,
+            "created_at": now, "enqueued_at": now, "offered_at": None, "answered_at": None,
+            "ended_at": None, "disposition": None,
+        })
+        batch.contact_events.append({
+            "contact_id": contact.id, "action": "receive", "from_state": None,
+            "to_state": str(ContactState.RECEIVED), "at": now, "agent_id": None,
+            "data": {"customer": mask_customer_ref(customer_ref)},
+        })
+        self._track(contact)
+        self._transition(contact, Action.QUEUE, batch)
+        return contact
+
+    def _receive_contact(self, command: c.ReceiveContact, batch: Batch) -> LiveContact:
+        contact = self._receive(batch, queue_ref=command.queue, channel=command.channel,
+                                customer_ref=command.customer_ref,
+                                external_ref=command.external_ref, priority=command.priority)
+        if command.message:
+            self._message(batch, contact, "customer", None, command.message)
+        return contact
+
+    def _hand_off_chat(self, command: c.HandOffChat, batch: Batch) -> LiveContact:
+        contact = self._receive(batch, queue_ref=command.queue, channel=Channel.CHAT,
+                                customer_ref=command.customer_ref)
+        for author, body in command.history:
+            text = body if author == "customer" else ("Assistant : " + body)[:5000]
+            self._message(batch, contact, author, None, text)
+        self._message(batch, contact, "system", None, command.note)
+        return contact
+
+    def _abandon(self, command: c.Abandon, batch: Batch) -> LiveContact:
+        contact = self._contact(command.contact_id)
+        next_state(contact.state, Action.ABANDON)
+        self.router.withdraw(ContactId(contact.id))
+        self.changed = True
+        batch.update_contact(contact.id, ended_at=self._clock.now())
+        self._transition(contact, Action.ABANDON, batch)
+        return contact
+
+    def _redirect(self, command: c.Redirect, batch: Batch) -> LiveContact:
+        contact = self._contact(command.contact_id)
+        next_state(contact.state, Action.REDIRECT)
+        if contact.state in WAITING_STATES:
+            self.router.withdraw(ContactId(contact.id))
+        self.changed = True
+        batch.update_contact(contact.id, ended_at=self._clock.now(),
+                             disposition=command.target)
+        self._transition(contact, Action.REDIRECT, batch, target=command.target)
+        return contact
+
+    def _request_callback(self, command: c.RequestCallback, batch: Batch) -> LiveContact:
+        contact = self._contact(command.contact_id)
+        self._transition(contact, Action.REQUEST_CALLBACK, batch)
+        return contact
+
+    # ------------------------------------------------------------------ agents on contacts
+
+    def _accept(self, command: c.Accept, batch: Batch) -> LiveContact:
+        contact = self._held_by(command.contact_id, command.agent_id)
+        next_state(contact.state, Action.ACCEPT)
+        self.router.accept(ContactId(contact.id), AgentId(command.agent_id))
+        self.changed = True
+        batch.update_contact(contact.id, answered_at=self._clock.now())
+        self._transition(contact, Action.ACCEPT, batch, agent_id=command.agent_id,
+                         place=str(self._agent_place.get(command.agent_id, WorkPlace.SITE)))
+        return contact
+
+    def _decline(self, command: c.Decline, batch: Batch) -> LiveContact:
+        contact = self._held_by(command.contact_id, command.agent_id)
+        next_state(contact.state, Action.RETURN)
+        self.router.decline(ContactId(contact.id), AgentId(command.agent_id))
+        self.changed = True
+        self._transition(contact, Action.RETURN, batch, agent_id=command.agent_id,
+                         reason="declined")
+        contact.agent_id = contact.outsourcer_id = contact.offered_at = None
+        batch.update_contact(contact.id, agent_id=None, outsourcer_id=None, offered_at=None)
+        return contact
+
+    def _end(self, command: c.End, batch: Batch) -> LiveContact:
+        """The conversation is over (hang-up or end of chat): the agent wraps up."""
+        contact = self._contact(command.contact_id)
+        if command.agent_id is not None and contact.agent_id != command.agent_id:
+            raise AgentStateError("this contact is not with this agent",
+                                  {"contact": command.contact_id})
+        self._transition(contact, Action.END, batch)
+        batch.update_contact(contact.id, ended_at=self._clock.now())
+        return contact
+
+    def _wrap_up(self, command: c.WrapUp, batch: Batch) -> LiveContact:
+        """Close the contact with its disposition; ends the conversation first if needed."""
+        contact = self._held_by(command.contact_id, command.agent_id)
+        if contact.state is ContactState.ACCEPTED:
+            self._end(c.End(command.contact_id, command.agent_id), batch)
+        next_state(contact.state, Action.CLOSE)
+        self.router.release(ContactId(contact.id))
+        self.changed = True
+        batch.update_contact(contact.id, disposition=command.disposition)
+        self._transition(contact, Action.CLOSE, batch, disposition=command.disposition)
+        return contact
+
+    def _transfer(self, command: c.Transfer, batch: Batch) -> LiveContact:
+        """Hand the contact to another queue of the same client; it queues there anew."""
+        contact = self._held_by(command.contact_id, command.agent_id)
+        target = self.queue(command.queue)
+        next_state(contact.state, Action.TRANSFER)
+        if target.client_id != contact.client_id:
+            raise ValidationError("transfers stay within the contact's client",
+                                  {"field": "queue"})
+        if contact.channel not in target.channels:
+            raise ValidationError(f"queue {target.slug!r} does not take {contact.channel}",
+                                  {"field": "queue"})
+        if target.id == contact.queue_id:
+            raise ValidationError("the contact is already in this queue", {"field": "queue"})
+        self.router.release(ContactId(contact.id))
+        self.changed = True
+        self._transition(contact, Action.TRANSFER, batch, agent_id=command.agent_id,
+                         to_queue=target.id)
+        now = self._clock.now()
+        self._seq += 1
+        batch.touched_queues.add(contact.queue_id)
+        contact.queue_id, contact.seq, contact.enqueued_at = target.id, self._seq, now
+        contact.priority = self._priorities[target.id]
+        contact.agent_id = contact.outsourcer_id = contact.offered_at = None
+        batch.update_contact(contact.id, queue_id=target.id, seq=contact.seq, enqueued_at=now,
+                             agent_id=None, outsourcer_id=None, priority=contact.priority,
+                             offered_at=None, answered_at=None)
+        self._transition(contact, Action.QUEUE, batch)
+        self.router.enqueue(ContactId(contact.id), QueueId(target.id), contact.channel,
+                            contact.priority, enqueued_at=now, seq=contact.seq)
+        return contact
+
+    def _message(self, batch: Batch, contact: LiveContact, author: str,
+                 author_id: str | None, body: str) -> dict[str, Any]:
+        message = {"contact_id": contact.id, "author": author, "author_id": author_id,
+                   "body": body, "at": self._clock.now()}
+        batch.messages.append(message)
+        batch.published.append(ev.message_posted(
+            message=message, client_id=contact.client_id, outsourcer_ids=self._scope(contact),
+            agent_id=contact.agent_id))
+        return message
+
+    def _post_message(self, command: c.PostMessage, batch: Batch) -> dict[str, Any]:
+        contact = self._contact(command.contact_id)
+        if command.author == "agent" and (contact.agent_id != command.author_id
+                                          or contact.state is not ContactState.ACCEPTED):
+            raise AgentStateError("accept the contact before writing to the customer", {})
+        return self._message(batch, contact, command.author, command.author_id, command.body)
+
+    # ------------------------------------------------------------------ presence
+
+    def _log_in(self, command: c.LogIn, batch: Batch) -> AgentStatus:
+        agent_id = command.agent_id
+        self._known_agent(agent_id)
+        self._home_refusal(agent_id)
+        if self.router.agent_status(AgentId(agent_id)) is not AgentStatus.LOGGED_OUT:
+            raise AgentStateError("the agent is already logged in", {"agent": agent_id})
+        self.router.log_in(AgentId(agent_id))
+        status = self.router.agent_status(AgentId(agent_id))
+        self._agent_status(agent_id, status, None, batch)
+        return status
+
+    def _log_out(self, command: c.LogOut, batch: Batch) -> AgentStatus:
+        self._known_agent(command.agent_id)
+        self.router.log_out(AgentId(command.agent_id))
+        self._agent_status(command.agent_id, AgentStatus.LOGGED_OUT, None, batch)
+        return AgentStatus.LOGGED_OUT
+
+    def _set_available(self, command: c.SetAvailable, batch: Batch) -> AgentStatus:
+        self._known_agent(command.agent_id)
+        self._home_refusal(command.agent_id)
+        self.router.set_available(AgentId(command.agent_id))
+        self._agent_status(command.agent_id, AgentStatus.AVAILABLE, None, batch)
+        return AgentStatus.AVAILABLE
+
+    def _set_break(self, command: c.SetBreak, batch: Batch) -> AgentStatus:
+        self._known_agent(command.agent_id)
+        self.router.set_break(AgentId(command.agent_id), command.reason)
+        self._agent_status(command.agent_id, AgentStatus.BREAK, command.reason, batch)
+        return AgentStatus.BREAK
+
+    # ------------------------------------------------------------------ telephony
+
+    def _call_arrived(self, command: c.CallArrived, batch: Batch) -> LiveContact:
+        queue = self.queue(command.queue)
+        if command.client_id and queue.client_id != command.client_id:
+            raise ValidationError("unknown queue", {"field": "queue"})
+        return self._receive(batch, queue_ref=queue.id, channel=Channel.VOICE,
+                             customer_ref=command.caller, external_ref=command.call_id)
+
+    def _call(self, call_id: str, client_id: str | None) -> LiveContact:
+        contact = self._contact_by_external(call_id)
+        if client_id and contact.client_id != client_id:
+            raise ValidationError("unknown call", {"field": "call_id"})
+        return contact
+
+    def _call_answered(self, command: c.CallAnswered, batch: Batch) -> LiveContact:
+        contact = self._call(command.call_id, command.client_id)
+        if contact.agent_id is None:
+            raise AgentStateError("no agent was offered this call", {})
+        if command.agent and command.agent != contact.agent_id:
+            raise AgentStateError("this call was offered to another agent", {})
+        return self._accept(c.Accept(contact.id, contact.agent_id), batch)
+
+    def _call_hung_up(self, command: c.CallHungUp, batch: Batch) -> LiveContact:
+        contact = self._call(command.call_id, command.client_id)
+        if contact.state is ContactState.ACCEPTED:
+            return self._end(c.End(contact.id), batch)
+        return self._abandon(c.Abandon(contact.id), batch)
+
+
+_HANDLERS: dict[type[c.Command], str] = {
+    c.ReceiveContact: "_receive_contact", c.HandOffChat: "_hand_off_chat",
+    c.Abandon: "_abandon", c.Redirect: "_redirect", c.RequestCallback: "_request_callback",
+    c.Accept: "_accept", c.Decline: "_decline", c.End: "_end", c.WrapUp: "_wrap_up",
+    c.Transfer: "_transfer", c.PostMessage: "_post_message", c.LogIn: "_log_in",
+    c.LogOut: "_log_out", c.SetAvailable: "_set_available", c.SetBreak: "_set_break",
+    c.CallArrived: "_call_arrived", c.CallAnswered: "_call_answered",
+    c.CallHungUp: "_call_hung_up", c.ReloadConfig: "_reload_config", c.Tick: "_tick",
+    c.Explain: "_explain",
+}
+"""Which method runs each command."""
