@@ -241,6 +241,36 @@ class Router(RouterReads):
         st.queue_contact(ContactRecord(contact_id, line, priority, at, used), arrival=True)
         return used
 
+    def restore_waiting(
+        self, contacts: Iterable[tuple[ContactId, QueueId, Channel, int, float, int]],
+    ) -> int:
+        """Rebuild, at start-up, a backlog of waiting contacts in one pass.
+
+        Each item is ``(contact_id, queue_id, channel, priority, enqueued_at, seq)``, as
+        :meth:`enqueue` takes them; the same checks apply, and a refused item refuses the
+        whole call before anything changed. Returns how many were restored.
+        """
+        st = self._state
+        records = []
+        seen: set[ContactId] = set()
+        top = st.next_seq
+        for contact_id, queue_id, channel, priority, enqueued_at, seq in contacts:
+            if contact_id in st.contacts or contact_id in seen:
+                raise ConflictError("the contact is already routed", {"contact_id": contact_id})
+            line = st.lines.get((queue_id, channel)) or self._line(queue_id, channel)
+            if priority not in PRIORITY_CLASSES:
+                _priority(priority)
+            if not math.isfinite(enqueued_at) or seq < 0:
+                raise ValidationError("a restored contact needs a finite instant and a "
+                                      "non-negative seq", {"contact_id": contact_id})
+            seen.add(contact_id)
+            records.append(ContactRecord(contact_id, line, priority, enqueued_at, seq))
+            top = max(top, seq + 1)
+        st.next_seq = top
+        for record in records:
+            st.queue_contact(record, arrival=False)
+        return len(records)
+
     def withdraw(self, contact_id: ContactId) -> None:
         """A waiting or offered contact leaves (abandoned, redirected, callback elsewhere).
 

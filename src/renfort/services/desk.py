@@ -72,7 +72,7 @@ class Desk:
         self._timer = asyncio.create_task(self._ticker(), name="renfort-desk-timer")
         self._supervisor = asyncio.create_task(self._supervise(), name="renfort-desk-watch")
 
-    async def stop(self, timeout: float = 8.0) -> None:
+    async def stop(self, timeout: float = 4.0) -> None:
         """Finish the commands in hand, refuse the rest, stop the tasks."""
         self._stopping = True
         for task in (self._supervisor, self._timer):

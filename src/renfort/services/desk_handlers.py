@@ -80,25 +80,40 @@ class DeskCore(DeskState):
                     AgentId(row["id"]), AgentStatus(row["status"]),
                     reason=row["status_reason"] or "", idle_since=row["status_since"])
         self._seq = repo.max_contact_seq(conn)
+        columns = t.contacts.c
         active = conn.execute(
-            select(t.contacts)
-            .where(t.contacts.c.state.not_in([str(s) for s in FINAL_STATES]))
-            .order_by(t.contacts.c.seq)
-        ).mappings().all()
-        for row in active:
-            self._restore_contact(dict(row), batch, restart)
+            select(columns.id, columns.seq, columns.queue_id, columns.client_id,
+                   columns.channel, columns.state, columns.priority, columns.created_at,
+                   columns.enqueued_at, columns.agent_id, columns.outsourcer_id,
+                   columns.external_ref, columns.offered_at, columns.overflow)
+            .where(columns.state.not_in([str(s) for s in FINAL_STATES]))
+            .order_by(columns.seq)
+        ).all()
+        waiting = []
+        channels = {str(ch): ch for ch in Channel}
+        states = {str(s): s for s in ContactState}
+        for (contact_id, seq, queue_id, client_id, channel, state, priority, created_at,
+             enqueued_at, agent_id, outsourcer_id, external_ref, offered_at, overflow) in active:
+            contact = LiveContact(contact_id, seq, queue_id, client_id, channels[channel],
+                                  states[state], priority, created_at,
+                                  enqueued_at or created_at, agent_id, outsourcer_id,
+                                  external_ref, offered_at)
+            if contact.state in WAITING_STATES:
+                # The bulk of a backlog: no event, no row, one bulk restore below.
+                self._contacts[contact.id] = contact
+                if external_ref:
+                    self._by_external[external_ref] = contact.id
+                waiting.append(contact)
+            else:
+                self._restore_contact(contact, bool(overflow), batch, restart)
+        self.router.restore_waiting(
+            (ContactId(c.id), QueueId(c.queue_id), c.channel, c.priority, c.enqueued_at, c.seq)
+            for c in waiting)
         self._enforce_home_setups(batch)
         return batch
 
-    def _restore_contact(self, row: dict[str, Any], batch: Batch, restart: bool) -> None:
-        contact = LiveContact(
-            id=row["id"], seq=row["seq"], queue_id=row["queue_id"], client_id=row["client_id"],
-            channel=Channel(row["channel"]), state=ContactState(row["state"]),
-            priority=row["priority"], created_at=row["created_at"],
-            enqueued_at=row["enqueued_at"] or row["created_at"], agent_id=row["agent_id"],
-            outsourcer_id=row["outsourcer_id"], external_ref=row["external_ref"],
-            offered_at=row["offered_at"],
-        )
+    def _restore_contact(self, contact: LiveContact, overflow: bool, batch: Batch,
+                         restart: bool) -> None:
         self._track(contact)
         if contact.state is ContactState.RECEIVED:
             self._transition(contact, Action.QUEUE, batch, reason="restart")
@@ -119,7 +134,7 @@ class DeskCore(DeskState):
                 offered_at=(contact.offered_at or contact.enqueued_at) if offered
                 else contact.enqueued_at,
                 priority=contact.priority, enqueued_at=contact.enqueued_at, seq=contact.seq,
-                overflow=bool(row.get("overflow")))
+                overflow=overflow)
 
     # ------------------------------------------------------------------ routing and time
 

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import threading
 from dataclasses import dataclass, field
+from typing import NamedTuple
 
 from renfort.domain.contacts import ContactState
 from renfort.domain.errors import NotFoundError
@@ -19,8 +20,9 @@ from renfort.domain.model import Agent, Channel, Queue
 from renfort.routing.types import AgentStatus
 
 
-@dataclass(frozen=True, slots=True)
-class ContactView:
+class ContactView(NamedTuple):
+    """A live contact as committed (a named tuple: one is made per contact at a rebuild)."""
+
     id: str
     seq: int
     queue_id: str

@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
-from renfort.domain.ids import AgentId, ContactId
-from tests.unit.routing.routing_world import CHAT, EMAIL, VOICE, World
+import pytest
+
+from renfort.domain.errors import ConflictError, NotFoundError
+from renfort.domain.ids import AgentId, ContactId, QueueId
+from tests.unit.routing.routing_world import CHAT, EMAIL, T0, VOICE, World
 
 
 def test_lower_priority_class_is_served_first(world: World) -> None:
@@ -181,3 +184,36 @@ def test_many_abandons_behind_a_waiting_head_keep_the_line_in_order(world: World
     assert world.router.waiting_count(queue) == len(kept)
     world.agent("ana", capacity={VOICE: 1})
     assert world.route() == [("c000", "ana")]
+
+
+
+def test_a_backlog_restored_in_bulk_routes_as_if_it_had_arrived() -> None:
+    def world_with_queues() -> tuple[World, dict[str, QueueId]]:
+        world = World()
+        return world, {"covid": world.queue("covid", sl_seconds=20),
+                       "travel": world.queue("travel", sl_seconds=60)}
+
+    one_by_one, queues = world_with_queues()
+    in_bulk, _ = world_with_queues()
+    backlog = [(ContactId(f"k{n}"), queues["covid" if n % 3 else "travel"], VOICE, 1 + n % 2,
+                T0 - 100 + n, n) for n in range(30)]
+    for contact, queue, channel, priority, at, seq in backlog:
+        one_by_one.router.enqueue(contact, queue, channel, priority, enqueued_at=at, seq=seq)
+    assert in_bulk.router.restore_waiting(reversed(backlog)) == 30
+    assert in_bulk.router.waiting() == one_by_one.router.waiting()
+    for world in (one_by_one, in_bulk):
+        for name in ("ana", "bob", "cy"):
+            world.agent(name)
+    assert in_bulk.route() == one_by_one.route()
+    assert in_bulk.router.next_wakeup() == one_by_one.router.next_wakeup()
+
+
+def test_a_bulk_restore_refuses_whole_and_changes_nothing(world: World) -> None:
+    covid = world.queue("covid")
+    world.arrive("k1", covid)
+    with pytest.raises(ConflictError):
+        world.router.restore_waiting([(ContactId("k2"), covid, VOICE, 1, T0, 5),
+                                      (ContactId("k1"), covid, VOICE, 1, T0, 6)])
+    with pytest.raises(NotFoundError):
+        world.router.restore_waiting([(ContactId("k3"), QueueId("nowhere"), VOICE, 1, T0, 7)])
+    assert world.router.waiting() == ["k1"]
