@@ -25,7 +25,13 @@ from renfort.routing.router import Router
 from renfort.routing.types import AgentStatus
 from renfort.services import events as ev
 from renfort.services.batch import Batch
-from renfort.services.desk_view import AgentView, ConfigView, ContactView, QueueLive
+from renfort.services.desk_view import (
+    AgentView,
+    ConfigView,
+    ContactView,
+    QueueLive,
+    config_view_of,
+)
 from renfort.sites.telework import REQUIREMENTS
 from renfort.store.repository import FederationConfig
 
@@ -171,15 +177,12 @@ class DeskState:
         old_agents = set(self._agent_outsourcer)
         self._config = config
         priorities = {c.id: c.priority for c in config.clients}
+        self._config_view = config_view_of(config)
         self._queues = {q.id: q for q in config.queues}
         self._priorities = {q.id: priorities[q.client_id] for q in config.queues}
         for queue in config.queues:
             self.router.upsert_queue(queue, self._priorities[queue.id])
-        serving: dict[str, set[str]] = {}
-        for contract in config.contracts:
-            for queue_id in contract.queue_ids:
-                serving.setdefault(queue_id, set()).add(contract.outsourcer_id)
-        self._serving = {q: frozenset(o) for q, o in serving.items()}
+        self._serving = dict(self._config_view.serving)
         self.router.set_contracts(config.contracts)
         self.router.set_waivers(config.waivers)
         for agent in config.agents:
@@ -190,10 +193,6 @@ class DeskState:
             self.router.remove_agent(AgentId(gone))
         for gone in old_queues - set(self._queues):
             self.router.remove_queue(QueueId(gone))
-        self._config_view = ConfigView(
-            queues=dict(self._queues), slugs={q.slug: q.id for q in config.queues},
-            serving=dict(self._serving), agents=config.agents,
-            agent_outsourcer=dict(self._agent_outsourcer))
 
     # ------------------------------------------------------------------ home set-ups
 

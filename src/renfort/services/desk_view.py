@@ -18,6 +18,7 @@ from renfort.domain.contacts import ContactState
 from renfort.domain.errors import NotFoundError
 from renfort.domain.model import Agent, Channel, Queue
 from renfort.routing.types import AgentStatus
+from renfort.store.repository import FederationConfig
 
 
 class ContactView(NamedTuple):
@@ -65,6 +66,18 @@ class ConfigView:
     serving: dict[str, frozenset[str]] = field(default_factory=dict)
     agents: tuple[Agent, ...] = ()
     agent_outsourcer: dict[str, str] = field(default_factory=dict)
+
+
+def config_view_of(config: FederationConfig) -> ConfigView:
+    """The reader's side of a federation's routing configuration."""
+    serving: dict[str, set[str]] = {}
+    for contract in config.contracts:
+        for queue_id in contract.queue_ids:
+            serving.setdefault(queue_id, set()).add(contract.outsourcer_id)
+    return ConfigView(
+        queues={q.id: q for q in config.queues}, slugs={q.slug: q.id for q in config.queues},
+        serving={q: frozenset(o) for q, o in serving.items()}, agents=config.agents,
+        agent_outsourcer={a.id: a.outsourcer_id for a in config.agents})
 
 
 _IDLE = AgentView("", AgentStatus.LOGGED_OUT, None, 0.0, ())

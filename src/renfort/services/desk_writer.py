@@ -49,6 +49,7 @@ from renfort.services.batch import Batch
 from renfort.services.commands import Command
 from renfort.services.desk_handlers import DeskCore
 from renfort.services.desk_state import LiveContact
+from renfort.services.events import LiveEvent
 
 log = logging.getLogger("renfort.desk")
 MAX_BATCH = 512
@@ -92,6 +93,10 @@ class Pending:
     """Monotonic instant after which the caller no longer waits: then it is not run."""
     answer: Callable[[Any, BaseException | None], None]
     answered: bool = False
+    origin: tuple[str, str] | None = None
+    """``(process, request)`` of a command another process forwarded."""
+    replied: bool = False
+    """Its answer already went out with the commit (see :meth:`CommitHooks.before_commit`)."""
 
     def succeed(self, result: Any) -> None:
         if not self.answered:
@@ -104,6 +109,25 @@ class Pending:
         if not self.answered:
             self.answered = True
             self.answer(None, error)
+
+
+Outcome = tuple[Pending, Any, "RenfortError | None"]
+
+
+class CommitHooks:
+    """What a commit does besides writing rows. One process: only numbering the events. The
+    leader of several processes also checks it still leads, and sends the events and the
+    answers to forwarded commands with the commit (:mod:`renfort.services.cluster`)."""
+
+    def number(self, events: list[LiveEvent]) -> list[LiveEvent]:
+        return events
+
+    def before_commit(self, conn: Connection, batch: Batch, outcomes: list[Outcome]) -> None:
+        """Last statements of the commit's transaction."""
+
+
+class Fenced(Exception):
+    """Another process leads the desk now: this one must not write any more."""
 
 
 class _Retry(Exception):
@@ -150,13 +174,18 @@ class DeskWriter:
     """Runs :class:`DeskCore` commands in its own thread; see the module's docstring."""
 
     def __init__(self, engine: Engine, core: DeskCore, health: Health, *,
-                 committed: Callable[[Batch, bool], None]) -> None:
+                 committed: Callable[[Batch, bool], None],
+                 hooks: CommitHooks | None = None,
+                 fenced: Callable[[], None] | None = None) -> None:
         """``committed(batch, rebuilt)`` runs in the writer after each successful commit
-        (``rebuilt``: memory was reloaded, refresh the whole snapshot)."""
+        (``rebuilt``: memory was reloaded, refresh the whole snapshot); ``fenced`` when a
+        commit found that another process leads now."""
         self._engine = engine
         self._core = core
         self.health = health
         self._committed = committed
+        self.hooks = hooks or CommitHooks()
+        self._fenced = fenced
         self._inbox: queue.SimpleQueue[Pending | object] = queue.SimpleQueue()
         self._thread: threading.Thread | None = None
         self._backoff = BACKOFF_FIRST
@@ -264,6 +293,13 @@ class DeskWriter:
                 self._fast(live)
             except _Retry:
                 self._careful(live)
+        except Fenced:
+            log.warning("desk: another process leads now; this one stops writing")
+            self.health.set(DeskState.STOPPING, "another process leads the desk now")
+            for pending in live:
+                pending.fail(unavailable("the desk is changing over to another process"))
+            if self._fenced:
+                self._fenced()
         except Exception as error:
             if not store_error(error):
                 raise
@@ -278,7 +314,7 @@ class DeskWriter:
     def _fast(self, live: list[Pending]) -> None:
         core = self._core
         batch = Batch()
-        outcomes: list[tuple[Pending, Any, RenfortError | None]] = []
+        outcomes: list[Outcome] = []
         for pending in live:
             part = Batch()
             try:
@@ -297,12 +333,14 @@ class DeskWriter:
                 raise _Retry from error
             batch.merge(part)
             outcomes.append((pending, result, None))
-        if not batch.empty():
+        if not batch.empty() or batch.published:
+            batch.published = self.hooks.number(batch.published)
             try:
                 with self._engine.begin() as conn:
                     batch.write(conn)
+                    self.hooks.before_commit(conn, batch, outcomes)
             except Exception as error:
-                if store_error(error):
+                if store_error(error) or isinstance(error, Fenced):
                     raise
                 raise _Retry from error
         self._committed(batch, False)
@@ -317,7 +355,7 @@ class DeskWriter:
     def _careful(self, live: list[Pending]) -> None:
         core = self._core
         committed = Batch()
-        outcomes: list[tuple[Pending, Any, RenfortError | None]] = []
+        outcomes: list[Outcome] = []
         with self._engine.connect() as conn, conn.begin():
             committed.merge(self._reload(conn))
             for pending in live:
@@ -328,7 +366,7 @@ class DeskWriter:
                     part.write(conn)
                     savepoint.commit()
                 except Exception as error:
-                    if store_error(error):
+                    if store_error(error) or isinstance(error, Fenced):
                         raise
                     savepoint.rollback()
                     if core.changed or not isinstance(error, RenfortError):
@@ -339,6 +377,8 @@ class DeskWriter:
                     part.merge(self._route_alone(conn))
                 committed.merge(part)
                 outcomes.append((pending, result, None))
+            committed.published = self.hooks.number(committed.published)
+            self.hooks.before_commit(conn, committed, outcomes)
         self._committed(committed, True)
         for pending, result, failure in outcomes:
             if failure is not None:
@@ -385,6 +425,8 @@ class DeskWriter:
                 conn.execute(text("UPDATE contacts SET seq = seq WHERE 1 = 0"))
                 rows = self._core.load(conn, restart=restart)
                 rows.write(conn)
+                rows.published = self.hooks.number(rows.published)
+                self.hooks.before_commit(conn, rows, [])
             rows.config_changed = True
             self._committed(rows, True)
         except Exception as error:

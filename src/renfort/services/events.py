@@ -130,21 +130,31 @@ class EventBus:
     """In-process fan-out to SSE subscribers, with a bounded backlog for resumption.
 
     Used from the event loop's thread only (publishers elsewhere hand their events over with
-    ``loop.call_soon_threadsafe``). A slow subscriber is dropped, never waited for.
+    ``loop.call_soon_threadsafe``). A slow subscriber is dropped, never waited for. Events
+    arrive numbered by the desk that committed them (the same ids in every process); an
+    event without an id gets one from this bus.
     """
 
     def __init__(self, backlog: int = BACKLOG, epoch: str | None = None) -> None:
         self.epoch = epoch or format(int(time.time() * 1000), "x")
         self._subscribers: list[Subscription] = []
         self._numbers = itertools.count(1)
-        self._backlog: deque[tuple[int, LiveEvent]] = deque(maxlen=backlog)
+        self._local = itertools.count(1)
+        self._limit = backlog
+        self._backlog: deque[tuple[int, LiveEvent]] = deque()
+        self._position: dict[str, int] = {}
+        """Event id → its rank in this bus (to find where a resuming client stopped)."""
+        self._dropped: tuple[str, int] = ("", 0)
+        """The last event pushed out of the backlog: a client that saw it missed nothing."""
 
     def subscribe(self, principal: Principal, last_event_id: str | None = None) -> Subscription:
         sub = Subscription(principal)
         if last_event_id:
-            after = self._number_in_epoch(last_event_id)
-            oldest = self._backlog[0][0] if self._backlog else None
-            if after is None or (oldest is not None and after < oldest - 1):
+            last = last_event_id.strip()
+            after = self._position.get(last)
+            if after is None and last == self._dropped[0]:
+                after = self._dropped[1]
+            if after is None:
                 sub.reset = True
             else:
                 sub.missed = [e for n, e in self._backlog
@@ -161,13 +171,24 @@ class EventBus:
         return len(self._subscribers)
 
     def last_id(self) -> str:
-        return f"{self.epoch}-{self._backlog[-1][0]}" if self._backlog else f"{self.epoch}-0"
+        return self._backlog[-1][1].id if self._backlog else f"{self.epoch}-0"
+
+    def number(self, events: Iterable[LiveEvent]) -> list[LiveEvent]:
+        """The events with ids of this bus's series (for a desk that numbers its own)."""
+        return [replace(e, id=f"{self.epoch}-{next(self._numbers)}") for e in events]
 
     def publish(self, events: Iterable[LiveEvent]) -> None:
         for raw in events:
-            number = next(self._numbers)
-            event = replace(raw, id=f"{self.epoch}-{number}")
-            self._backlog.append((number, event))
+            event = raw if raw.id else replace(raw, id=f"{self.epoch}-{next(self._numbers)}")
+            if event.id in self._position:
+                continue  # already delivered here (a message seen twice)
+            rank = next(self._local)
+            self._backlog.append((rank, event))
+            self._position[event.id] = rank
+            while len(self._backlog) > self._limit:
+                old, gone = self._backlog.popleft()
+                self._position.pop(gone.id, None)
+                self._dropped = (gone.id, old)
             for sub in list(self._subscribers):
                 if not visible_to(event, sub.principal):
                     continue
@@ -176,10 +197,3 @@ class EventBus:
                 except asyncio.QueueFull:
                     sub.lost = True
                     self.unsubscribe(sub)
-
-    def _number_in_epoch(self, event_id: str) -> int | None:
-        epoch, _, number = event_id.strip().rpartition("-")
-        if epoch != self.epoch or not number.isdigit():
-            return None
-        value = int(number)
-        return value if value <= (self._backlog[-1][0] if self._backlog else 0) else None

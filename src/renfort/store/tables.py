@@ -180,6 +180,8 @@ contacts = Table(
     Column("disposition", String(100), nullable=True),
     Index("ix_contacts_state_seq", "state", "seq"),
     Index("ix_contacts_queue_created", "queue_id", "created_at"),
+    Index("ix_contacts_agent_state", "agent_id", "state"),
+    Index("ix_contacts_queue_state", "queue_id", "state"),
 )
 
 contact_events = Table(
@@ -215,3 +217,23 @@ agent_events = Table(
     Column("reason", String(200), nullable=True),
     Column("at", Float, nullable=False),
 )
+
+desk_lease = Table(
+    "desk_lease",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("term", BigInteger, nullable=False),
+    Column("holder", String(200), nullable=True),
+    Column("heartbeat", Float, nullable=True),
+)
+"""One row: which process leads the desk (PostgreSQL, several processes). A new leader
+raises ``term``; every commit of the leader checks it still holds it (fencing)."""
+
+cluster_payloads = Table(
+    "cluster_payloads",
+    metadata,
+    Column("id", String(80), primary_key=True),
+    Column("body", Text, nullable=False),
+    Column("at", Float, nullable=False, index=True),
+)
+"""Messages between processes too large for a NOTIFY payload; kept a short while."""
