@@ -169,7 +169,7 @@ RULES: tuple[DangerRule, ...] = (
     _rule("urgent.suicide",
           r"\b(suicid\w*|idees? noires?|lettre (d |de )?adieu|envie de (mourir|crever|"
           r"disparaitre|en finir)|(veux|voudrais|veut|voulais|voudrait|prefere\w*|aimerais"
-          r"|vais|va|pense a|penser a|ai envie de|a envie de|compte|songe a|reve de|menace de"
+          r"|vais|pense a|penser a|ai envie de|a envie de|compte|songe a|reve de|menace de"
           r"|parle de|essaye de|essaie de)( \w+){0,2} (mourir|crever|disparaitre|en finir|"
           r"me tuer|se tuer|me pendre|se pendre)|en finir(?! avec (ce|cette|le|la|les|mon|ma|"
           r"mes|ces) (dossier|confinement|paperasse\w*|demarche\w*|travail|formulaire|"

@@ -301,7 +301,9 @@ class Triage:
         pieces = clauses(question)
         readings = [self._reading(question, None)]
         if len(pieces) > 1:
-            readings += [self._reading(piece, piece) for piece in pieces]
+            # Each clause through the rules; the model reads the whole message only (on a
+            # few words out of context it is noise: "ma mère est à Lille" is not urgent).
+            readings += [self._reading(piece, piece, with_model=False) for piece in pieces]
         return min(readings, key=lambda d: (SEVERITY.index(d.label), d.rule == "model"))
 
     def probabilities(self, text: str) -> dict[str, float]:
@@ -310,10 +312,10 @@ class Triage:
             return {}
         return self.model.probabilities(features(plain(text), self.analyzer))
 
-    def _reading(self, text: str, clause: str | None) -> Decision:
+    def _reading(self, text: str, clause: str | None, with_model: bool = True) -> Decision:
         plain_text = plain(text)
         hit = first_rule(plain_text)
-        model = self._model_reading(plain_text, clause)
+        model = self._model_reading(plain_text, clause) if with_model else None
         if hit is not None:
             rule_id, label, matched, reason = hit
             rule = Decision(label, f"{reason} (« {matched} »)", rule_id,
