@@ -13,6 +13,8 @@ from renfort.services.desk import Desk
 from renfort.services.events import EventBus
 from renfort.services.knowledge import KnowledgeService
 from renfort.services.knowledge_search import KnowledgeBases
+from renfort.services.outbound import TELEPHONY, OutboundSender, Target
+from renfort.services.safety import RedirectDirectory, SafetyFlags
 from renfort.services.self_service import SelfService
 from renfort.services.throttle import LOGIN_FAILURES, PUBLIC_CHAT, Throttle
 from renfort.store.engine import make_engine
@@ -31,6 +33,12 @@ class Runtime:
     self_service: SelfService
     throttle: Throttle
     """Rate limits on the public chat and on failed log-ins, per client address."""
+    directory: RedirectDirectory
+    """Each client's redirect directory (15/114, 3114, doctor, listening line)."""
+    flags: SafetyFlags
+    """Redirects flagged for supervisors."""
+    telephony_out: OutboundSender
+    """Sends ``transfer_requested`` events to the telephony webhook (started by the app)."""
 
 
 def build_runtime(settings: Settings, clock: Clock | None = None) -> Runtime:
@@ -41,6 +49,10 @@ def build_runtime(settings: Settings, clock: Clock | None = None) -> Runtime:
     bases = KnowledgeBases(engine, clock)
     throttle = Throttle({PUBLIC_CHAT: settings.rate_public_chat,
                          LOGIN_FAILURES: settings.rate_login_failures})
+    directory = RedirectDirectory(engine, clock)
+    flags = SafetyFlags(engine, clock, bus)
+    target = (Target(settings.telephony_webhook_url, settings.telephony_webhook_secret or "")
+              if settings.telephony_webhook_url else None)
     return Runtime(
         settings=settings,
         engine=engine,
@@ -49,6 +61,9 @@ def build_runtime(settings: Settings, clock: Clock | None = None) -> Runtime:
         bus=bus,
         desk=desk,
         knowledge=KnowledgeService(engine, clock, bases),
-        self_service=SelfService(engine, clock, bases, desk),
+        self_service=SelfService(engine, clock, bases, desk, directory, flags),
         throttle=throttle,
+        directory=directory,
+        flags=flags,
+        telephony_out=OutboundSender(engine, clock, TELEPHONY, target),
     )

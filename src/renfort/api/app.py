@@ -41,11 +41,13 @@ def create_app(settings: Settings | None = None, clock: Clock | None = None) -> 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         await runtime.desk.start()
+        runtime.telephony_out.start()
         app.state.ready = True
         try:
             yield
         finally:
             app.state.ready = False
+            await runtime.telephony_out.stop()
             await runtime.desk.stop()
             runtime.engine.dispose()
 

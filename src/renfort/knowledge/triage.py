@@ -16,8 +16,8 @@ Five labels, most serious first:
 A message is read whole *and* clause by clause (:func:`renfort.knowledge.wording.clauses`):
 the most serious reading decides, so a question on certificates followed by "and my father
 fell and does not get up" is urgent. Each reading goes through the transparent rules (the
-danger lexicon first, then the medical and psychological rules) and through the trained
-model (:mod:`renfort.knowledge.model`). The model's probabilities are read with
+danger lexicon first, then the medical and psychological rules); the trained model
+(:mod:`renfort.knowledge.model`) reads the whole message when no rule matched. The model's probabilities are read with
 **asymmetric thresholds** chosen on a dev set by ``scripts/train_triage.py``, never "the
 highest class wins": a message is redirected as soon as the probability of the three
 redirected classes together reaches a low threshold, because a wrong "non-medical" costs
@@ -317,12 +317,12 @@ class Triage:
         hit = first_rule(plain_text)
         model = self._model_reading(plain_text, clause) if with_model else None
         if hit is not None:
+            # A rule says what the message is about; the model only reads what no rule
+            # understood (its urgent class is a safety net, not a second opinion on a
+            # fever the rules already sent to a doctor).
             rule_id, label, matched, reason = hit
-            rule = Decision(label, f"{reason} (« {matched} »)", rule_id,
+            return Decision(label, f"{reason} (« {matched} »)", rule_id,
                             model.probabilities if model else {}, clause)
-            if model is None or SEVERITY.index(rule.label) <= SEVERITY.index(model.label):
-                return rule
-            return model
         if model is None:
             return Decision(Label.NON_MEDICAL, "aucune règle médicale ne s'applique", None,
                             clause=clause)

@@ -9,6 +9,7 @@ from sqlalchemy import Connection, Table, bindparam, update
 
 from renfort.services.events import LiveEvent
 from renfort.store import repository as repo
+from renfort.store import safety_tables as s
 from renfort.store import tables as t
 
 
@@ -21,6 +22,8 @@ class Batch:
     agent_updates: dict[str, dict[str, Any]] = field(default_factory=dict)
     agent_events: list[dict[str, Any]] = field(default_factory=list)
     published: list[LiveEvent] = field(default_factory=list)
+    outbox: list[dict[str, Any]] = field(default_factory=list)
+    """Events for integrations (services.outbound), committed with the change they tell."""
 
     def update_contact(self, contact_id: str, **values: Any) -> None:
         self.contact_updates.setdefault(contact_id, {}).update(values)
@@ -35,10 +38,12 @@ class Batch:
             self.agent_updates.setdefault(agent_id, {}).update(values)
         self.agent_events.extend(other.agent_events)
         self.published.extend(other.published)
+        self.outbox.extend(other.outbox)
 
     def empty(self) -> bool:
         return not (self.new_contacts or self.contact_updates or self.contact_events
-                    or self.messages or self.agent_updates or self.agent_events)
+                    or self.messages or self.agent_updates or self.agent_events
+                    or self.outbox)
 
     def write(self, conn: Connection) -> None:
         """Write everything in one transaction opened by the caller."""
@@ -48,6 +53,7 @@ class Batch:
         repo.insert_many(conn, t.messages, self.messages)
         _update_by_id(conn, t.agents, self.agent_updates)
         repo.insert_many(conn, t.agent_events, self.agent_events)
+        repo.insert_many(conn, s.outbox, self.outbox)
 
 
 def _update_by_id(conn: Connection, table: Table, changes: dict[str, dict[str, Any]]) -> None:

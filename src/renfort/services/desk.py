@@ -36,8 +36,10 @@ from renfort.domain.errors import (
 )
 from renfort.domain.ids import AgentId, ContactId, QueueId, new_id
 from renfort.domain.model import Channel, WorkPlace
+from renfort.knowledge.text import mask_personal
 from renfort.routing.router import Router
 from renfort.routing.types import AgentStatus, Offer
+from renfort.services import outbound
 from renfort.services.batch import Batch
 from renfort.services.desk_state import DeskState, LiveContact
 from renfort.services.events import EventBus, LiveEvent
@@ -248,8 +250,40 @@ class Desk(DeskState):
         next_state(contact.state, Action.REDIRECT)
         if contact.state in WAITING_STATES:
             self.router.withdraw(ContactId(contact.id))
+        elif contact.state in HELD_STATES:
+            self.router.release(ContactId(contact.id))
         batch.update_contact(contact.id, ended_at=self._clock.now(), disposition=target[:100])
         self._transition(contact, Action.REDIRECT, batch, target=target)
+        return contact
+
+    def redirect_medical(self, batch: Batch, contact_id: str, *, by: str,
+                         agent_id: str | None, key: str, target: str, number: str | None,
+                         label: str, rule: str | None, text: str,
+                         transfer: bool) -> LiveContact:
+        """Send a contact to a medical line: waiting, or held by ``agent_id`` (accepted or
+        in wrap-up). The contact ends as ``redirected``; its event says who sent it where,
+        on what triage label and rule, and what was heard (personal data masked). A call
+        with ``transfer`` gets a ``transfer_requested`` event for the telephony (outbox,
+        same commit)."""
+        contact = self._contact(contact_id)
+        if agent_id is not None and contact.agent_id != agent_id:
+            raise AgentStateError("this contact is not with this agent",
+                                  {"contact": contact_id, "agent": agent_id})
+        next_state(contact.state, Action.REDIRECT)
+        if contact.state in WAITING_STATES:
+            self.router.withdraw(ContactId(contact.id))
+        elif contact.state in HELD_STATES:
+            self.router.release(ContactId(contact.id))
+        now = self._clock.now()
+        batch.update_contact(contact.id, ended_at=now, disposition=f"redirected: {target}"[:100])
+        self._transition(contact, Action.REDIRECT, batch, agent_id=agent_id, target=target,
+                         key=key, number=number, by=by, label=label, rule=rule,
+                         text=mask_personal(text)[:1000])
+        if transfer and contact.channel is Channel.VOICE and contact.external_ref and number:
+            batch.outbox.append(outbound.event_row(outbound.TELEPHONY, "transfer_requested", {
+                "call_id": contact.external_ref, "contact": contact.id,
+                "target_number": number.replace(" ", ""), "target": target, "key": key,
+                "agent": agent_id, "requested_by": by, "at": now}, now))
         return contact
 
     def request_callback(self, batch: Batch, contact_id: str) -> LiveContact:
