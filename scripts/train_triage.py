@@ -17,9 +17,9 @@ Labels are silver for the shared data: :func:`fix_silver` corrects the training 
 plainly contradict the definitions of ``shared/data/SOURCES.md``.
 
 Model: multinomial logistic regression over five classes (``medical_urgent``, ``medical``,
-``psychological``, ``health_info``, ``non_medical``; L2,
-classes weighted halfway to balance), fitted with L-BFGS on the features of the plain form (figures of speech masked) seen at
-least twice. Weights smaller than 0.02 are dropped and the rest rounded.
+``psychological``, ``health_info``, ``non_medical``; L2, classes weighted halfway to
+balance), fitted with L-BFGS on the features of the plain form (figures of speech masked)
+seen at least twice. Weights smaller than 0.02 are dropped and the rest rounded.
 
 Thresholds (recall first, see ``renfort.knowledge.triage.Thresholds``), with the rules in
 front exactly as in production:
@@ -59,7 +59,8 @@ from renfort.knowledge.triage import REDIRECTED, Label, Thresholds, Triage, plai
 CLASSES = ("medical_urgent", "medical", "psychological", "health_info", "non_medical")
 L2 = 2.0
 BALANCE = 0.5
-"""Class weights ∝ (1 / class size) ** BALANCE: halfway to balanced (on dev, full balance
+"""Class weights ∝ (1 / class size) ** BALANCE: halfway to balanced (on dev, full
+balance
 made the small urgent and psychological classes pull texted non-medical questions)."""
 MIN_DF = 2
 PRUNE = 0.02

@@ -24,11 +24,10 @@ as the probability that the first hit is the right article.
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping
 from dataclasses import dataclass
 from enum import StrEnum
 from typing import Literal
-
-from collections.abc import Mapping
 
 from renfort.knowledge.articles import Version
 from renfort.knowledge.redirects import DEFAULTS, Entry, key_for

@@ -17,7 +17,8 @@ A message is read whole *and* clause by clause (:func:`renfort.knowledge.wording
 the most serious reading decides, so a question on certificates followed by "and my father
 fell and does not get up" is urgent. Each reading goes through the transparent rules (the
 danger lexicon first, then the medical and psychological rules); the trained model
-(:mod:`renfort.knowledge.model`) reads the whole message when no rule matched. The model's probabilities are read with
+(:mod:`renfort.knowledge.model`) reads the whole message when no rule matched. The
+model's probabilities are read with
 **asymmetric thresholds** chosen on a dev set by ``scripts/train_triage.py``, never "the
 highest class wins": a message is redirected as soon as the probability of the three
 redirected classes together reaches a low threshold, because a wrong "non-medical" costs

@@ -42,23 +42,23 @@ _J_VERB = re.compile(r"^j([bcdfgklmnpqrstvwxz][a-z]{3,})$")
 DANGER_WORDS = frozenset("""
 respirer respire respiration respirait respirent etouffe etouffer suffoque essouffle
 essoufflee inconscient inconsciente evanoui evanouie evanouir connaissance convulsion
-convulsions convulse epilepsie epileptique overdose surdose medicaments comprimes
-somniferes paracetamol doliprane suicide suicider suicidaire poitrine thoracique infarctus
-cardiaque hemorragie saigne saigner saignement confuse confusion desoriente desorientee
-reveille reveiller nourrisson biberon temperature paralyse paralysee bafouille
-empoisonne empoisonnee intoxique intoxiquee intoxication lessive mourir disparaitre malaise
-tombee effondre effondree releve relever reagit reagir repond fievre
-""".split())
+convulsions convulse epilepsie epileptique overdose surdose medicaments comprimes somniferes
+paracetamol doliprane suicide suicider suicidaire poitrine thoracique infarctus cardiaque
+hemorragie saigne saigner saignement confuse confusion desoriente desorientee reveille
+reveiller nourrisson biberon temperature paralyse paralysee bafouille empoisonne empoisonnee
+intoxique intoxiquee intoxication lessive mourir disparaitre malaise tombee effondre
+effondree releve relever reagit reagir repond fievre
+""".split())  # noqa: SIM905
 """The words worth correcting when misspelt; every other word is read as typed."""
 
 GUARD_WORDS = frozenset("""
 signe signer signes signee signature soigne soigner soignee soignant soignants soignante
-baigne baigner courir sourire nourrir prendre rendre vendre pendant malaisie lievre
-poisson poissons respecte respecter reserve reserver revenir reveil tombe tombes tombent
-repondu reponse reponses reponds repondre reagi comprise compris confine confinee
-confiner confines surface medicale medical medicaux retraite traite releve relevee releves
-relevent temperatures doliprane saigner meurtre courrier cardiaques convention
-""".split())
+baigne baigner courir sourire nourrir prendre rendre vendre pendant malaisie lievre poisson
+poissons respecte respecter reserve reserver revenir reveil tombe tombes tombent repondu
+reponse reponses reponds repondre reagi comprise compris confine confinee confiner confines
+surface medicale medical medicaux retraite traite releve relevee releves relevent
+temperatures doliprane saigner meurtre courrier cardiaques convention
+""".split())  # noqa: SIM905
 """Common words close to a danger word: never "corrected" into one."""
 
 _VOCABULARY = Vocabulary()

@@ -72,7 +72,7 @@ class RedirectDirectory:
             versions = self._versions(conn, client_id)
         return {key: r.in_force(versions, key, now) for key in r.KEYS}
 
-    def list(self, who: Principal, client: str) -> list[Data]:
+    def in_force(self, who: Principal, client: str) -> list[Data]:
         with self._engine.connect() as conn:
             client_id = access.readable_base(conn, who, client)
             return [_entry_out(e) for e in self.entries(client_id, conn).values()]

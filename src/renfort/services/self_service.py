@@ -23,13 +23,13 @@ from renfort.domain.errors import NotFoundError, ValidationError
 from renfort.domain.ids import new_id
 from renfort.domain.model import Channel
 from renfort.knowledge import policy
+from renfort.knowledge.redirects import Entry, key_for
 from renfort.knowledge.text import mask_personal
 from renfort.knowledge.triage import Decision, Label
 from renfort.services import knowledge_access as access
 from renfort.services.batch import Batch
 from renfort.services.desk import Desk
 from renfort.services.desk_state import LiveContact
-from renfort.knowledge.redirects import Entry, key_for
 from renfort.services.knowledge_search import KnowledgeBases
 from renfort.services.principals import Principal
 from renfort.services.safety import RedirectDirectory, SafetyFlags
