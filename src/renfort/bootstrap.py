@@ -14,7 +14,7 @@ from renfort.services.events import EventBus
 from renfort.services.knowledge import KnowledgeService
 from renfort.services.knowledge_search import KnowledgeBases
 from renfort.services.outbound import TELEPHONY, OutboundSender, Target
-from renfort.services.safety import RedirectDirectory, SafetyFlags
+from renfort.services.safety import AgentRedirects, RedirectDirectory, SafetyFlags
 from renfort.services.self_service import SelfService
 from renfort.services.throttle import LOGIN_FAILURES, PUBLIC_CHAT, Throttle
 from renfort.store.engine import make_engine
@@ -39,6 +39,8 @@ class Runtime:
     """Redirects flagged for supervisors."""
     telephony_out: OutboundSender
     """Sends ``transfer_requested`` events to the telephony webhook (started by the app)."""
+    agent_redirects: AgentRedirects
+    """An agent sends the contact they hold to a medical line (audited, flagged)."""
 
 
 def build_runtime(settings: Settings, clock: Clock | None = None) -> Runtime:
@@ -53,6 +55,7 @@ def build_runtime(settings: Settings, clock: Clock | None = None) -> Runtime:
     flags = SafetyFlags(engine, clock, bus)
     target = (Target(settings.telephony_webhook_url, settings.telephony_webhook_secret or "")
               if settings.telephony_webhook_url else None)
+    telephony_out = OutboundSender(engine, clock, TELEPHONY, target)
     return Runtime(
         settings=settings,
         engine=engine,
@@ -65,5 +68,7 @@ def build_runtime(settings: Settings, clock: Clock | None = None) -> Runtime:
         throttle=throttle,
         directory=directory,
         flags=flags,
-        telephony_out=OutboundSender(engine, clock, TELEPHONY, target),
+        telephony_out=telephony_out,
+        agent_redirects=AgentRedirects(engine, desk, directory, flags, bases.triage,
+                                       telephony_out.wake),
     )

@@ -21,6 +21,7 @@ from renfort.api.routes import (
     measures,
     plans,
     queues_live,
+    safety,
     simulations,
     sites,
     telephony,
@@ -69,7 +70,7 @@ def create_app(settings: Settings | None = None, clock: Clock | None = None) -> 
         return JSONResponse({"status": "ok", "version": __version__})
 
     for module in (auth, catalog, contacts, agents_live, queues_live, events, telephony,
-                   plans, knowledge, simulations):
+                   plans, knowledge, simulations, safety):
         app.include_router(module.router, prefix="/api/v1")
     for module in (sites, telework, measures):
         app.include_router(module.router, prefix="/api/v1")

@@ -14,6 +14,8 @@ listed on the supervisor wall until someone acknowledges it, announced live as
 
 from __future__ import annotations
 
+import asyncio
+from collections.abc import Callable
 from datetime import datetime
 from typing import Any
 
@@ -23,7 +25,9 @@ from renfort.domain.clock import Clock, to_iso, to_seconds
 from renfort.domain.errors import NotFoundError, PermissionDeniedError, ValidationError
 from renfort.knowledge import redirects as r
 from renfort.knowledge.text import mask_personal
+from renfort.knowledge.triage import Decision
 from renfort.services import knowledge_access as access
+from renfort.services.desk import Desk
 from renfort.services.events import EventBus, LiveEvent
 from renfort.services.principals import OUTSOURCER_ROLES, Principal, Role
 from renfort.store import safety_tables as s
@@ -177,3 +181,68 @@ class SafetyFlags:
         self._bus.publish([LiveEvent(type="safety.acknowledged", data={"flag": flag_id},
                                      client_id=str(row[0]))])
         return {"id": flag_id, "acknowledged": True}
+
+
+LABEL_OF_KEY = {"medical_urgent": "medical_urgent", "suicide": "medical_urgent",
+                "medical": "medical", "psychological": "psychological"}
+"""The triage label an agent's choice of entry stands for (in the audit)."""
+LEGACY_TARGETS = {"samu-15": "medical_urgent", "15": "medical_urgent", "3114": "suicide",
+                  "medecin": "medical", "ecoute": "psychological"}
+
+
+def entry_key(target: str) -> str:
+    """A directory key from a key or a short target name (``samu-15``, ``medecin``…)."""
+    return r.check_key(LEGACY_TARGETS.get(target, target))
+
+
+class AgentRedirects:
+    """An agent sends the contact they hold (accepted or in wrap-up) to a medical line."""
+
+    def __init__(self, engine: Engine, desk: Desk, directory: RedirectDirectory,
+                 flags: SafetyFlags, triage: Callable[[str], Decision],
+                 wake: Callable[[], None]) -> None:
+        self._engine = engine
+        self._desk = desk
+        self._directory = directory
+        self._flags = flags
+        self._triage = triage
+        self._wake = wake
+
+    async def redirect(self, who: Principal, contact_id: str, agent_id: str, target: str,
+                       text: str | None, transfer: bool = True) -> Data:
+        """The contact ends ``redirected`` to the client's entry ``target``; a call gets a
+        warm-transfer request to the entry's first number; the redirect is audited on the
+        contact and flagged for supervisors."""
+        key = entry_key(target)
+        heard = (text or "").strip()
+        if len(heard) > 2000:
+            raise ValidationError("text: at most 2000 characters", {"field": "text"})
+        live = self._desk.live_contact(contact_id)
+        if live is None:
+            raise NotFoundError("this contact is finished", {"contact": contact_id})
+        entry = (await asyncio.to_thread(self._directory.entries, live.client_id))[key]
+        rule = "agent"
+        if heard:
+            decision = self._triage(heard)
+            if r.key_for(str(decision.label), decision.rule) == key:
+                rule = decision.rule or "model"
+        label = LABEL_OF_KEY[key]
+        number = entry.numbers[0].number
+        contact = await self._desk.submit(lambda b: self._desk.redirect_medical(
+            b, contact_id, by=who.username, agent_id=agent_id, key=key, target=entry.target,
+            number=number, label=label, rule=rule, text=heard or entry.label,
+            transfer=transfer))
+
+        def flag() -> LiveEvent:
+            with self._engine.begin() as conn:
+                return self._flags.raise_flag(
+                    conn, client_id=contact.client_id, origin="agent", raised_by=who.username,
+                    key=key, label=label, rule=rule, text=heard or entry.label,
+                    contact_id=contact_id)
+
+        self._flags.publish(await asyncio.to_thread(flag))
+        self._wake()
+        return {"id": contact.id, "state": str(contact.state), "channel": str(contact.channel),
+                "redirect": _entry_out(entry),
+                "transfer_requested": bool(transfer and str(contact.channel) == "voice"
+                                           and contact.external_ref)}
