@@ -123,6 +123,9 @@ _IDIOMS = re.compile("|".join((
     r"\b(ca|cela|ce \w+|il|elle|ils|tu|vous|mon \w+|ma \w+|les \w+) me rend\w* "
     r"(malade|dingue|fou|folle|chevre)\b",
     r"\bavale\w* (la pilule|des couleuvres|le programme|tout le programme)\b",
+    # asking for a person is not health content ("parler à un conseiller")
+    r"\b(parler|discuter|joindre|avoir) (a |avec )?(un |une )?(conseill\w*|agent|humain|"
+    r"operat\w*|vraie personne)\b|\b(talk|speak) to (an? )?(agent|human|real person)\b",
     r"\b(dying to|killing me|kills me|to die for|dead tired|i am dead|bored to death|"
     r"scared to death)\b",
 )))
