@@ -177,3 +177,31 @@ def test_an_agent_cannot_redirect_a_contact_of_another_agent(client: TestClient)
     reply = client.post(f"/api/v1/contacts/{contact['id']}/medical-redirect", headers=agent,
                         json={"target": "nowhere"})
     assert reply.status_code in (404, 409, 422)
+
+
+def test_agent_desktop_triage_box_and_redirect_button(client: TestClient) -> None:
+    admin = login(client, "admin")
+    contact = client.post("/api/v1/contacts", headers=admin, json={
+        "queue": "hotline-general", "channel": "chat", "customer_ref": "chat-x"}).json()
+    agent = login(client, "agent-hotline")
+    client.post("/api/v1/agents/me/login", headers=agent)
+    client.put("/api/v1/agents/me/state", headers=agent, json={"state": "available"})
+    assert client.post(f"/api/v1/contacts/{contact['id']}/accept",
+                       headers=agent).json()["state"] == "accepted"
+    reply = client.post("/login", data={"username": "agent-hotline",
+                                        "password": "agent-hotline-demo"},
+                        follow_redirects=False)
+    assert reply.status_code == 303
+    origin = {"Origin": "http://testserver"}
+    desk = client.get("/agent").text
+    assert 'hx-post="/agent/triage"' in desk
+    box = client.post("/agent/triage", headers=origin, data={
+        "contact": contact["id"], "text": "il dit qu'il veut en finir ce soir"}).text
+    assert "URGENCE" in box and 'href="tel:3114"' in box and "medical-redirect" in box
+    done = client.post(f"/agent/contacts/{contact['id']}/medical-redirect", headers=origin,
+                       data={"target": "suicide", "text": "veut en finir ce soir"})
+    assert done.status_code == 200 and "orienté" in done.text
+    detail = client.get(f"/api/v1/contacts/{contact['id']}", headers=admin).json()
+    assert detail["state"] == "redirected"
+    assert detail["events"][-1]["data"]["key"] == "suicide"
+    assert detail["events"][-1]["data"]["rule"].startswith("urgent.suicide")
