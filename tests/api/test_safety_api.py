@@ -205,3 +205,17 @@ def test_agent_desktop_triage_box_and_redirect_button(client: TestClient) -> Non
     assert detail["state"] == "redirected"
     assert detail["events"][-1]["data"]["key"] == "suicide"
     assert detail["events"][-1]["data"]["rule"].startswith("urgent.suicide")
+
+
+def test_flags_show_on_the_supervisor_wall_until_acknowledged(client: TestClient) -> None:
+    client.post("/api/v1/self-service/conversations",
+                json={"message": "ma voisine est par terre, elle ne réagit plus"})
+    reply = client.post("/login", data={"username": "admin", "password": "admin-demo"},
+                        follow_redirects=False)
+    assert reply.status_code == 303
+    wall = client.get("/supervisor/wall").text
+    assert "Orientations médicales à revoir" in wall and "URGENCE" in wall
+    flag = client.get("/api/v1/safety/flags", headers=login(client, "admin")).json()[0]
+    after = client.post(f"/supervisor/flags/{flag['id']}/acknowledge",
+                        headers={"Origin": "http://testserver"}).text
+    assert "Orientations médicales à revoir" not in after

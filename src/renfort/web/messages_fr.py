@@ -246,6 +246,8 @@ MESSAGES: dict[str, str] = {
     "chat.author.system": "Information",
     "chat.ask_agent": "Parler à un conseiller",
     "chat.urgent": "Urgence : appelez maintenant",
+    "wall.flags": "Orientations médicales à revoir",
+    "wall.flag_ack": "Vu",
     "chat.call": "Appeler le",
     "chat.sms": "SMS au",
     "chat.new": "Nouvelle conversation",
