@@ -13,7 +13,9 @@ from renfort.services.desk import Desk
 from renfort.services.events import EventBus
 from renfort.services.knowledge import KnowledgeService
 from renfort.services.knowledge_search import KnowledgeBases
+from renfort.services.outbound import TELEPHONY, OutboundSender, Target
 from renfort.services.routing_config import RoutingConfig
+from renfort.services.safety import AgentRedirects, RedirectDirectory, SafetyFlags
 from renfort.services.self_service import SelfService
 from renfort.services.throttle import LOGIN_FAILURES, PUBLIC_CHAT, Throttle
 from renfort.store.engine import make_engine
@@ -34,6 +36,14 @@ class Runtime:
     self_service: SelfService
     throttle: Throttle
     """Rate limits on the public chat and on failed log-ins, per client address."""
+    directory: RedirectDirectory
+    """Each client's redirect directory (15/114, 3114, doctor, listening line)."""
+    flags: SafetyFlags
+    """Redirects flagged for supervisors."""
+    telephony_out: OutboundSender
+    """Sends ``transfer_requested`` events to the telephony webhook (started by the app)."""
+    agent_redirects: AgentRedirects
+    """An agent sends the contact they hold to a medical line (audited, flagged)."""
 
 
 def build_runtime(settings: Settings, clock: Clock | None = None) -> Runtime:
@@ -44,6 +54,11 @@ def build_runtime(settings: Settings, clock: Clock | None = None) -> Runtime:
     bases = KnowledgeBases(engine, clock)
     throttle = Throttle({PUBLIC_CHAT: settings.rate_public_chat,
                          LOGIN_FAILURES: settings.rate_login_failures})
+    directory = RedirectDirectory(engine, clock)
+    flags = SafetyFlags(engine, clock, bus)
+    target = (Target(settings.telephony_webhook_url, settings.telephony_webhook_secret or "")
+              if settings.telephony_webhook_url else None)
+    telephony_out = OutboundSender(engine, clock, TELEPHONY, target)
     return Runtime(
         settings=settings,
         engine=engine,
@@ -53,6 +68,11 @@ def build_runtime(settings: Settings, clock: Clock | None = None) -> Runtime:
         desk=desk,
         routing_config=RoutingConfig(engine, clock, desk),
         knowledge=KnowledgeService(engine, clock, bases),
-        self_service=SelfService(engine, clock, bases, desk),
+        self_service=SelfService(engine, clock, bases, desk, directory, flags),
         throttle=throttle,
+        directory=directory,
+        flags=flags,
+        telephony_out=telephony_out,
+        agent_redirects=AgentRedirects(engine, desk, directory, flags, bases.triage,
+                                       telephony_out.wake),
     )

@@ -35,6 +35,19 @@ class Settings(BaseSettings):
         default="20/5 minutes",
         description="Failed log-ins per client address before log-ins are refused; 'off' disables")
 
+    telephony_webhook_url: str | None = Field(
+        default=None, description="Where transfer requests for calls are POSTed (JSON, "
+        "signed); unset: they wait in the outbox")
+    telephony_webhook_secret: str | None = Field(
+        default=None, description="HMAC-SHA256 key of the telephony webhook's signature")
+
+    @field_validator("telephony_webhook_url")
+    @classmethod
+    def _an_http_url(cls, value: str | None) -> str | None:
+        if value is not None and not value.startswith(("http://", "https://")):
+            raise ValueError("the telephony webhook URL must be http(s)")
+        return value
+
     @field_validator("rate_public_chat", "rate_login_failures")
     @classmethod
     def _a_rate(cls, value: str) -> str:

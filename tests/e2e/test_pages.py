@@ -107,7 +107,8 @@ def test_citizen_self_service_answer_and_medical_redirect(open_page: OpenPage) -
     expect(answer.locator(".source-line")).to_contain_text("Source :")
     page.get_by_label("Votre message").fill("J'ai de la fièvre et du mal à respirer")
     page.get_by_role("button", name="Envoyer").click()
-    expect(page.locator(".redirect-box")).to_contain_text("15")
+    expect(page.locator(".urgent-box")).to_contain_text("15")
+    expect(page.locator(".urgent-box a[href=\"tel:15\"]")).to_be_visible()
     tab.shot("citizen-answers")
 
 

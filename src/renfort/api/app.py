@@ -22,6 +22,7 @@ from renfort.api.routes import (
     measures,
     plans,
     queues_live,
+    safety,
     simulations,
     sites,
     telephony,
@@ -44,12 +45,14 @@ def create_app(settings: Settings | None = None, clock: Clock | None = None) -> 
         app.state.ending = asyncio.Event()
         app.state.loop = asyncio.get_running_loop()
         await runtime.desk.start()
+        runtime.telephony_out.start()
         app.state.ready = True
         try:
             yield
         finally:
             app.state.ready = False
             app.state.ending.set()
+            await runtime.telephony_out.stop()
             await runtime.desk.stop()
             runtime.engine.dispose()
 
@@ -98,7 +101,7 @@ def create_app(settings: Settings | None = None, clock: Clock | None = None) -> 
                             status_code=200 if live["alive"] else 503)
 
     for module in (auth, catalog, contacts, agents_live, queues_live, events, telephony,
-                   plans, knowledge, simulations):
+                   plans, knowledge, simulations, safety):
         app.include_router(module.router, prefix="/api/v1")
     for module in (sites, telework, measures):
         app.include_router(module.router, prefix="/api/v1")

@@ -167,7 +167,11 @@ class TransferIn(Body):
 
 class RedirectIn(Body):
     target: str = Field(min_length=1, max_length=100,
-                        description="where the customer was sent, e.g. 'medical-line-15'")
+                        description="where the customer was sent, e.g. 'medical-line-15'; "
+                        "for an agent, a redirect directory entry (medical_urgent, suicide, "
+                        "medical, psychological)")
+    text: str | None = Field(default=None, max_length=2000,
+                             description="agents: what the caller said (audited, masked)")
 
 
 class LoginIn(Body):

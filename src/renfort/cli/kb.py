@@ -162,35 +162,48 @@ def triage(
 @app.command("eval")
 @one_line_errors
 def evaluate(
-    queries: Annotated[Path, typer.Option("--queries", help="JSON Lines to evaluate on")],
-    triage_mode: Annotated[bool, typer.Option(
-        "--triage", help="lines are {question, label}: precision/recall per class")] = False,
+    queries: Annotated[Path | None, typer.Option(
+        "--queries", help="retrieval: JSON Lines {query, relevant_ids}")] = None,
+    triage_file: Annotated[Path | None, typer.Option(
+        "--triage", help="triage: JSON Lines {question, label}")] = None,
     as_json: JsonOption = False,
     client: ClientOption = HOTLINE_BASE,
     k: Annotated[int, typer.Option("--k", min=5, max=100, help="ranks read for MRR")] = 10,
 ) -> None:
-    """Retrieval (lines {query, relevant_ids}: top-1, top-5, MRR) or triage quality."""
+    """Retrieval (top-1, top-5, MRR) or triage (recall per label, urgent recall, messages
+    redirected, false alarms on non-medical ones)."""
     from renfort.knowledge import evaluation
 
+    if (queries is None) == (triage_file is None):
+        raise ValidationError("give --queries FILE (retrieval) or --triage FILE (triage)")
     rt = _runtime()
-    if triage_mode:
-        rows = _json_lines(queries, ("question", "label"))
-        gold_labels = {str(r["label"]) for r in rows}
-        pairs = [evaluation.collapse_triage(str(r["label"]),
-                                            str(rt.knowledge.bases.triage(r["question"]).label),
-                                            gold_labels) for r in rows]
-        scores = [s.as_dict() for s in evaluation.per_class(pairs)]
+    if triage_file is not None:
+        rows = _json_lines(triage_file, ("question", "label"))
+        pairs = [(str(r["label"]), str(rt.knowledge.bases.triage(str(r["question"])).label))
+                 for r in rows]
+        scores = evaluation.safety(pairs)
+        gold_labels = {g for g, _ in pairs}
+        classes = [s.as_dict() for s in evaluation.per_class(
+            [evaluation.collapse_triage(g, p, gold_labels) for g, p in pairs])]
         if as_json:
-            _print({"questions": len(rows), "classes": scores})
+            _print({**scores.as_dict(), "classes": classes})
             return
-        table = Table(title=f"triage, {len(rows)} questions")
-        for column in ("label", "support", "predicted", "precision", "recall"):
+        table = Table(title=f"triage, {scores.questions} questions")
+        for column in ("label", "support", "recall"):
             table.add_column(column)
-        for s in scores:
-            table.add_row(str(s["label"]), str(s["support"]), str(s["predicted"]),
-                          f"{s['precision']:.3f}", f"{s['recall']:.3f}")
+        for label, recall in scores.recall.items():
+            table.add_row(label, str(scores.support[label]), f"{recall:.3f}")
         console.print(table)
+
+        def shown(value: float | None) -> str:
+            return "—" if value is None else f"{value:.3f}"
+
+        console.print(f"urgent recall (labelled medical_urgent): {shown(scores.urgent_recall)}")
+        console.print(f"redirected (urgent, medical, psychological sent elsewhere): "
+                      f"{shown(scores.redirect_recall)} — {scores.missed} missed")
+        console.print(f"false alarms (non-medical redirected): {shown(scores.false_alarms)}")
         return
+    assert queries is not None
     rows = _json_lines(queries, ("query", "relevant_ids"))
     rankings = []
     for row in rows:

@@ -9,6 +9,7 @@
     accepted ─transfer─▶ transferred ─queue─▶ queued (in the new queue)
     received/queued/offered/callback_requested ─abandon─▶ abandoned
     received/queued ─redirect─▶ redirected
+    accepted/wrap_up ─redirect─▶ redirected (an agent sends the caller to a medical line)
 
 ``closed``, ``abandoned`` and ``redirected`` are final. Any other move raises
 :class:`InvalidTransitionError` and changes nothing.
@@ -66,6 +67,8 @@ TRANSITIONS: Mapping[tuple[ContactState, Action], ContactState] = {
     (S.OFFERED, A.ABANDON): S.ABANDONED,
     (S.ACCEPTED, A.END): S.WRAP_UP,
     (S.ACCEPTED, A.TRANSFER): S.TRANSFERRED,
+    (S.ACCEPTED, A.REDIRECT): S.REDIRECTED,
+    (S.WRAP_UP, A.REDIRECT): S.REDIRECTED,
     (S.TRANSFERRED, A.QUEUE): S.QUEUED,
     (S.WRAP_UP, A.CLOSE): S.CLOSED,
 }

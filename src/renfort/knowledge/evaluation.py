@@ -78,3 +78,61 @@ def collapse_triage(gold: str, predicted: str, gold_labels: Collection[str]) -> 
     if predicted == "psychological" and "psychological" not in gold_labels:
         predicted = "medical"
     return gold, predicted
+
+
+REDIRECTED_LABELS = frozenset({"medical_urgent", "medical", "psychological"})
+"""Gold or predicted labels that send the person elsewhere (never answered here)."""
+
+
+@dataclass(frozen=True, slots=True)
+class SafetyScores:
+    """What matters for a non-medical line, over ``(gold, predicted)`` 5-way labels.
+
+    *recall* per gold label is the share given that exact label; *urgent recall* the share
+    of urgent messages labelled ``medical_urgent``; *redirect recall* the share of
+    urgent, medical and psychological messages that are redirected at all (any of the
+    three); *false alarms* the share of non-medical messages redirected.
+    """
+
+    questions: int
+    recall: dict[str, float]
+    support: dict[str, int]
+    urgent_recall: float | None
+    redirect_recall: float | None
+    false_alarms: float | None
+    missed: int
+    """Messages that should be redirected and are not."""
+
+    def as_dict(self) -> dict[str, object]:
+        def r(value: float | None) -> float | None:
+            return None if value is None else round(value, 4)
+
+        return {"questions": self.questions,
+                "recall": {k: round(v, 4) for k, v in self.recall.items()},
+                "support": dict(self.support), "urgent_recall": r(self.urgent_recall),
+                "redirect_recall": r(self.redirect_recall),
+                "false_alarms": r(self.false_alarms), "missed": self.missed}
+
+
+def safety(pairs: Sequence[tuple[str, str]]) -> SafetyScores:
+    """:class:`SafetyScores` of ``(gold, predicted)`` pairs (``medical_advice`` = medical)."""
+    norm = [("medical" if g == "medical_advice" else g, p) for g, p in pairs]
+    support: dict[str, int] = {}
+    right: dict[str, int] = {}
+    for gold, predicted in norm:
+        support[gold] = support.get(gold, 0) + 1
+        right[gold] = right.get(gold, 0) + (gold == predicted)
+    urgent = [p for g, p in norm if g == "medical_urgent"]
+    redirect = [p for g, p in norm if g in REDIRECTED_LABELS]
+    controls = [p for g, p in norm if g == "non_medical"]
+    missed = sum(1 for p in redirect if p not in REDIRECTED_LABELS)
+    return SafetyScores(
+        questions=len(norm),
+        recall={k: right[k] / support[k] for k in sorted(support)},
+        support=dict(sorted(support.items())),
+        urgent_recall=(sum(p == "medical_urgent" for p in urgent) / len(urgent)
+                       if urgent else None),
+        redirect_recall=(1 - missed / len(redirect)) if redirect else None,
+        false_alarms=(sum(p in REDIRECTED_LABELS for p in controls) / len(controls)
+                      if controls else None),
+        missed=missed)

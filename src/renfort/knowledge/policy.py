@@ -3,8 +3,11 @@
 In order, for each message of a citizen:
 
 1. the scope guard (:mod:`renfort.knowledge.triage`) runs first; a medical, urgent or
-   psychological question is **redirected** at once with the right number, never answered
-   from the base and never queued to a non-medical agent;
+   psychological question is **redirected** at once to the client's directory entry
+   (:mod:`renfort.knowledge.redirects`: the 15 and SMS 114 for danger, the 3114 for
+   suicidal thoughts, the doctor, a listening line), never answered from the base, however
+   well an article matches, and never queued to a non-medical agent; a health-information
+   reading on which the model hesitated towards medical is not answered automatically;
 2. a citizen who asks for a person is **handed off**;
 3. otherwise the base is searched (public articles in force only); the best hit is answered
    **only** when its calibrated confidence reaches :data:`ANSWER_THRESHOLD`, always with its
@@ -21,14 +24,16 @@ as the probability that the first hit is the right article.
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping
 from dataclasses import dataclass
 from enum import StrEnum
 from typing import Literal
 
 from renfort.knowledge.articles import Version
+from renfort.knowledge.redirects import DEFAULTS, Entry, key_for
 from renfort.knowledge.search import Result, softmax_confidence
 from renfort.knowledge.text import strip_accents, tokens
-from renfort.knowledge.triage import Decision, Label
+from renfort.knowledge.triage import REDIRECTED, Decision, Label
 
 CALIBRATION: tuple[float, float, float, float] = (-7.81, 8.07, 4.99, -1.54)
 """``(a, b, c, d)`` of the confidence; printed by ``scripts/calibrate_answers.py``."""
@@ -44,31 +49,9 @@ class Outcome(StrEnum):
     REDIRECTED = "redirected"
 
 
-@dataclass(frozen=True, slots=True)
-class Redirect:
-    target: str
-    """``samu-15``, ``medecin`` or ``ecoute``."""
-    message: str
-
-
-REDIRECTS: dict[Label, Redirect] = {
-    Label.MEDICAL_URGENT: Redirect(
-        "samu-15",
-        "Ce que vous décrivez peut être grave : appelez le 15 (SAMU) maintenant. Personnes "
-        "sourdes ou malentendantes : SMS au 114. Ce service d'information ne peut pas donner "
-        "d'avis médical."),
-    Label.MEDICAL: Redirect(
-        "medecin",
-        "Cette question relève d'un avis médical, que ce service ne peut pas donner. "
-        "Contactez votre médecin traitant (la téléconsultation est possible) ou, la nuit et "
-        "le week-end, le médecin de garde. En cas de difficulté à respirer ou de malaise, "
-        "appelez le 15."),
-    Label.PSYCHOLOGICAL: Redirect(
-        "ecoute",
-        "Vous traversez un moment difficile et vous pouvez en parler à quelqu'un : "
-        "Croix-Rouge Écoute au 0 800 858 858 (gratuit) ou SOS Amitié au 09 72 39 40 50, "
-        "à toute heure. Si vous pensez à vous faire du mal, appelez le 15."),
-}
+DOUBT = 0.25
+"""A health-information reading by the model whose redirect probability reaches this is not
+answered automatically: an agent reads it (the model hesitated towards medical)."""
 OFFER_AGENT = "Cette réponse ne vous suffit pas ? Vous pouvez parler à un conseiller."
 HEALTH_NOTE = ("Information générale, pas un avis médical : si vous avez des symptômes, "
                "contactez votre médecin.")
@@ -87,7 +70,7 @@ class Plan:
     confidence: float = 0.0
     ref: str | None = None
     number: int | None = None
-    redirect: Redirect | None = None
+    redirect: Entry | None = None
 
     @property
     def outcome(self) -> Outcome:
@@ -109,12 +92,23 @@ def confidence(result: Result) -> float:
                  4)
 
 
+def redirect_for(triage: Decision, entries: Mapping[str, Entry] = DEFAULTS) -> Entry | None:
+    """The directory entry a decision sends the person to (None when not redirected)."""
+    key = key_for(str(triage.label), triage.rule)
+    return entries.get(key, DEFAULTS[key]) if key is not None else None
+
+
 def decide(message: str, triage: Decision, result: Result | None,
-           threshold: float = ANSWER_THRESHOLD) -> Plan:
-    """The plan for one message, given its triage and its search result (public, in force)."""
-    if triage.redirected:
-        redirect = REDIRECTS[triage.label]
+           threshold: float = ANSWER_THRESHOLD,
+           entries: Mapping[str, Entry] = DEFAULTS) -> Plan:
+    """The plan for one message, given its triage, its search result (public, in force) and
+    the client's redirect directory."""
+    redirect = redirect_for(triage, entries)
+    if redirect is not None:
         return Plan("redirect", f"triage {triage.label}: {triage.reason}", redirect=redirect)
+    if triage.label is Label.HEALTH_INFO and triage.rule == "model" and sum(
+            triage.probabilities.get(str(k), 0.0) for k in REDIRECTED) >= DOUBT:
+        return Plan("handoff", "signal médical incertain : pas de réponse automatique")
     if wants_agent(message):
         return Plan("handoff", "la personne a demandé un conseiller")
     if result is None or not result.hits:

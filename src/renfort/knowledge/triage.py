@@ -2,19 +2,28 @@
 
 Five labels, most serious first:
 
-* ``medical_urgent``: breathing difficulty, chest pain, fainting, suicidal thoughts →
-  "call 15 now"; decided by rules only, and every breathing difficulty is one;
-* ``medical``: the person's own or a relative's health (symptoms, being ill or exposed,
-  whether to get tested, treatment, medicines) → a doctor or the medical line;
+* ``medical_urgent``: any sign of danger (breathing, chest pain, collapse or a fall with no
+  response, blue lips, stroke signs, convulsions, swallowed drugs or products, bleeding,
+  sudden confusion, a feverish infant, any wish to die) → "call 15 now" (3114 for
+  suicidal thoughts); the lexicon is :mod:`renfort.knowledge.danger`;
+* ``medical``: the person's own or a relative's health (feeling unwell, symptoms, being ill
+  or exposed, tests, treatment, whether a medicine works, a diagnosis) → a doctor;
 * ``psychological``: distress, anxiety, loneliness → a listening line;
 * ``health_info``: general public-health information the official base may answer,
   without personal advice;
 * ``non_medical``: rules, work, schools, money, travel… the hotline's business.
 
-The transparent rules below run first, in that order; the first that matches decides.
-When none matches, the trained model (:mod:`renfort.knowledge.model`) decides, with a
-medical threshold set low on purpose: missing a medical question costs more than sending a
-non-medical one to a doctor. Every decision carries its reason.
+A message is read whole *and* clause by clause (:func:`renfort.knowledge.wording.clauses`):
+the most serious reading decides, so a question on certificates followed by "and my father
+fell and does not get up" is urgent. Each reading goes through the transparent rules (the
+danger lexicon first, then the medical and psychological rules); the trained model
+(:mod:`renfort.knowledge.model`) reads the whole message when no rule matched. The
+model's probabilities are read with
+**asymmetric thresholds** chosen on a dev set by ``scripts/train_triage.py``, never "the
+highest class wins": a message is redirected as soon as the probability of the three
+redirected classes together reaches a low threshold, because a wrong "non-medical" costs
+far more than a wrong "medical" (``docs/triage.md`` shows the curve). Every decision
+carries its reason.
 """
 
 from __future__ import annotations
@@ -24,8 +33,11 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from enum import StrEnum
 
+from renfort.knowledge import danger
 from renfort.knowledge.model import LinearModel, features
-from renfort.knowledge.text import Analyzer, strip_accents, tokens
+from renfort.knowledge.text import Analyzer
+from renfort.knowledge.wording import clauses
+from renfort.knowledge.wording import plain as _plain
 
 
 class Label(StrEnum):
@@ -36,92 +48,110 @@ class Label(StrEnum):
     NON_MEDICAL = "non_medical"
 
 
+SEVERITY = (Label.MEDICAL_URGENT, Label.MEDICAL, Label.PSYCHOLOGICAL, Label.HEALTH_INFO,
+            Label.NON_MEDICAL)
+"""Most serious first: the order in which two readings of one message are compared."""
 REDIRECTED = frozenset({Label.MEDICAL_URGENT, Label.MEDICAL, Label.PSYCHOLOGICAL})
 """Labels never answered from the base nor queued to a non-medical agent."""
+SUICIDE_RULE = "urgent.suicide"
+"""Rule id prefix of suicidal thoughts (their redirect gives 3114)."""
 
-# Patterns run on the plain form of a question: lower case, no accents, no punctuation,
-# elisions written out ("j'ai du mal" → "je ai du mal"), one space between words.
+# Patterns run on the plain form of renfort.knowledge.wording: lower case, no accents, no
+# punctuation, elisions written out ("j'ai du mal" → "je ai du mal"), texted forms written
+# out, figures of speech masked, one space between words.
 _PERSON = r"\b(je|me|moi|mon|ma|mes|nous|notre|nos|i|my|we|our)\b"
 _RELATIVE = (r"\b(mon|ma|mes|notre|nos|my|our) (mari|femme|epoux|epouse|conjointe?|compagnon|"
              r"compagne|copain|copine|fils|fille|enfants?|bebe|pere|mere|parents?|frere|soeur|"
-             r"grand mere|grand pere|papi|mamie|voisine?|colocataire|coloc|collegues?|"
+             r"grand mere|grand pere|papi|mamie|voisine?|colocataire|coloc|collegues?|gamin\w*|"
+             r"petite?|ado|oncle|tante|neveu|niece|"
              r"husband|wife|son|daughter|child|children|kids?|baby|mother|father|mom|mum|dad|"
              r"partner|roommate|colleague)\b")
 _SYMPTOM = (r"\b(fievre|febrile|temperature|toux|tousse|tousser|courbatur\w*|frissons?|"
-            r"mal (de|a la) gorge|maux de gorge|mal (de|a la) tete|maux de tete|migraines?|"
+            r"frissonne\w*|mal (de|a la) gorge|maux de gorge|gorge (en feu|qui gratte)|"
+            r"mal (de|a la) tete|maux de tete|migraines?|"
             r"perte (de|du) (le )?(odorat|gout)|odorat|anosmie|agueusie|diarrhee|nausees?|"
-            r"vomi\w*|rhume|nez qui coule|eternu\w*|fatigue (intense|extreme|inhabituelle)|"
-            r"epuise\w*|douleurs? musculaires?|"
-            r"mal au ventre|symptomes?|malades?|infecte\w*|contamine\w*|positi(f|ve)|"
-            r"porteu(r|se)|fever|feverish|cough\w*|sore throat|headache|symptoms?|sick|ill|"
-            r"infected|runny nose|smell|taste|diarrh\w+|chills|body aches?|unwell)\b"
-            r"|\b(a|ai|as|avons|ont|avait|has|have|had|got) (le |la |attrape le )?covid\b")
+            r"vomi\w*|rhume|nez (qui coule|bouche)|eternu\w*|fatigue (intense|extreme|"
+            r"inhabituelle)|(tres|trop|super|hyper|vraiment|completement|tout le temps) fatigue\w*|"
+            r"fatigue\w* depuis|epuise\w*|douleurs? musculaires?|vertiges?|boutons|plaques|"
+            r"crev(e|ee)|mal au ventre|mal partout|symptomes?|malades?|infecte\w*|"
+            r"contamine\w*|positi(f|ve)|porteu(r|se)|fever|feverish|cough\w*|sore throat|"
+            r"headache|symptoms?|sick|ill|infected|runny nose|smell|taste|diarrh\w+|chills|"
+            r"body aches?|unwell|3[89]|40)\b"
+            r"|\b(a|ai|as|avons|ont|avait|has|have|had|got) (le |la |attrape le )?covid\b"
+            r"|\b(chope|attrape)\w* (le )?(covid|virus)")
+_DRUGS = (r"ibuprofene|advil|nurofen|antarene|paracetamol|doliprane|efferalgan|dafalgan|"
+          r"aspirine|anti inflammatoires?|antiinflammatoires?|ains|cortisone|corticoides?|"
+          r"chloroquine|hydroxychloroquine|plaquenil|nivaquine|azithromycine|antibiotiques?|"
+          r"antiviral|antiviraux|medicaments?|remedes?|homeopathi\w*|vitamines? \w+|"
+          r"remdesivir|kaletra|lopinavir|ritonavir|tocilizumab|interferon|ivermectine|"
+          r"anticoagulants?|nicotine|bcg|plasma|huiles? essentielles?|tisanes?|artemisia|"
+          r"anticorps|serum|zinc|protocole|ibuprofen|tylenol|acetaminophen|aspirin|"
+          r"medicines?|medication|drugs?|hydroxy\w*|antibiotics?|remdesivir|ivermectin")
 
 _RULES: tuple[tuple[str, Label, str, str], ...] = (
-    # (rule id, label, pattern, reason)
-    ("urgent.breathing", Label.MEDICAL_URGENT,
-     r"\b(du |de )?mal (a |pour )?respir\w*|difficult\w* (a |pour |de )?respir\w*"
-     r"|respir\w* (difficile\w*|mal|difficilement|avec difficulte|tres vite|vite)"
-     r"|\b(peu[xt]|peuvent|arrive\w*|parvien\w*)\b.{0,12}\b(plus|pas|mal)\b.{0,12}respir\w*"
-     r"|essouf+l\w*|souffle court|a bout de souffle|manque de souffle|manque (de |d )?air"
-     r"|etouff\w*|suffoqu\w*|detresse respiratoire|insuffisance respiratoire"
-     r"|respiration (difficile|rapide|sifflante|courte)|halet\w*|oxymetre|taux de oxygene"
-     r"|short(ness)? of breath|difficult\w* breathing|trouble breathing|hard to breathe"
-     r"|can not breathe|cannot breathe|struggling to breathe|breathless\w*",
-     "difficulté à respirer : appeler le 15 immédiatement"),
-    ("urgent.chest", Label.MEDICAL_URGENT,
-     r"\bdouleurs? (a la |dans la |de )?poitrine|douleurs? thoraciques?|mal (a|dans) la "
-     r"poitrine|oppress\w*|poitrine (serree|qui serre)|serrement|chest (pain|tightness|hurts)"
-     r"|pain in (my )?chest|pressure in (my )?chest",
-     "douleur ou oppression dans la poitrine : appeler le 15 immédiatement"),
-    ("urgent.collapse", Label.MEDICAL_URGENT,
-     r"\b(perte de connaissance|perd connaissance|inconscient\w*|evanoui\w*|levres bleues"
-     r"|ne reagit plus|convuls\w*|confus(e|ion)|crache du sang|avc|passed out|unconscious"
-     r"|blue lips|fainted|seizure)\b",
-     "malaise grave : appeler le 15 immédiatement"),
-    ("urgent.suicide", Label.MEDICAL_URGENT,
-     r"\b(suicid\w*|me tuer|en finir|mettre fin a (mes jours|ma vie)|plus envie de vivre"
-     r"|envie de mourir|kill myself|end my life|want to die|end it all)\b",
-     "idées suicidaires : appeler le 15 immédiatement"),
+    # (rule id, label, pattern, reason); the urgent ones are in renfort.knowledge.danger
+    ("medical.unwell", Label.MEDICAL,
+     r"\b(je|il|elle|on|mon \w+|ma \w+)( ne)?( me| se)? (sens|sent|suis|est|va|vais)"
+     r"( \w+)? (pas|plus) (tres |trop |du tout |vraiment |super |en )?(bien|forme|fort)\b"
+     r"|\b(me|se) sen[st] (\w+ )?(mal|faible|patraque|fievreu\w*|malade|bizarre|etrange|"
+     r"vaseu\w*|fatigue\w*|ko)\b|\bpas dans (mon|son|sa) assiette|\bmal fichu\w*"
+     r"|\bi (do not|don t|dont) feel (well|good|right|great)|\bfeel(ing)? (sick|unwell|ill|"
+     r"bad|awful|terrible|funny|weird)\b|\bnot feeling (well|good|great)",
+     "la personne ou un proche ne se sent pas bien : médecin traitant"),
     ("medical.symptoms", Label.MEDICAL, "", "symptômes ou maladie de la personne ou d'un "
      "proche : médecin traitant"),
     ("medical.exposure", Label.MEDICAL,
-     r"\b(contact|cotoye|croise|vis avec|vit avec|habite avec|exposed|close contact)\b.{0,60}"
+     r"\b(contact|cotoye|croise|vis avec|vit avec|habite avec|exposed|close contact|dine\w*"
+     r"|mange\w* avec|vu)\b.{0,60}"
      r"\b(malade|infecte\w*|contamine\w*|positi(f|ve)|cas|covid|porteur|case|sick)\b"
      r"|\b(covid|positi(f|ve)|infecte\w*|malade)\b.{0,40}\b(collegue|travail|bureau|"
-     r"famille|maison|immeuble|entourage|coworker|colleague)\b",
+     r"famille|maison|immeuble|entourage|coworker|colleague)\b"
+     r"|\b(teste|testee|tested) (positi\w*|negati\w*)",
      "contact avec une personne malade : médecin traitant"),
     ("medical.testing", Label.MEDICAL,
      r"\b(me|se|nous|le|la|les|te|vous|get|be|getting|being) (faire )?(tester|teste|"
-     r"depister|tested|screened)\b|\b(suis je|ai je|am i|do i have|est ce que je suis)\b.{0,30}"
-     r"\b(positi\w*|malade|infecte\w*|contamine\w*|covid|sick|infected)\b|\b(test|tests|"
-     r"depistage|prelevement|pcr|serologi\w*|testing)\b",
+     r"depister|tested|screened)\b|\b(suis je|ai je|am i|do i have|est ce que je suis|"
+     r"est ce que je ai|have i got)\b.{0,30}"
+     r"\b(positi\w*|malade|infecte\w*|contamine\w*|covid|virus|grippe|sick|infected|it)\b"
+     r"|\b(test|tests|depistage|prelevement|pcr|serologi\w*|testing)\b",
      "dépistage : médecin traitant"),
+    ("medical.diagnosis", Label.MEDICAL,
+     r"\bdiagnosti\w*|\bdiagnos\w*|\b(aide\w*|aider|help)( moi| me)? a (savoir|comprendre|"
+     r"determiner|evaluer|identifier|trouver)( si| ce que)? (je|mon|ma|j)\b"
+     r"|\b(comment|how)( puis je| je peux| on peut| faire pour)? (savoir|reconnaitre|etre sur"
+     r"|know|tell)( \w+)? (si|que|if) (je|j|mon|ma|on|il|elle|i|my)\b.{0,30}\b(covid|virus|"
+     r"malade|contamine\w*|infecte\w*|grippe|positi\w*|symptome\w*|sick|infected|gueri\w*|"
+     r"immunise\w*|porteu\w*|attrape\w*|rhume|allergie|angine|it)\b"
+     r"|\b(mes|ses|les|my) (symptomes|symptoms) (ressembl\w*|correspond\w*|sont ceux|look|"
+     r"match)|\bevaluer (mes|ses) symptomes|\bhelp me (figure out|know|find out)"
+     r"|\b(c est|est ce|est il) (grave|inquietant|normal)\w* (si|que|de|quand) (je|j|mon|"
+     r"ma|il|elle|on)\b|\bce que je ai\b(?! (le )?droit)",
+     "demande d'avis ou de diagnostic : médecin traitant"),
     ("medical.medicines", Label.MEDICAL,
-     r"\b(ibuprofene|advil|nurofen|antarene|paracetamol|doliprane|efferalgan|dafalgan|"
-     r"aspirine|anti inflammatoires?|antiinflammatoires?|ains|cortisone|corticoides?|"
-     r"chloroquine|hydroxychloroquine|plaquenil|nivaquine|azithromycine|antibiotiques?|"
-     r"antiviral|antiviraux|medicaments?|remedes?|soigner|guerir|homeopathi\w*|vitamine \w+|"
-     r"ibuprofen|tylenol|acetaminophen|aspirin|medicines?|medication|drugs?|cure|treat)\b"
-     r"|\btraitements?\b.{0,25}\b(covid|maladie|contre|antiviral|efficace)\b"
-     r"|\bordonnances?\b.{0,40}\b(medecin|pharmac\w*|renouvel\w*)\b|\btreatment\b",
+     r"\b(" + _DRUGS + r"|soign(e|er|ent|ez|ons|ait)|gueri\w*|guerir|cure|treat)\b"
+     r"|\btraitements?\b.{0,25}\b(covid|maladie|contre|antiviral|efficace|marche|"
+     r"fonctionne|pour|des|oublie)\b|\bordonnances?\b|\btreatment\b"
+     r"|\b(traite\w*|soins|prise en charge|donne\w*|treat\w*)\b.{0,40}\b(malades|"
+     r"infecte\w*|contamine\w*|positifs?|patients?|atteint\w*|touche\w*|infected|sick "
+     r"people)\b",
      "médicaments ou traitement : médecin ou pharmacien"),
     ("medical.care", Label.MEDICAL,
-     r"\b(appeler|consulter|contacter|joindre|aller aux|aller a le|call|see)\b.{0,20}"
-     r"\b(15|samu|urgences|medecin|docteur|hopital|doctor|hospital)\b",
+     r"\b(appeler|consulter|contacter|joindre|aller aux|aller a le|call|see|voir)\b.{0,20}"
+     r"\b(15|samu|urgences|medecin|docteur|hopital|doctor|hospital|generaliste)\b",
      "recours aux soins : médecin traitant, ou le 15 en cas d'urgence"),
     ("medical.condition", Label.MEDICAL,
-     r"\b(je suis|je ai|j ai|i am|i have|im)\b.{0,20}\b(enceinte|diabet\w*|asthm\w*|"
-     r"immunodeprime\w*|greffe\w*|obese|cardiaque|dialys\w*|chimio\w*|cancer|hypertension|"
-     r"tension|insuffisan\w*|maladie chronique|pregnant|diabetes|diabetic|asthma|"
-     r"immunocompromised|heart condition)\b"
+     r"\b(je suis|je ai|j ai|i am|i have|im|il est|elle est|est)\b.{0,20}\b(enceinte|"
+     r"diabet\w*|asthm\w*|immunodeprime\w*|greffe\w*|obese|cardiaque|dialys\w*|chimio\w*|"
+     r"cancer|hypertension|tension|insuffisan\w*|maladie chronique|pregnant|diabetes|"
+     r"diabetic|asthma|immunocompromised|heart condition)\b"
      r"|\b(je fais partie|je suis|i am|im)\b.{0,12}\b(personnes?|groupe|group)?.{0,6}"
-     r"\b(a|at) (risque|risk)\b|\b(high risk|a risque)\b.{0,20}\b(moi|me)\b",
+     r"\b(a|at) (risque|risk)\b|\b(high risk|a risque)\b.{0,20}\b(moi|me)\b"
+     r"|\bsous (chimio\w*|anticoagulants?|cortisone|traitement|dialyse)",
      "état de santé personnel : médecin traitant"),
     ("medical.worried", Label.MEDICAL,
-     r"\b(peur|crains|pense|impression|afraid|think|worried)\b.{0,25}\b(avoir|etre|que je|"
-     r"have|got|caught)\b.{0,20}\b(covid|virus|contamine\w*|infecte\w*|malade|attrape\w*|"
-     r"it|infected|sick)\b",
+     r"\b(peur|crains|pense|impression|afraid|think|worried|crois)\b.{0,25}\b(avoir|etre|"
+     r"que je|have|got|caught|ai|suis)\b.{0,20}\b(covid|virus|contamine\w*|infecte\w*|"
+     r"malade|attrape\w*|it|infected|sick)\b",
      "crainte d'être malade : médecin traitant"),
     ("medical.if_ill", Label.MEDICAL,
      r"\b(si|quand|lorsque|if|when|once)\b (je|j|on|mon \w+|ma \w+|i|my \w+|we)\b.{0,8}"
@@ -130,29 +160,31 @@ _RULES: tuple[tuple[str, Label, str, str], ...] = (
      r"infecte\w*|positi\w*|it|sick|ill|infected|symptoms?)\b",
      "conduite à tenir en cas de maladie : médecin traitant"),
     ("medical.prognosis", Label.MEDICAL,
-     r"\b(vais je|est ce que je vais|will i|could i|am i going to|kill me)\b.{0,25}"
-     r"\b(mourir|survivre|guerir|die|survive|recover|me)\b|\bkill me\b",
+     r"\b(vais je|est ce que je vais|will i|could i|am i going to)\b.{0,25}"
+     r"\b(mourir|survivre|guerir|die|survive|recover)\b",
      "pronostic personnel : médecin traitant"),
     ("medical.poison", Label.MEDICAL,
-     # Swallowing, injecting or spraying household chemicals "against the virus" is a
-     # poisoning risk, never a question for the information line.
-     r"\b(boire|bu|buvant|avaler|avale\w*|ingerer|ingere\w*|injecter|injecte\w*|pulveris\w*|"
-     r"vaporis\w*|gargaris\w*|drink\w*|drank|ingest\w*|inject\w*|swallow\w*|spray\w*|"
+     # Spraying or gargling household chemicals "against the virus" is a poisoning risk,
+     # never a question for the information line (swallowing them is urgent: danger.py).
+     r"\b(injecter|injecte\w*|pulveris\w*|vaporis\w*|gargaris\w*|inject\w*|spray\w*|"
      r"gargl\w*)\b.{0,40}\b(javel|desinfectant\w*|chlore|produits? menagers?|"
      r"gel hydroalcoolique|disinfectant\w*|bleach|cleaners?|cleaning products?|chlorine|"
      r"sanitizer\w*|lysol)\b",
-     "ingestion ou pulvérisation d'un produit ménager : centre antipoison ou médecin"),
-    ("medical.unwell", Label.MEDICAL,
-     r"\b(je me sens|il se sent|elle se sent|mon \w+ se sent|ma \w+ se sent)\b.{0,8}"
-     r"\b(mal|pas bien|fievreu\w*|faible|patraque)\b|\bi feel (sick|unwell|ill|bad)\b",
-     "la personne ou un proche se sent mal : médecin traitant"),
+     "pulvérisation ou injection d'un produit ménager : centre antipoison ou médecin"),
+    ("medical.bleeding", Label.MEDICAL,
+     r"\bsaign\w*|\bdu sang\b|\bbleed\w*",
+     "saignement : médecin traitant, ou le 15 s'il est abondant"),
     ("psychological.distress", Label.PSYCHOLOGICAL,
-     r"\b(angoiss\w*|anxi\w*|panique\w*|stress\w*|deprim\w*|depress\w*|idees noires|"
-     r"moral (a zero|au plus bas|en berne)|je craque|je ne en peux plus|a bout|pleur\w*|"
-     r"insomni\w*|je ne dors plus|me sens (seule?|isolee?|perdue?)|trop seule?|solitude|"
-     r"detresse|burn ?out|soutien psychologique|psychologue|besoin de parler|"
-     r"parler a quelqu un|lonely|anxious|anxiety|depressed|panic|stressed|can not cope|"
-     r"overwhelmed|need to talk|mental health)\b",
+     r"\b(angoiss\w*|anxi\w*|panique\w*|stress\w*|deprim\w*|depress\w*|"
+     r"moral (a zero|au plus bas|en berne)|le moral|je craque|en peux? plus|"
+     r"a bout|au bout du rouleau|pleur\w*|insomni\w*|dors plus|dors pas|cauchemar\w*|"
+     r"me sens (seule?|isolee?|perdue?|vide|nulle?|inutile)|(tellement|si|trop|tres|tout) "
+     r"seule?s?\b|solitude|detresse|burn ?out|soutien psychologique|psychologue|psy|"
+     r"psychiatr\w*|besoin de parler|besoin de soutien|parler a quelqu un|(a|pour) qui "
+     r"parler|parle a personne|boule au ventre|(suis|sens|sent) (\w+ )?triste\w*|tristesse|"
+     r"en deuil|a cran|terroris\w*|(arrive|peux|parvien)\w* (plus|pas) a faire face|"
+     r"supporte plus|peur de tout|me en remettre|lonely|anxious|anxiety|"
+     r"depressed|panic|stressed|can not cope|overwhelmed|need to talk|mental health)\b",
      "détresse psychologique : ligne d'écoute"),
 )
 _PERSON_RE = re.compile(_PERSON)
@@ -180,8 +212,9 @@ def _regex(pattern: str) -> Matcher:
 
 
 RULES: tuple[tuple[str, Label, Matcher, str], ...] = tuple(
-    (rule_id, label, _regex(pattern) if pattern else _personal_symptom, reason)
-    for rule_id, label, pattern, reason in _RULES)
+    [(rule.id, Label.MEDICAL_URGENT, rule.match, rule.reason) for rule in danger.RULES]
+    + [(rule_id, label, _regex(pattern) if pattern else _personal_symptom, reason)
+       for rule_id, label, pattern, reason in _RULES])
 """The rules in the order they are tried: ``(id, label, matcher, reason)``."""
 
 
@@ -192,15 +225,21 @@ class Decision:
     rule: str | None
     """Rule id, or ``model`` when the model decided."""
     probabilities: Mapping[str, float] = field(default_factory=dict)
+    clause: str | None = None
+    """The sentence or clause that decided, when the message has several."""
 
     @property
     def redirected(self) -> bool:
         return self.label in REDIRECTED
 
+    @property
+    def suicide(self) -> bool:
+        return (self.rule or "").startswith(SUICIDE_RULE)
+
 
 def plain(text: str) -> str:
-    """The form the rules read: see the comment above the patterns."""
-    return " ".join(strip_accents(w) for w in tokens(text))
+    """The form the rules and the model read (see :mod:`renfort.knowledge.wording`)."""
+    return _plain(text)
 
 
 def first_rule(text: str) -> tuple[str, Label, str, str] | None:
@@ -212,43 +251,98 @@ def first_rule(text: str) -> tuple[str, Label, str, str] | None:
     return None
 
 
+@dataclass(frozen=True, slots=True)
+class Thresholds:
+    """How the model's probabilities become a label (chosen on a dev set, see the module).
+
+    A reading is redirected when ``p(urgent) + p(medical) + p(psychological) ≥ redirect``;
+    it is urgent when ``p(urgent) ≥ urgent``; otherwise it is health information when
+    ``p(health_info) ≥ health``, else non-medical.
+    """
+
+    redirect: float = 0.5
+    urgent: float = 0.5
+    health: float = 0.5
+
+    @classmethod
+    def from_meta(cls, meta: Mapping[str, object]) -> Thresholds:
+        def read(key: str, default: float) -> float:
+            value = meta.get(key, default)
+            return float(value) if isinstance(value, int | float) else default
+
+        return cls(read("redirect_threshold", read("medical_threshold", 0.5)),
+                   read("urgent_threshold", 0.5), read("health_threshold", 0.5))
+
+
+def label_from(probabilities: Mapping[str, float], thresholds: Thresholds) -> Label:
+    """The recall-first reading of the model's probabilities (never the arg-max)."""
+    urgent = probabilities.get("medical_urgent", 0.0)
+    medical = probabilities.get("medical", 0.0)
+    psychological = probabilities.get("psychological", 0.0)
+    if urgent >= thresholds.urgent:
+        return Label.MEDICAL_URGENT
+    if urgent + medical + psychological >= thresholds.redirect:
+        return Label.PSYCHOLOGICAL if psychological > medical + urgent else Label.MEDICAL
+    if probabilities.get("health_info", 0.0) >= thresholds.health:
+        return Label.HEALTH_INFO
+    return Label.NON_MEDICAL
+
+
 class Triage:
-    """Rules first, then the model; thresholds come with the model's metadata."""
+    """Rules first, then the model read with the thresholds shipped in its metadata."""
 
     def __init__(self, model: LinearModel | None, analyzer: Analyzer | None = None,
-                 medical_threshold: float | None = None,
-                 health_threshold: float | None = None) -> None:
+                 thresholds: Thresholds | None = None) -> None:
         self.model = model
         self.analyzer = analyzer or Analyzer()
-        meta = model.meta if model else {}
-        self.medical_threshold = float(medical_threshold if medical_threshold is not None
-                                       else meta.get("medical_threshold", 0.4))
-        self.health_threshold = float(health_threshold if health_threshold is not None
-                                      else meta.get("health_threshold", 0.5))
+        self.thresholds = thresholds or Thresholds.from_meta(model.meta if model else {})
 
     def classify(self, question: str) -> Decision:
-        text = plain(question)
-        hit = first_rule(text)
+        """The most serious reading of the whole message and of each of its clauses."""
+        pieces = clauses(question)
+        readings = [self._reading(question, None)]
+        if len(pieces) > 1:
+            # Each clause through the rules; the model reads the whole message only (on a
+            # few words out of context it is noise: "ma mère est à Lille" is not urgent).
+            readings += [self._reading(piece, piece, with_model=False) for piece in pieces]
+        return min(readings, key=lambda d: (SEVERITY.index(d.label), d.rule == "model"))
+
+    def probabilities(self, text: str) -> dict[str, float]:
+        """The model's probabilities for a text (empty without a model)."""
+        if self.model is None:
+            return {}
+        return self.model.probabilities(features(plain(text), self.analyzer))
+
+    def _reading(self, text: str, clause: str | None, with_model: bool = True) -> Decision:
+        plain_text = plain(text)
+        hit = first_rule(plain_text)
+        model = self._model_reading(plain_text, clause) if with_model else None
         if hit is not None:
+            # A rule says what the message is about; the model only reads what no rule
+            # understood (its urgent class is a safety net, not a second opinion on a
+            # fever the rules already sent to a doctor).
             rule_id, label, matched, reason = hit
-            return Decision(label, f"{reason} (« {matched} »)", rule_id)
-        if self.model is None or not text:
-            return Decision(Label.NON_MEDICAL, "aucune règle médicale ne s'applique", None)
-        feats = features(question, self.analyzer)
+            return Decision(label, f"{reason} (« {matched} »)", rule_id,
+                            model.probabilities if model else {}, clause)
+        if model is None:
+            return Decision(Label.NON_MEDICAL, "aucune règle médicale ne s'applique", None,
+                            clause=clause)
+        return model
+
+    def _model_reading(self, plain_text: str, clause: str | None) -> Decision | None:
+        if self.model is None or not plain_text.strip("_ "):
+            return None
+        feats = features(plain_text, self.analyzer)
         probabilities = self.model.probabilities(feats)
-        medical = probabilities.get("medical", 0.0)
-        health = probabilities.get("health_info", 0.0)
-        if medical >= self.medical_threshold:
-            label = Label.MEDICAL
-        elif health >= self.health_threshold or health + medical >= 0.5:
-            label = Label.HEALTH_INFO
-        else:
-            label = Label.NON_MEDICAL
-        model_class = {Label.MEDICAL: "medical", Label.HEALTH_INFO: "health_info"}.get(
-            label, "non_medical")
+        label = label_from(probabilities, self.thresholds)
+        model_class = str(label) if str(label) in self.model.classes else (
+            "medical" if label in REDIRECTED else "non_medical")
         clues = self.model.explain(feats, model_class)
         shown = ", ".join(c.split(":", 1)[1] for c in clues) or "—"
-        reason = (f"modèle : p(médical)={medical:.2f}, p(info santé)={health:.2f} ; "
-                  f"indices : {shown}")
+        redirect = sum(probabilities.get(str(k), 0.0) for k in REDIRECTED)
+        reason = (f"modèle : p(orienter)={redirect:.2f} (seuil "
+                  f"{self.thresholds.redirect:.2f}), p(urgent)="
+                  f"{probabilities.get('medical_urgent', 0.0):.2f}, p(info santé)="
+                  f"{probabilities.get('health_info', 0.0):.2f} ; indices : {shown}")
         return Decision(label, reason, "model",
-                        {k: round(v, 4) for k, v in probabilities.items()})
+                        {k: round(v, 4) for k, v in probabilities.items()}, clause)

@@ -14,6 +14,7 @@ from sqlalchemy import Connection, Table, bindparam, update
 
 from renfort.services.events import LiveEvent
 from renfort.store import repository as repo
+from renfort.store import safety_tables as s
 from renfort.store import tables as t
 
 
@@ -30,6 +31,8 @@ class Batch:
     touched_agents: set[str] = field(default_factory=set)
     touched_queues: set[str] = field(default_factory=set)
     config_changed: bool = False
+    outbox: list[dict[str, Any]] = field(default_factory=list)
+    """Events for integrations (services.outbound), committed with the change they tell."""
 
     def update_contact(self, contact_id: str, **values: Any) -> None:
         self.contact_updates.setdefault(contact_id, {}).update(values)
@@ -48,10 +51,12 @@ class Batch:
         self.touched_agents |= other.touched_agents
         self.touched_queues |= other.touched_queues
         self.config_changed = self.config_changed or other.config_changed
+        self.outbox.extend(other.outbox)
 
     def empty(self) -> bool:
         return not (self.new_contacts or self.contact_updates or self.contact_events
-                    or self.messages or self.agent_updates or self.agent_events)
+                    or self.messages or self.agent_updates or self.agent_events
+                    or self.outbox)
 
     def write(self, conn: Connection) -> None:
         """Write everything in the transaction (or savepoint) the caller opened."""
@@ -69,6 +74,7 @@ class Batch:
         repo.insert_many(conn, t.messages, self.messages)
         _update_by_id(conn, t.agents, self.agent_updates)
         repo.insert_many(conn, t.agent_events, self.agent_events)
+        repo.insert_many(conn, s.outbox, self.outbox)
 
 
 def _by_columns(rows: list[dict[str, Any]]) -> list[list[dict[str, Any]]]:

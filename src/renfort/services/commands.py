@@ -125,6 +125,61 @@ class Redirect(Command):
 
 
 @dataclass(frozen=True, slots=True)
+class RedirectMedical(Command):
+    """Send a contact to a medical line from the redirect directory: waiting, or held by
+    ``agent_id`` (accepted or in wrap-up). Audited on the contact: who, where, on what triage
+    label and rule, what was heard. A call with ``transfer`` asks the telephony for a warm
+    transfer to ``number``."""
+
+    kind: ClassVar[str] = "redirect_medical"
+    contact_id: str
+    by: str
+    agent_id: str | None
+    key: str
+    target: str
+    number: str | None
+    label: str
+    rule: str | None
+    text: str
+    transfer: bool
+
+    def __post_init__(self) -> None:
+        _set(self, contact_id=_id(self.contact_id, "contact"),
+             by=clean_text(self.by, "by", max_length=200),
+             agent_id=_opt(self.agent_id, "agent", ID_MAX),
+             key=clean_text(self.key, "key", max_length=40),
+             target=clean_text(self.target, "target", max_length=100),
+             number=_opt(self.number, "number", 40),
+             label=clean_text(self.label, "label", max_length=40),
+             rule=_opt(self.rule, "rule", 80),
+             text=clean_text(self.text[:2000], "text", max_length=2000, multiline=True))
+
+
+@dataclass(frozen=True, slots=True)
+class TriageNote(Command):
+    """A medical signal on a contact an agent already holds: the agent is told in the
+    conversation, and the contact's history keeps it (the citizen got the number)."""
+
+    kind: ClassVar[str] = "triage_note"
+    contact_id: str
+    key: str
+    target: str
+    label: str
+    rule: str | None
+    text: str
+    note: str
+
+    def __post_init__(self) -> None:
+        _set(self, contact_id=_id(self.contact_id, "contact"),
+             key=clean_text(self.key, "key", max_length=40),
+             target=clean_text(self.target, "target", max_length=100),
+             label=clean_text(self.label, "label", max_length=40),
+             rule=_opt(self.rule, "rule", 80),
+             text=clean_text(self.text[:2000], "text", max_length=2000, multiline=True),
+             note=clean_text(self.note[:5000], "note", max_length=5000, multiline=True))
+
+
+@dataclass(frozen=True, slots=True)
 class RequestCallback(Command):
     """The caller leaves a number and hangs up; the contact keeps its place."""
 
@@ -325,7 +380,8 @@ class Explain(Command):
 
 COMMANDS: dict[str, type[Command]] = {
     cls.kind: cls for cls in (
-        ReceiveContact, HandOffChat, Abandon, Redirect, RequestCallback, Accept, Decline, End,
+        ReceiveContact, HandOffChat, Abandon, Redirect, RedirectMedical, TriageNote,
+        RequestCallback, Accept, Decline, End,
         WrapUp, Transfer, PostMessage, LogIn, LogOut, SetAvailable, SetBreak, CallArrived,
         CallAnswered, CallHungUp, ReloadConfig, Tick, Explain)
 }

@@ -35,9 +35,11 @@ from renfort.domain.errors import (
 )
 from renfort.domain.ids import AgentId, ContactId, QueueId, new_id
 from renfort.domain.model import Channel, WorkPlace
+from renfort.knowledge.text import mask_personal
 from renfort.routing.types import AgentStatus, Explanation, Offer
 from renfort.services import commands as c
 from renfort.services import events as ev
+from renfort.services import outbound
 from renfort.services.batch import Batch
 from renfort.services.desk_state import DeskState, LiveContact
 from renfort.store import repository as repo
@@ -253,12 +255,54 @@ class DeskCore(DeskState):
     def _redirect(self, command: c.Redirect, batch: Batch) -> LiveContact:
         contact = self._contact(command.contact_id)
         next_state(contact.state, Action.REDIRECT)
-        if contact.state in WAITING_STATES:
-            self.router.withdraw(ContactId(contact.id))
+        self._leave_router(contact)
         self.changed = True
         batch.update_contact(contact.id, ended_at=self._clock.now(),
                              disposition=command.target)
         self._transition(contact, Action.REDIRECT, batch, target=command.target)
+        return contact
+
+    def _leave_router(self, contact: LiveContact) -> None:
+        """A waiting contact is withdrawn; one an agent holds frees its agent."""
+        if contact.state in WAITING_STATES:
+            self.router.withdraw(ContactId(contact.id))
+        elif contact.state in HELD_STATES:
+            self.router.release(ContactId(contact.id))
+
+    def _redirect_medical(self, command: c.RedirectMedical, batch: Batch) -> LiveContact:
+        contact = self._contact(command.contact_id)
+        if command.agent_id is not None and contact.agent_id != command.agent_id:
+            raise AgentStateError("this contact is not with this agent",
+                                  {"contact": command.contact_id, "agent": command.agent_id})
+        next_state(contact.state, Action.REDIRECT)
+        self._leave_router(contact)
+        self.changed = True
+        now = self._clock.now()
+        batch.update_contact(contact.id, ended_at=now,
+                             disposition=f"redirected: {command.target}"[:100])
+        self._transition(contact, Action.REDIRECT, batch, agent_id=command.agent_id,
+                         target=command.target, key=command.key, number=command.number,
+                         by=command.by, label=command.label, rule=command.rule,
+                         text=mask_personal(command.text)[:1000])
+        if command.transfer and contact.channel is Channel.VOICE and contact.external_ref \
+                and command.number:
+            batch.outbox.append(outbound.event_row(outbound.TELEPHONY, "transfer_requested", {
+                "call_id": contact.external_ref, "contact": contact.id,
+                "target_number": command.number.replace(" ", ""), "target": command.target,
+                "key": command.key, "agent": command.agent_id, "requested_by": command.by,
+                "at": now}, now))
+        return contact
+
+    def _triage_note(self, command: c.TriageNote, batch: Batch) -> LiveContact:
+        contact = self._contact(command.contact_id)
+        self._message(batch, contact, "system", None, command.note)
+        batch.contact_events.append({
+            "contact_id": contact.id, "action": "triage_redirect",
+            "from_state": str(contact.state), "to_state": str(contact.state),
+            "at": self._clock.now(), "agent_id": contact.agent_id,
+            "data": {"by": "assistant", "key": command.key, "target": command.target,
+                     "label": command.label, "rule": command.rule,
+                     "text": mask_personal(command.text)[:1000]}})
         return contact
 
     def _request_callback(self, command: c.RequestCallback, batch: Batch) -> LiveContact:
@@ -423,7 +467,8 @@ class DeskCore(DeskState):
 
 _HANDLERS: dict[type[c.Command], str] = {
     c.ReceiveContact: "_receive_contact", c.HandOffChat: "_hand_off_chat",
-    c.Abandon: "_abandon", c.Redirect: "_redirect", c.RequestCallback: "_request_callback",
+    c.Abandon: "_abandon", c.Redirect: "_redirect", c.RedirectMedical: "_redirect_medical",
+    c.TriageNote: "_triage_note", c.RequestCallback: "_request_callback",
     c.Accept: "_accept", c.Decline: "_decline", c.End: "_end", c.WrapUp: "_wrap_up",
     c.Transfer: "_transfer", c.PostMessage: "_post_message", c.LogIn: "_log_in",
     c.LogOut: "_log_out", c.SetAvailable: "_set_available", c.SetBreak: "_set_break",

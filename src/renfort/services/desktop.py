@@ -28,7 +28,7 @@ def customer_history(conn: Connection, who: Principal, contact_id: str, limit: i
         .where(t.contacts.c.id != contact_id)
         .where(access.contact_filter(conn, who))
         .order_by(t.contacts.c.created_at.desc()).limit(limit)).mappings()
-    slugs = dict(conn.execute(select(t.queues.c.id, t.queues.c.name)).tuples().all())
+    slugs = dict(conn.execute(select(t.queues.c.id, t.queues.c.name)).all())
     return [{"id": r["id"], "queue_name": slugs.get(r["queue_id"], r["queue_id"]),
              "channel": r["channel"], "state": r["state"], "created_at": r["created_at"],
              "disposition": r["disposition"]} for r in rows]

@@ -44,6 +44,8 @@ class EventType(StrEnum):
     MESSAGE_POSTED = "message.posted"
     AGENT_STATUS_CHANGED = "agent.status_changed"
     SITE_OCCUPANCY_CHANGED = "site.occupancy_changed"
+    SAFETY_FLAGGED = "safety.flagged"
+    SAFETY_ACKNOWLEDGED = "safety.acknowledged"
 
 
 RESET = "reset"
@@ -94,6 +96,20 @@ def site_occupancy_changed(*, site: str, seat: str, agent: str, change: str,
     return LiveEvent(EventType.SITE_OCCUPANCY_CHANGED,
                      {"site": site, "seat": seat, "agent": agent, "change": change},
                      outsourcer_ids=frozenset({outsourcer_id}), agent_id=agent)
+
+
+def safety_flagged(*, flag: int | None, key: str, label: str, contact: str | None, at: float,
+                   client_id: str, outsourcer_ids: frozenset[str]) -> LiveEvent:
+    """A message was sent to a medical, psychological or emergency line: for supervisors."""
+    return LiveEvent(EventType.SAFETY_FLAGGED,
+                     {"flag": flag, "key": key, "label": label, "contact": contact, "at": at},
+                     client_id=client_id, outsourcer_ids=outsourcer_ids)
+
+
+def safety_acknowledged(*, flag: int, client_id: str,
+                        outsourcer_ids: frozenset[str]) -> LiveEvent:
+    return LiveEvent(EventType.SAFETY_ACKNOWLEDGED, {"flag": flag}, client_id=client_id,
+                     outsourcer_ids=outsourcer_ids)
 
 
 # ---------------------------------------------------------------------- who sees what

@@ -23,6 +23,7 @@ from renfort.domain.errors import NotFoundError, ValidationError
 from renfort.domain.ids import new_id
 from renfort.domain.text import clean_text
 from renfort.knowledge import policy
+from renfort.knowledge.redirects import Entry, key_for
 from renfort.knowledge.triage import Decision, Label
 from renfort.services import commands as c
 from renfort.services import knowledge_access as access
@@ -30,6 +31,7 @@ from renfort.services.desk import Desk
 from renfort.services.desk_view import ContactView
 from renfort.services.knowledge_search import KnowledgeBases
 from renfort.services.principals import Principal
+from renfort.services.safety import RedirectDirectory, SafetyFlags
 from renfort.store import knowledge_tables as k
 from renfort.store import tables as t
 
@@ -53,11 +55,13 @@ class SelfService:
     """Conversations of the public chat; one call per citizen message."""
 
     def __init__(self, engine: Engine, clock: Clock, bases: KnowledgeBases,
-                 desk: Desk) -> None:
+                 desk: Desk, directory: RedirectDirectory, flags: SafetyFlags) -> None:
         self._engine = engine
         self._clock = clock
         self._bases = bases
         self._desk = desk
+        self._directory = directory
+        self._flags = flags
 
     # ------------------------------------------------------------------ entry points
 
@@ -149,13 +153,14 @@ class SelfService:
         if not decision.redirected:
             found = await asyncio.to_thread(self._bases.search, conversation.client_id, message,
                                             k=3, public_only=True)
-        plan = policy.decide(message, decision, found.result if found else None)
+        entries = await asyncio.to_thread(self._directory.entries, conversation.client_id)
+        plan = policy.decide(message, decision, found.result if found else None,
+                             entries=entries)
         if plan.action == "handoff":
             return await self._handoff(conversation, plan, decision, message)
         if plan.action == "redirect":
             assert plan.redirect is not None
-            reply: Data = {"action": "redirect", "message": plan.redirect.message,
-                           "redirect": {"target": plan.redirect.target}}
+            reply: Data = redirect_reply(plan.redirect)
         else:
             assert found is not None
             version = found.versions[0]
@@ -182,17 +187,22 @@ class SelfService:
                      decision: Decision) -> Data:
         """After a hand-off: to the agent, unless it is medical (then redirected)."""
         if decision.redirected:
-            redirect = policy.REDIRECTS[decision.label]
+            entries = await asyncio.to_thread(self._directory.entries, conversation.client_id)
+            redirect = policy.redirect_for(decision, entries)
+            assert redirect is not None
             if contact.state in WAITING_STATES:
-                await self._desk.execute(c.Redirect(contact.id, redirect.target))
+                await self._desk.execute(c.RedirectMedical(
+                    contact.id, "assistant", None, redirect.key, redirect.target,
+                    redirect.numbers[0].number, str(decision.label), decision.rule, message,
+                    False))
             else:
-                await self._desk.execute(c.PostMessage(
-                    contact.id, "system", None,
-                    f"Triage : {decision.label} ({decision.reason}). Orienter vers "
-                    f"{redirect.target}."))
+                await self._desk.execute(c.TriageNote(
+                    contact.id, redirect.key, redirect.target, str(decision.label),
+                    decision.rule, message,
+                    f"Triage : {decision.label} ({decision.reason}). La personne a reçu "
+                    f"le numéro « {redirect.label} ». Orienter vers {redirect.target}."))
             plan = policy.Plan("redirect", f"triage {decision.label}", redirect=redirect)
-            reply: Data = {"action": "redirect", "message": redirect.message,
-                           "redirect": {"target": redirect.target}}
+            reply: Data = redirect_reply(redirect)
             await asyncio.to_thread(self._record, conversation, message, reply, plan, decision,
                                     contact.id, contact.queue_id, redirect.target)
             return {"conversation_id": conversation.id, **reply,
@@ -287,16 +297,36 @@ class SelfService:
             values.update(state=HANDED_OFF, contact_id=contact_id)
         elif conversation.state == HANDED_OFF and plan.action != "redirect":
             values.update(state=OPEN)
+        flagged = None
         with self._engine.begin() as conn:
             conn.execute(insert(k.kb_turns), turns)
             conn.execute(update(k.kb_conversations)
                          .where(k.kb_conversations.c.id == conversation.id).values(**values))
+            key = key_for(str(decision.label), decision.rule)
+            if plan.action == "redirect" and key is not None:
+                flagged = self._flags.raise_flag(
+                    conn, client_id=conversation.client_id, origin="self_service",
+                    raised_by="assistant", key=key, label=str(decision.label),
+                    rule=decision.rule, text=message or "", conversation_id=conversation.id,
+                    contact_id=contact_id)
             conn.execute(insert(k.kb_outcomes).values(
                 conversation_id=conversation.id, client_id=conversation.client_id, at=now,
                 outcome=str(plan.outcome), triage_label=str(decision.label),
                 article_ref=plan.ref, version=plan.number,
                 confidence=plan.confidence or None, contact_id=contact_id,
                 queue_id=queue_id, target=plan.redirect.target if plan.redirect else target))
+        if flagged is not None:
+            self._flags.publish(flagged)
+
+
+def redirect_reply(entry: Entry) -> Data:
+    """A redirect as the citizen gets it: the entry's message (for danger, it starts with
+    the number to call and says nothing else), and the numbers as tap-to-call links."""
+    return {"action": "redirect", "message": entry.message,
+            "redirect": {"target": entry.target, "key": entry.key, "label": entry.label,
+                         "urgent": entry.urgent, "hours": entry.hours,
+                         "numbers": [n.as_dict() for n in entry.numbers],
+                         "version": entry.version}}
 
 
 def _check_message(message: str) -> None:

@@ -90,9 +90,27 @@ def test_eval_retrieval_and_triage(database: Path, tmp_path: Path) -> None:
     labelled = _write(tmp_path / "t.jsonl", [
         {"question": "j'ai de la fièvre", "label": "medical_advice"},
         {"question": "attestation pour sortir", "label": "non_medical"}])
-    code, out, err = run("eval", "--queries", str(labelled), "--triage", "--json")
-    classes = {c["label"]: c for c in json.loads(out)["classes"]}
+    code, out, err = run("eval", "--triage", str(labelled), "--json")
+    assert code == 0, err
+    scores = json.loads(out)
+    classes = {c["label"]: c for c in scores["classes"]}
     assert classes["medical"]["recall"] == 1.0 and classes["non_medical"]["precision"] == 1.0
+    assert scores["false_alarms"] == 0.0 and scores["redirect_recall"] == 1.0
+
+
+def test_eval_triage_prints_safety_figures(database: Path, tmp_path: Path) -> None:
+    labelled = _write(tmp_path / "t.jsonl", [
+        {"question": "mon grand-père est par terre et ne bouge plus", "label": "medical_urgent"},
+        {"question": "jai de la fievre depuis hier", "label": "medical"},
+        {"question": "je me sens tellement seule", "label": "psychological"},
+        {"question": "je crève de faim, les boulangeries sont ouvertes ?",
+         "label": "non_medical"}])
+    code, out, err = run("eval", "--triage", str(labelled))
+    assert code == 0, err
+    assert "urgent recall (labelled medical_urgent): 1.000" in out
+    assert "false alarms (non-medical redirected): 0.000" in out
+    code, _, err = run("eval", "--triage", str(labelled), "--queries", str(labelled))
+    assert code == 2 and err.count("\n") == 1
     code, _, err = run("eval", "--queries", str(questions_bad(tmp_path)))
     assert code == 2 and "line 1" in err
 

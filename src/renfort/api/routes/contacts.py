@@ -8,9 +8,10 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Query, Response, status
 
 from renfort.api.deps import PrincipalDep, RuntimeDep
+from renfort.api.routes.safety import agent_redirect
 from renfort.api.schemas import ContactIn, MessageIn, RedirectIn, TransferIn, WrapUpIn
 from renfort.bootstrap import Runtime
-from renfort.domain.contacts import ContactState
+from renfort.domain.contacts import HELD_STATES, ContactState
 from renfort.domain.errors import ConflictError, NotFoundError, PermissionDeniedError
 from renfort.domain.model import Channel
 from renfort.routing.types import Explanation
@@ -197,8 +198,17 @@ async def abandon(contact_id: str, rt: RuntimeDep, who: PrincipalDep) -> dict[st
 @router.post("/{contact_id}/redirect")
 async def redirect(contact_id: str, body: RedirectIn, rt: RuntimeDep,
                    who: PrincipalDep) -> dict[str, Any]:
-    """The customer was sent elsewhere (e.g. the medical line) before any agent."""
+    """The customer was sent elsewhere (e.g. the medical line): by the channel before any
+    agent, or by the agent holding the contact (see ``/medical-redirect``)."""
+    if who.role is Role.AGENT or (who.role is not Role.INTEGRATION
+                                  and _held(rt, contact_id)):
+        return await agent_redirect(rt, who, contact_id, body.target, body.text)
     return await _channel_action(rt, who, contact_id, c.Redirect(contact_id, body.target))
+
+
+def _held(rt: Runtime, contact_id: str) -> bool:
+    live = rt.desk.live_contact(contact_id)
+    return live is not None and live.state in HELD_STATES
 
 
 @router.post("/{contact_id}/callback")

@@ -16,6 +16,7 @@ from pydantic import AwareDatetime, Field
 
 from renfort.api.deps import PrincipalDep, PublicChatQuota, RuntimeDep
 from renfort.api.schemas import Body
+from renfort.knowledge import policy
 from renfort.knowledge.articles import HOTLINE_BASE
 from renfort.services import knowledge_access as access
 
@@ -88,13 +89,17 @@ def search(rt: RuntimeDep, who: PrincipalDep,
 
 @router.post("/kb/triage")
 def triage(body: TriageIn, rt: RuntimeDep, who: PrincipalDep) -> dict[str, Any]:
-    """Medical scope guard; the decision is stored with its reason."""
+    """Medical scope guard (agents run it on what they hear); the decision is stored with
+    its reason, and comes with the client's redirect entry (numbers, message)."""
     with rt.engine.begin() as conn:
         client_id = access.readable_base(conn, who, body.client) if body.client else None
         decision = rt.knowledge.bases.triage_recorded(
             conn, body.question, origin="api", client_id=client_id, asked_by=who.username)
+        base = client_id or access.client_id_of(conn, HOTLINE_BASE)
+        entry = policy.redirect_for(decision, rt.directory.entries(base, conn))
     return {"label": str(decision.label), "reason": decision.reason, "rule": decision.rule,
-            "redirected": decision.redirected, "probabilities": dict(decision.probabilities)}
+            "redirected": decision.redirected, "probabilities": dict(decision.probabilities),
+            "clause": decision.clause, "redirect": entry.as_dict() if entry else None}
 
 
 # ---------------------------------------------------------------------- articles

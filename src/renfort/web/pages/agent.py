@@ -16,9 +16,11 @@ from fastapi import APIRouter, Depends, Form, Request
 from fastapi.responses import HTMLResponse
 
 from renfort.api.deps import RuntimeDep
+from renfort.api.routes.safety import agent_redirect
 from renfort.bootstrap import Runtime
 from renfort.domain.contacts import ContactState
 from renfort.domain.errors import RenfortError, ValidationError
+from renfort.knowledge import policy
 from renfort.routing.types import AgentStatus
 from renfort.services import commands as c
 from renfort.services import contacts_read, desktop
@@ -292,3 +294,49 @@ async def knowledge(request: Request, rt: RuntimeDep, who: WebPrincipal,
             error = str(failure)
     return render(request, "agent/knowledge.html",
                   {"q": q, "hits": hits, "error": error, "target": "reply-body"})
+
+
+@router.post("/triage")
+async def triage(request: Request, rt: RuntimeDep, who: WebPrincipal,
+                 text: Annotated[str, Form()] = "",
+                 contact: Annotated[str, Form()] = "") -> HTMLResponse:
+    """The agent types what they hear: the server-side triage, the client's redirect entry,
+    and a button to redirect the contact they hold."""
+    _agent(who)
+
+    def run() -> dict[str, Any]:
+        with rt.engine.begin() as conn:
+            live = contacts_read.visible_contact(conn, who, contact)
+            decision = rt.knowledge.bases.triage_recorded(
+                conn, text, origin="agent", client_id=live["client_id"],
+                asked_by=who.username)
+            entry = policy.redirect_for(decision, rt.directory.entries(live["client_id"],
+                                                                        conn))
+        return {"result": {"label": str(decision.label), "reason": decision.reason},
+                "entry": entry.as_dict() if entry else None, "contact_id": contact,
+                "text": text}
+
+    if not 1 <= len(text.strip()) <= 2000:
+        return flash_error(request, ValidationError("text: 1–2000 characters",
+                                                    {"field": "text"}))
+    try:
+        data = await asyncio.to_thread(run)
+    except RenfortError as error:
+        return flash_error(request, error)
+    return render(request, "agent/triage.html", data)
+
+
+@router.post("/contacts/{contact_id}/medical-redirect")
+async def medical_redirect(contact_id: str, request: Request, rt: RuntimeDep,
+                           who: WebPrincipal, target: Annotated[str, Form()] = "",
+                           text: Annotated[str, Form()] = "") -> HTMLResponse:
+    """The agent ends the contact as redirected to the medical line (warm transfer for a
+    call), audited and flagged for supervisors."""
+    agent_id = _agent(who)
+    try:
+        await agent_redirect(rt, who, contact_id, target, text or None)
+    except RenfortError as error:
+        return flash_error(request, error)
+    data = await asyncio.to_thread(_workspace, rt, who, agent_id, None)
+    data["done"] = message("agent.done.medical_redirect")
+    return with_trigger(render(request, "agent/workspace.html", {"ws": data}), "renfort:panel")

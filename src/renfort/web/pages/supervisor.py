@@ -119,7 +119,7 @@ def wall(rt: Runtime, who: Principal) -> dict[str, Any]:
         totals["agents"].update(group["counts"])
     return {"queues": queues, "groups": groups, "sites": sites,
             "alerts": _alerts(rt, who, queues, sites), "totals": totals, "states": STATES,
-            "now": rt.clock.now()}
+            "flags": rt.flags.open_flags(who, limit=20), "now": rt.clock.now()}
 
 
 @router.get("")
@@ -132,5 +132,15 @@ async def wall_page(request: Request, rt: RuntimeDep, who: WebPrincipal) -> HTML
 @router.get("/wall")
 async def wall_fragment(request: Request, rt: RuntimeDep, who: WebPrincipal) -> HTMLResponse:
     allow(who, "supervisor")
+    data = await asyncio.to_thread(wall, rt, who)
+    return render(request, "supervisor/wall.html", {"wall": data})
+
+
+@router.post("/flags/{flag_id}/acknowledge")
+async def acknowledge_flag(flag_id: int, request: Request, rt: RuntimeDep,
+                           who: WebPrincipal) -> HTMLResponse:
+    """A supervisor has seen a redirect flagged for them."""
+    allow(who, "supervisor")
+    await asyncio.to_thread(rt.flags.acknowledge, who, flag_id)
     data = await asyncio.to_thread(wall, rt, who)
     return render(request, "supervisor/wall.html", {"wall": data})
