@@ -59,12 +59,11 @@ def populate(url: str, waiting: int, agents: int) -> None:
                        status_since=T0)
             rows.append(row)
         conn.execute(insert(t.agents), rows)
-        contacts, seq = [], 0
+        contacts = []
         for n in range(waiting):
             queue = queues[n % len(queues)]
-            seq += 1
             contacts.append({
-                "id": new_id(), "seq": seq, "queue_id": queue.id, "client_id": queue.client_id,
+                "id": new_id(), "seq": n + 1, "queue_id": queue.id, "client_id": queue.client_id,
                 "channel": sorted(queue.channels)[0], "customer_ref": f"+33 6 {n:08d}",
                 "external_ref": None, "priority": 2, "state": "queued", "agent_id": None,
                 "outsourcer_id": None, "overflow": False, "created_at": T0 + n * 0.01,

@@ -9,6 +9,7 @@ from sqlalchemy import Engine
 from renfort.config import Settings
 from renfort.domain.clock import Clock, SystemClock
 from renfort.services.auth import AuthService
+from renfort.services.cluster import Cluster
 from renfort.services.desk import Desk
 from renfort.services.events import EventBus
 from renfort.services.knowledge import KnowledgeService
@@ -18,7 +19,7 @@ from renfort.services.routing_config import RoutingConfig
 from renfort.services.safety import AgentRedirects, RedirectDirectory, SafetyFlags
 from renfort.services.self_service import SelfService
 from renfort.services.throttle import LOGIN_FAILURES, PUBLIC_CHAT, Throttle
-from renfort.store.engine import make_engine
+from renfort.store.engine import is_postgres, make_engine
 
 
 @dataclass
@@ -48,14 +49,17 @@ class Runtime:
 
 def build_runtime(settings: Settings, clock: Clock | None = None) -> Runtime:
     clock = clock or SystemClock()
-    engine = make_engine(settings.resolved_database_url())
+    url = settings.resolved_database_url()
+    engine = make_engine(url)
     bus = EventBus()
-    desk = Desk(engine, clock, bus, settings.offer_timeout_seconds)
+    # On PostgreSQL any number of processes serve; one leads the desk (services.cluster).
+    cluster = Cluster(url, engine, clock) if is_postgres(url) else None
+    desk = Desk(engine, clock, bus, settings.offer_timeout_seconds, cluster=cluster)
     bases = KnowledgeBases(engine, clock)
     throttle = Throttle({PUBLIC_CHAT: settings.rate_public_chat,
                          LOGIN_FAILURES: settings.rate_login_failures})
     directory = RedirectDirectory(engine, clock)
-    flags = SafetyFlags(engine, clock, bus)
+    flags = SafetyFlags(engine, clock, desk.announce_soon)
     target = (Target(settings.telephony_webhook_url, settings.telephony_webhook_secret or "")
               if settings.telephony_webhook_url else None)
     telephony_out = OutboundSender(engine, clock, TELEPHONY, target)

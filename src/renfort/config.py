@@ -27,6 +27,8 @@ class Settings(BaseSettings):
     host: str = "127.0.0.1"
     port: int = Field(default=8000, gt=0, lt=65536)
     log_level: str = "info"
+    workers: int = Field(default=1, ge=1, le=64,
+                         description="processes serving the API (several: PostgreSQL only)")
     cookie_secure: bool = False
     rate_public_chat: str = Field(
         default="60/minute",

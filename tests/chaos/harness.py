@@ -3,19 +3,30 @@
 from __future__ import annotations
 
 import os
+import shutil
 import subprocess
 import sys
 import threading
 import time
+import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
+from datetime import UTC, datetime
 from pathlib import Path
 
 import httpx
-from sqlalchemy import create_engine, select
+import pytest
+from sqlalchemy import create_engine, select, text
+from sqlalchemy.engine import make_url
 
+from renfort.bootstrap import build_runtime
+from renfort.config import Settings
+from renfort.domain.clock import ManualClock
+from renfort.services.demo_load import load_demo
 from renfort.store import tables as t
+from renfort.store.engine import upgrade
+from tests.conftest import POSTGRES_URL, T0
 
 FAULTY = Path(__file__).with_name("faulty_server.py")
 ROOT = Path(__file__).resolve().parents[2]
@@ -68,6 +79,7 @@ class Load:
     base: str
     headers: dict[str, str]
     creators: int = 4
+    prefix: str = "good"
     attempts: list[Attempt] = field(default_factory=list)
     _stop: threading.Event = field(default_factory=threading.Event)
     _threads: list[threading.Thread] = field(default_factory=list)
@@ -89,7 +101,7 @@ class Load:
             n = 0
             while not self._stop.is_set():
                 n += 1
-                ref = f"good-{creator}-{n}"
+                ref = f"{self.prefix}-{creator}-{n}"
                 started = time.monotonic()
                 try:
                     reply = http.post("/api/v1/contacts", json={
@@ -133,7 +145,8 @@ def assert_nothing_acknowledged_lost(load: Load, url: str) -> None:
     assert acknowledged, "the load acknowledged nothing"
     lost = [ref for ref in acknowledged if ref not in stored]
     assert not lost, f"{len(lost)} acknowledged contacts lost: {lost[:5]}"
-    doubled = [ref for ref, ids in stored.items() if ref.startswith("good-") and len(ids) > 1]
+    doubled = [ref for ref, ids in stored.items()
+               if ref.startswith(f"{load.prefix}-") and len(ids) > 1]
     assert not doubled, f"contacts stored twice: {doubled[:5]}"
     wrong = [ref for ref, contact in acknowledged.items() if stored[ref] != [contact]]
     assert not wrong, f"acknowledged under another id: {wrong[:5]}"
@@ -149,3 +162,33 @@ def serving(port: int, env: dict[str, str], log: Path) -> Iterator[subprocess.Po
         if process.poll() is None:
             process.kill()
             process.wait(10)
+
+
+@contextmanager
+def database(kind: str, tmp_path: Path, demo_template: Path
+              ) -> Iterator[tuple[str, dict[str, str]]]:
+    """A demo federation in a database of this test's own: (url, server environment)."""
+    if kind == "sqlite":
+        shutil.copy(demo_template, tmp_path / "renfort.db")
+        yield f"sqlite:///{tmp_path / 'renfort.db'}", {"RENFORT_DATA_DIR": str(tmp_path)}
+        return
+    if not POSTGRES_URL:
+        pytest.skip("RENFORT_TEST_POSTGRES_URL not set")
+    name = f"renfort_chaos_{uuid.uuid4().hex[:10]}"
+    admin = create_engine(POSTGRES_URL, isolation_level="AUTOCOMMIT")
+    with admin.connect() as conn:
+        conn.execute(text(f'CREATE DATABASE "{name}"'))
+    url = make_url(POSTGRES_URL).set(database=name).render_as_string(hide_password=False)
+    try:
+        upgrade(url)
+        runtime = build_runtime(Settings(database_url=url), ManualClock(T0))
+        load_demo(runtime.engine, runtime.auth, datetime.fromtimestamp(T0, tz=UTC))
+        runtime.engine.dispose()
+        yield url, {"RENFORT_DATABASE_URL": url}
+    finally:
+        with admin.connect() as conn:
+            conn.execute(text(f'ALTER DATABASE "{name}" ALLOW_CONNECTIONS true'))
+            conn.execute(text("SELECT pg_terminate_backend(pid) FROM pg_stat_activity "
+                              "WHERE datname = :name"), {"name": name})
+            conn.execute(text(f'DROP DATABASE IF EXISTS "{name}"'))
+        admin.dispose()

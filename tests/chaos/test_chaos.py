@@ -12,8 +12,6 @@ import threading
 import time
 import uuid
 from collections.abc import Iterator
-from contextlib import contextmanager
-from datetime import UTC, datetime
 from pathlib import Path
 
 import httpx
@@ -24,11 +22,10 @@ from sqlalchemy.engine import make_url
 from renfort.bootstrap import build_runtime
 from renfort.config import Settings
 from renfort.domain.clock import ManualClock
-from renfort.services.demo_load import load_demo
-from renfort.store.engine import upgrade
 from tests.chaos.harness import (
     Load,
     assert_nothing_acknowledged_lost,
+    database,
     launch,
     serving,
     stored_refs,
@@ -49,40 +46,10 @@ def _api_key(url: str) -> dict[str, str]:
         runtime.engine.dispose()
 
 
-@contextmanager
-def _database(kind: str, tmp_path: Path, demo_template: Path
-              ) -> Iterator[tuple[str, dict[str, str]]]:
-    """A demo federation in a database of this test's own: (url, server environment)."""
-    if kind == "sqlite":
-        shutil.copy(demo_template, tmp_path / "renfort.db")
-        yield f"sqlite:///{tmp_path / 'renfort.db'}", {"RENFORT_DATA_DIR": str(tmp_path)}
-        return
-    if not POSTGRES_URL:
-        pytest.skip("RENFORT_TEST_POSTGRES_URL not set")
-    name = f"renfort_chaos_{uuid.uuid4().hex[:10]}"
-    admin = create_engine(POSTGRES_URL, isolation_level="AUTOCOMMIT")
-    with admin.connect() as conn:
-        conn.execute(text(f'CREATE DATABASE "{name}"'))
-    url = make_url(POSTGRES_URL).set(database=name).render_as_string(hide_password=False)
-    try:
-        upgrade(url)
-        runtime = build_runtime(Settings(database_url=url), ManualClock(T0))
-        load_demo(runtime.engine, runtime.auth, datetime.fromtimestamp(T0, tz=UTC))
-        runtime.engine.dispose()
-        yield url, {"RENFORT_DATABASE_URL": url}
-    finally:
-        with admin.connect() as conn:
-            conn.execute(text(f'ALTER DATABASE "{name}" ALLOW_CONNECTIONS true'))
-            conn.execute(text("SELECT pg_terminate_backend(pid) FROM pg_stat_activity "
-                              "WHERE datname = :name"), {"name": name})
-            conn.execute(text(f'DROP DATABASE IF EXISTS "{name}"'))
-        admin.dispose()
-
-
 @pytest.fixture(params=["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)])
 def store(request: pytest.FixtureRequest, tmp_path: Path,
           demo_template: Path) -> Iterator[tuple[str, dict[str, str]]]:
-    with _database(request.param, tmp_path, demo_template) as found:
+    with database(request.param, tmp_path, demo_template) as found:
         yield found
 
 
@@ -215,7 +182,7 @@ def _listen(base: str, headers: dict[str, str]) -> None:
 @pytest.mark.postgres
 def test_a_postgresql_outage_is_ridden_out_without_a_restart(tmp_path: Path,
                                                              demo_template: Path) -> None:
-    with _database("postgres", tmp_path, demo_template) as (url, env):
+    with database("postgres", tmp_path, demo_template) as (url, env):
         _outage(url, env, tmp_path)
 
 

@@ -3,9 +3,13 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import logging
+import signal
+import threading
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
+from typing import Any
 
 from fastapi import FastAPI
 from fastapi.responses import JSONResponse
@@ -34,6 +38,27 @@ from renfort.domain.clock import Clock
 from renfort.web.routes import install as install_pages
 
 log = logging.getLogger("renfort.api")
+STOP_SIGNALS = (signal.SIGTERM, signal.SIGINT)
+
+
+def _end_streams_on_stop(app: FastAPI, loop: asyncio.AbstractEventLoop) -> None:
+    """Chain the server's stop-signal handlers with the end of the live event streams:
+    uvicorn waits for open responses before it shuts the app down, and an event stream never
+    finishes by itself. Only in the main thread (a test client runs elsewhere: no signals)."""
+    if threading.current_thread() is not threading.main_thread():
+        return
+    for sig in STOP_SIGNALS:
+        previous = signal.getsignal(sig)
+
+        def handler(number: int, frame: Any, previous: Any = previous) -> None:
+            # A signal handler may run between any two bytecodes of the loop: hand the
+            # change over the loop's own thread-safe way.
+            with contextlib.suppress(RuntimeError):
+                loop.call_soon_threadsafe(app.state.ending.set)
+            if callable(previous):
+                previous(number, frame)
+
+        signal.signal(sig, handler)
 
 
 def create_app(settings: Settings | None = None, clock: Clock | None = None) -> FastAPI:
@@ -43,7 +68,7 @@ def create_app(settings: Settings | None = None, clock: Clock | None = None) -> 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         app.state.ending = asyncio.Event()
-        app.state.loop = asyncio.get_running_loop()
+        _end_streams_on_stop(app, asyncio.get_running_loop())
         await runtime.desk.start()
         runtime.telephony_out.start()
         app.state.ready = True
@@ -76,9 +101,9 @@ def create_app(settings: Settings | None = None, clock: Clock | None = None) -> 
         desk = runtime.desk.readiness()
         if not desk["ready"]:
             return JSONResponse({"status": desk["state"], "reason": desk["reason"],
-                                 "since": desk["since"]}, status_code=503,
-                                headers={"Retry-After": "2"})
-        return JSONResponse({"status": "ok", "version": __version__})
+                                 "since": desk["since"], "role": desk["role"]},
+                                status_code=503, headers={"Retry-After": "2"})
+        return JSONResponse({"status": "ok", "version": __version__, "role": desk["role"]})
 
     @app.get("/healthz", tags=["health"])
     def healthz() -> JSONResponse:

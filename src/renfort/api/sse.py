@@ -41,6 +41,7 @@ def event_stream(request: Request, bus: EventBus, listener: Principal,
         """The next event, or None on a heartbeat or when the server is ending."""
         get = asyncio.ensure_future(subscription.inbox.get())
         waits: set[asyncio.Future[object]] = {get}  # type: ignore[arg-type]
+        waits.add(asyncio.ensure_future(subscription.ended.wait()))
         if ending is not None:
             waits.add(asyncio.ensure_future(ending.wait()))
         done, pending = await asyncio.wait(waits, timeout=HEARTBEAT_SECONDS,

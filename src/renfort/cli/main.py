@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import sys
 from datetime import UTC, datetime
-from typing import Annotated, Any
+from typing import Annotated
 
 import typer
 from rich.console import Console
@@ -16,7 +16,6 @@ from renfort.cli.plan import app as plan_app
 from renfort.cli.simulate import simulate
 from renfort.cli.sites import app as sites_app
 from renfort.config import Settings
-from renfort.domain.clock import SystemClock
 from renfort.services.principals import HUMAN_ROLES, Role
 
 app = typer.Typer(help="Renfort: a crisis hotline through outsourced contact centers.",
@@ -124,50 +123,19 @@ def demo_traffic(
 def serve(
     host: Annotated[str | None, typer.Option(help="default 127.0.0.1")] = None,
     port: Annotated[int | None, typer.Option(help="default 8000")] = None,
+    workers: Annotated[int | None, typer.Option(
+        help="processes serving the API (PostgreSQL only); default RENFORT_WORKERS or 1")
+    ] = None,
 ) -> None:
-    """Run the API (one process: the desk is the single writer)."""
-    import uvicorn
-
-    from renfort.api.app import create_app
+    """Run the API: one process on SQLite, one or several on PostgreSQL (one leads the
+    desk, the others forward to it; if it dies another takes over)."""
+    from renfort.api.server import run
     from renfort.store.engine import upgrade
-
-    Server = _server_class()
 
     settings = _settings()
     upgrade(settings.resolved_database_url())
-    api = create_app(settings, SystemClock())
-    config = uvicorn.Config(api, host=host or settings.host, port=port or settings.port,
-                            log_level=settings.log_level, access_log=False,
-                            timeout_graceful_shutdown=GRACE_SECONDS)
-    Server(config, api).run()
-
-
-GRACE_SECONDS = 5
-"""On SIGTERM, requests in flight get this long to finish; the desk then drains."""
-
-
-def _server_class() -> Any:
-    import uvicorn
-    from fastapi import FastAPI
-
-    class RenfortServer(uvicorn.Server):
-        """Ends the live event streams as soon as the stop signal comes, so that they never
-        hold a shutdown up (uvicorn waits for open responses before the app's shutdown)."""
-
-        def __init__(self, config: uvicorn.Config, api: FastAPI) -> None:
-            super().__init__(config)
-            self.api = api
-
-        def handle_exit(self, sig: int, frame: Any) -> None:
-            state = self.api.state
-            ending, loop = getattr(state, "ending", None), getattr(state, "loop", None)
-            if ending is not None and loop is not None:
-                # A signal handler may run between any two bytecodes of the loop: hand the
-                # change over the loop's own thread-safe way.
-                loop.call_soon_threadsafe(ending.set)
-            super().handle_exit(sig, frame)
-
-    return RenfortServer
+    run(settings, host or settings.host, port or settings.port,
+        workers if workers is not None else settings.workers)
 
 
 app.add_typer(plan_app, name="plan")

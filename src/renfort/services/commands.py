@@ -365,6 +365,19 @@ class Tick(Command):
 
 
 @dataclass(frozen=True, slots=True)
+class Announce(Command):
+    """Live events that are not the desk's own (a check-in, a safety flag): numbered and sent
+    to every process with the desk's. ``events`` in their wire form."""
+
+    kind: ClassVar[str] = "announce"
+    mutates: ClassVar[bool] = False
+    events: tuple[dict[str, Any], ...]
+
+    def __post_init__(self) -> None:
+        _set(self, events=tuple(dict(e) for e in self.events))
+
+
+@dataclass(frozen=True, slots=True)
 class Explain(Command):
     """Why an agent is or is not eligible for a live contact now (a read)."""
 
@@ -383,7 +396,7 @@ COMMANDS: dict[str, type[Command]] = {
         ReceiveContact, HandOffChat, Abandon, Redirect, RedirectMedical, TriageNote,
         RequestCallback, Accept, Decline, End,
         WrapUp, Transfer, PostMessage, LogIn, LogOut, SetAvailable, SetBreak, CallArrived,
-        CallAnswered, CallHungUp, ReloadConfig, Tick, Explain)
+        CallAnswered, CallHungUp, ReloadConfig, Tick, Announce, Explain)
 }
 
 

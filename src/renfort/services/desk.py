@@ -16,20 +16,32 @@ import contextlib
 import gc
 import logging
 import time
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from sqlalchemy import Engine
 
 from renfort.domain.clock import Clock
-from renfort.domain.errors import UnavailableError
+from renfort.domain.errors import RenfortError, UnavailableError
 from renfort.domain.model import Agent, Queue
 from renfort.routing.types import AgentStatus
+from renfort.services import wire
 from renfort.services.batch import Batch
-from renfort.services.commands import Command, ReloadConfig, Tick
+from renfort.services.commands import Announce, Command, ReloadConfig, Tick
 from renfort.services.desk_handlers import DeskCore
 from renfort.services.desk_view import ContactView, DeskView
-from renfort.services.desk_writer import DeskState, DeskWriter, Health, Pending, unavailable
-from renfort.services.events import EventBus
+from renfort.services.desk_writer import (
+    CommitHooks,
+    DeskState,
+    DeskWriter,
+    Health,
+    Pending,
+    unavailable,
+)
+from renfort.services.events import EventBus, LiveEvent
+from renfort.services.store_view import StoreView
+
+if TYPE_CHECKING:
+    from renfort.services.cluster import Cluster
 
 log = logging.getLogger("renfort.desk")
 T = TypeVar("T")
@@ -41,29 +53,58 @@ STUCK_AFTER = 60.0
 
 
 class Desk:
-    """Owns the router; every change to contacts or agents' presence goes through here."""
+    """Owns the router; every change to contacts or agents' presence goes through here.
+
+    Alone (SQLite, or no ``cluster``), this process leads the desk from the start. In a
+    :class:`~renfort.services.cluster.Cluster` it follows until elected: then commands are
+    forwarded to the leader and reads go to the store.
+    """
 
     def __init__(self, engine: Engine, clock: Clock, bus: EventBus, offer_timeout: float,
-                 request_timeout: float = REQUEST_TIMEOUT) -> None:
+                 request_timeout: float = REQUEST_TIMEOUT,
+                 cluster: Cluster | None = None) -> None:
         self.core = DeskCore(engine, clock, offer_timeout)
-        self.view = DeskView()
+        self.memory_view = DeskView()
+        self.store_view = StoreView(engine)
         self.health = Health()
         self._bus = bus
         self._clock = clock
         self._request_timeout = request_timeout
-        self._writer = DeskWriter(engine, self.core, self.health, committed=self._committed)
+        self.cluster = cluster
+        self.leading = cluster is None
+        self._writer = DeskWriter(engine, self.core, self.health, committed=self._committed,
+                                  fenced=cluster.fenced if cluster else None)
         self._loop: asyncio.AbstractEventLoop | None = None
         self._timer: asyncio.Task[None] | None = None
         self._supervisor: asyncio.Task[None] | None = None
         self._next_wakeup: float | None = None
         self._stopping = False
+        if cluster is not None:
+            cluster.on_config = self.store_view.reload_config
+
+    @property
+    def view(self) -> DeskView | StoreView:
+        """The committed state, from memory where this process leads, else from the store."""
+        return self.memory_view if self.leading else self.store_view
 
     # ------------------------------------------------------------------ lifecycle
 
-    async def start(self) -> None:
-        """Load the router from the store (or go degraded if it cannot), then serve."""
+    async def start(self, elect_within: float = 5.0) -> None:
+        """Alone: load the router from the store (or go degraded if it cannot), then serve.
+        In a cluster: serve as a follower, and wait a little for an election to settle."""
         self._loop = asyncio.get_running_loop()
-        self._writer.start()
+        if self.cluster is None:
+            await self._run_writer(restart=True)
+            return
+        await asyncio.to_thread(self.store_view.reload_config)
+        await self.cluster.start(self)
+        deadline = time.monotonic() + elect_within
+        while time.monotonic() < deadline and not (self.leading
+                                                   or self.cluster.leader_alive()):
+            await asyncio.sleep(0.05)
+
+    async def _run_writer(self, restart: bool) -> None:
+        self._writer.start(restart=restart)
         await asyncio.to_thread(self._writer.wait_loaded)
         # Everything loaded so far lives as long as the process: keep the collector from
         # walking it again and again (a full pass over a large router pauses ~100 ms).
@@ -72,19 +113,41 @@ class Desk:
         self._timer = asyncio.create_task(self._ticker(), name="renfort-desk-timer")
         self._supervisor = asyncio.create_task(self._supervise(), name="renfort-desk-watch")
 
-    async def stop(self, timeout: float = 4.0) -> None:
-        """Finish the commands in hand, refuse the rest, stop the tasks."""
-        self._stopping = True
+    async def lead(self, hooks: CommitHooks) -> None:
+        """Elected: load the router and take commands (the cluster's, and this process's)."""
+        self._writer.hooks = hooks
+        self.health.set(DeskState.STARTING, "loading the router from the store")
+        await self._run_writer(restart=False)
+        self.leading = True
+
+    async def follow(self) -> None:
+        """No longer the leader: stop writing at once; commands go to the new leader."""
+        self.leading = False
+        await self._stop_writer(4.0)
+
+    async def _stop_writer(self, timeout: float) -> None:
         for task in (self._supervisor, self._timer):
             if task is not None:
                 task.cancel()
+        self._supervisor = self._timer = None
         await asyncio.to_thread(self._writer.stop, timeout)
+
+    async def stop(self, timeout: float = 4.0) -> None:
+        """Finish the commands in hand, refuse the rest, stop the tasks."""
+        self._stopping = True
+        if self.cluster is not None:
+            await self.cluster.stop()
+        if self.leading:
+            await self._stop_writer(timeout)
         self.health.set(DeskState.STOPPING, "the service is stopping")
 
     def liveness(self) -> dict[str, Any]:
         """Are the writer, the timer and the supervisor running? (``/livez``)"""
+        if not self.leading:
+            problems = self.cluster.alive() if self.cluster else []
+            return {"alive": not problems, "problems": problems}
         now = time.monotonic()
-        problems = []
+        problems = self.cluster.alive() if self.cluster else []
         if not self._writer.alive():
             problems.append("the desk writer is not running")
         elif now - self.health.heartbeat > STUCK_AFTER:
@@ -97,14 +160,24 @@ class Desk:
 
     def readiness(self) -> dict[str, Any]:
         """Does the desk take commands now? (``/readyz``, ``/healthz``)"""
+        role = "single" if self.cluster is None else \
+            "leader" if self.leading else "follower"
+        if not self.leading:
+            assert self.cluster is not None
+            return {**self.cluster.readiness(), "role": role}
         ready = self.health.state is DeskState.READY and self._writer.alive()
-        return {"ready": ready, "state": str(self.health.state),
+        return {"ready": ready, "state": str(self.health.state), "role": role,
                 "reason": self.health.reason or None, "since": self.health.since}
 
     # ------------------------------------------------------------------ commands
 
     async def execute(self, command: Command, timeout: float | None = None) -> Any:
         """Run ``command``; returns once its effects are committed (or raises why not)."""
+        wait = self._request_timeout if timeout is None else timeout
+        if not self.leading:
+            if self.cluster is None or self._stopping:
+                raise unavailable("the service is stopping")
+            return await self.cluster.forward(command, wait)
         loop = asyncio.get_running_loop()
         future: asyncio.Future[Any] = loop.create_future()
 
@@ -121,7 +194,6 @@ class Desk:
             with contextlib.suppress(RuntimeError):
                 loop.call_soon_threadsafe(settle, result, error)
 
-        wait = self._request_timeout if timeout is None else timeout
         self._writer.submit(Pending(command, time.monotonic() + wait, answer))
         try:
             # A little longer than the writer's own deadline: a command it started is
@@ -129,6 +201,50 @@ class Desk:
             return await asyncio.wait_for(future, wait + 2.0)
         except TimeoutError:
             raise unavailable("the desk did not answer in time") from None
+
+    def submit_pending(self, pending: Pending) -> None:
+        """A command another process forwarded (this one leads)."""
+        if not self.leading:
+            pending.fail(unavailable("this process no longer leads the desk"))
+            return
+        self._writer.submit(pending)
+
+    def publish(self, events: list[LiveEvent]) -> None:
+        """Events the leader committed, for this process's live streams (event loop)."""
+        self._bus.publish(events)
+
+    def events_gap(self) -> None:
+        """Events may have been missed: live streams here resume from a snapshot."""
+        self._bus.break_continuity()
+
+    async def announce(self, events: list[LiveEvent]) -> None:
+        """Events that are not the desk's own (a check-in, a safety flag), for every
+        process's live streams, numbered with the desk's."""
+        if self.cluster is None:
+            self._bus.publish(events)
+            return
+        try:
+            await self.execute(Announce(tuple(wire.event_to_wire(e) for e in events)))
+        except RenfortError as error:
+            # What they tell is committed; the streams that miss them resume from a snapshot
+            # after the change-over that made the leader unreachable.
+            log.warning("live events not announced: %s", error.message)
+
+    def announce_soon(self, events: list[LiveEvent]) -> None:
+        """:meth:`announce` from any thread, without waiting (a failure is logged)."""
+        loop = self._loop
+        if loop is None:
+            return
+
+        def announced(task: asyncio.Future[None]) -> None:
+            if not task.cancelled() and task.exception() is not None:
+                log.warning("live events not announced: %s", task.exception())
+
+        def start() -> None:
+            asyncio.ensure_future(self.announce(events)).add_done_callback(announced)
+
+        with contextlib.suppress(RuntimeError):
+            loop.call_soon_threadsafe(start)
 
     async def reload_config(self) -> None:
         """Queues, contracts, waivers, agents or home set-ups changed in the store.
@@ -146,10 +262,10 @@ class Desk:
         core = self.core
         if rebuilt:
             config, contacts, agents, queues = core.full_view()
-            self.view.replace(config, contacts, agents, queues, everything=True)
+            self.memory_view.replace(config, contacts, agents, queues, everything=True)
         elif batch.touched_contacts or batch.touched_agents or batch.config_changed:
             contacts, agents, queues = core.view_changes(batch)
-            self.view.replace(core.config_view if batch.config_changed else None, contacts,
+            self.memory_view.replace(core.config_view if batch.config_changed else None, contacts,
                               agents, queues)
         self._next_wakeup = core.router.next_wakeup()
         if batch.published and self._loop is not None:

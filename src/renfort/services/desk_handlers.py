@@ -42,6 +42,7 @@ from renfort.services import events as ev
 from renfort.services import outbound
 from renfort.services.batch import Batch
 from renfort.services.desk_state import DeskState, LiveContact
+from renfort.services.wire import event_from_wire
 from renfort.store import repository as repo
 from renfort.store import sites_repository as sites_repo
 from renfort.store import tables as t
@@ -180,6 +181,9 @@ class DeskCore(DeskState):
         batch.config_changed = True
         batch.touched_agents |= set(self._agent_outsourcer)
         batch.touched_queues |= set(self._queues)
+
+    def _announce(self, command: c.Announce, batch: Batch) -> None:
+        batch.published.extend(event_from_wire({**e, "id": ""}) for e in command.events)
 
     def _explain(self, command: c.Explain, _: Batch) -> Explanation:
         if command.contact_id not in self._contacts:
@@ -474,6 +478,6 @@ _HANDLERS: dict[type[c.Command], str] = {
     c.LogOut: "_log_out", c.SetAvailable: "_set_available", c.SetBreak: "_set_break",
     c.CallArrived: "_call_arrived", c.CallAnswered: "_call_answered",
     c.CallHungUp: "_call_hung_up", c.ReloadConfig: "_reload_config", c.Tick: "_tick",
-    c.Explain: "_explain",
+    c.Announce: "_announce", c.Explain: "_explain",
 }
 """Which method runs each command."""

@@ -140,6 +140,8 @@ class Subscription:
     """On resumption: the events published since the client's last id, to send first."""
     reset: bool = False
     """On resumption: the last id is unknown here; the client must fetch a snapshot."""
+    ended: asyncio.Event = field(default_factory=asyncio.Event)
+    """Set when the stream must end now (``lost`` says why)."""
 
 
 class EventBus:
@@ -212,4 +214,16 @@ class EventBus:
                     sub.inbox.put_nowait(event)
                 except asyncio.QueueFull:
                     sub.lost = True
+                    sub.ended.set()
                     self.unsubscribe(sub)
+
+    def break_continuity(self) -> None:
+        """Events may have been missed (a lost connection to the other processes): end every
+        stream, and answer every resumption with a reset, so that clients fetch a snapshot."""
+        self._backlog.clear()
+        self._position.clear()
+        self._dropped = ("", 0)
+        for sub in list(self._subscribers):
+            sub.lost = True
+            sub.ended.set()
+            self.unsubscribe(sub)

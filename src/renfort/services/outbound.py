@@ -149,7 +149,9 @@ class OutboundSender:
                 .where(s.outbox.c.channel == self._channel)
                 .where(s.outbox.c.delivered_at.is_(None))
                 .where(s.outbox.c.next_attempt_at <= now)
-                .order_by(s.outbox.c.id).limit(limit)).all()
+                .order_by(s.outbox.c.id).limit(limit)
+                # Several processes send (PostgreSQL): each takes rows the others do not.
+                .with_for_update(skip_locked=True)).all()
             for row_id, _, _, attempts in rows:
                 conn.execute(update(s.outbox).where(s.outbox.c.id == row_id)
                              .values(next_attempt_at=now + backoff(attempts + 1)))

@@ -30,7 +30,7 @@ from renfort.services import commands as c
 from renfort.services import knowledge_access as access
 from renfort.services.desk import Desk
 from renfort.services.desk_view import ContactView
-from renfort.services.events import EventBus, LiveEvent, safety_acknowledged, safety_flagged
+from renfort.services.events import LiveEvent, safety_acknowledged, safety_flagged
 from renfort.services.principals import OUTSOURCER_ROLES, Principal, Role
 from renfort.store import safety_tables as s
 from renfort.store import tables as t
@@ -114,10 +114,12 @@ class RedirectDirectory:
 class SafetyFlags:
     """Flags for supervisors: raised in the caller's transaction, announced after it."""
 
-    def __init__(self, engine: Engine, clock: Clock, bus: EventBus) -> None:
+    def __init__(self, engine: Engine, clock: Clock,
+                 announce: Callable[[list[LiveEvent]], None]) -> None:
+        """``announce`` hands live events to every process's streams, from any thread."""
         self._engine = engine
         self._clock = clock
-        self._bus = bus
+        self._announce = announce
 
     def raise_flag(self, conn: Connection, *, client_id: str, origin: str, raised_by: str,
                    key: str, label: str, rule: str | None, text: str,
@@ -134,7 +136,7 @@ class SafetyFlags:
                               outsourcer_ids=_serving(conn, client_id))
 
     def publish(self, event: LiveEvent) -> None:
-        self._bus.publish([event])
+        self._announce([event])
 
     def _clients(self, conn: Connection, who: Principal) -> set[str] | None:
         if who.role not in FLAG_READERS:
@@ -179,7 +181,7 @@ class SafetyFlags:
                                      acknowledged_by=who.username))
             event = safety_acknowledged(flag=flag_id, client_id=str(row[0]),
                                         outsourcer_ids=_serving(conn, str(row[0])))
-        self._bus.publish([event])
+        self._announce([event])
         return {"id": flag_id, "acknowledged": True}
 
 

@@ -19,7 +19,8 @@ from renfort.domain.clock import Clock, to_iso
 from renfort.domain.errors import ConflictError, ValidationError
 from renfort.domain.ids import new_id
 from renfort.services import sites_access as access
-from renfort.services.events import EventBus, LiveEvent, site_occupancy_changed
+from renfort.services.desk import Desk
+from renfort.services.events import LiveEvent, site_occupancy_changed
 from renfort.services.principals import Principal
 from renfort.sites.distancing import DEFAULT_TIME_LIMIT, DistancingRule, usable_seats
 from renfort.sites.layout import SeatPlan, parse_seats_csv
@@ -40,11 +41,12 @@ MAX_TIME_LIMIT = 60.0
 DAY = 86_400.0
 
 
-async def move_and_announce(bus: EventBus, move: Callable[[], dict[str, Any]]) -> dict[str, Any]:
-    """Run a check-in or check-out (``move``) off the event loop, then publish its live event
-    from the loop (the bus is not thread-safe); returns the stay."""
+async def move_and_announce(desk: Desk, move: Callable[[], dict[str, Any]]
+                            ) -> dict[str, Any]:
+    """Run a check-in or check-out (``move``) off the event loop, then announce its live
+    event to every process's streams; returns the stay."""
     stay = await asyncio.to_thread(move)
-    bus.publish([_stay_event(stay)])
+    await desk.announce([_stay_event(stay)])
     return stay
 
 

@@ -98,7 +98,7 @@ def add_shift(ref: str, body: ShiftIn, rt: RuntimeDep, who: PrincipalDep) -> dic
 async def check_in(ref: str, body: CheckInIn, rt: RuntimeDep,
                    who: PrincipalDep) -> dict[str, Any]:
     """An agent sits on a usable, free and cleaned seat (themself, or by a supervisor)."""
-    return await move_and_announce(rt.bus, lambda: SiteService(rt.engine, rt.clock).check_in(
+    return await move_and_announce(rt.desk, lambda: SiteService(rt.engine, rt.clock).check_in(
         who, ref, body.agent, body.seat))
 
 
@@ -106,7 +106,7 @@ async def check_in(ref: str, body: CheckInIn, rt: RuntimeDep,
 async def check_out(ref: str, body: CheckOutIn, rt: RuntimeDep,
                     who: PrincipalDep) -> dict[str, Any]:
     """The agent leaves their seat; it needs the cleaning interval before the next one."""
-    return await move_and_announce(rt.bus, lambda: SiteService(rt.engine, rt.clock).check_out(
+    return await move_and_announce(rt.desk, lambda: SiteService(rt.engine, rt.clock).check_out(
         who, ref, body.agent))
 
 

@@ -99,7 +99,7 @@ async def seat(request: Request, rt: RuntimeDep, who: WebPrincipal,
         raise ValidationError(f"unknown action {action!r}", {"field": "action"})
 
     try:
-        await move_and_announce(rt.bus, run)
+        await move_and_announce(rt.desk, run)
     except RenfortError as error:
         return flash_error(request, error)
     data = await asyncio.to_thread(_panel, rt, who, agent_id)

@@ -152,7 +152,7 @@ async def check_in(ref: str, request: Request, rt: RuntimeDep, who: WebPrincipal
     """A supervisor seats an agent on a usable, free and cleaned seat."""
     allow(who, "sites")
     try:
-        await move_and_announce(rt.bus, lambda: SiteService(rt.engine, rt.clock).check_in(
+        await move_and_announce(rt.desk, lambda: SiteService(rt.engine, rt.clock).check_in(
             who, ref, agent, seat))
     except RenfortError as error:
         return await _site_with(request, rt, who, ref, {"error": error_text(error)})
@@ -165,7 +165,7 @@ async def check_out(ref: str, request: Request, rt: RuntimeDep, who: WebPrincipa
     """The agent leaves: the seat is free again after its cleaning interval."""
     allow(who, "sites")
     try:
-        await move_and_announce(rt.bus, lambda: SiteService(rt.engine, rt.clock).check_out(
+        await move_and_announce(rt.desk, lambda: SiteService(rt.engine, rt.clock).check_out(
             who, ref, agent))
     except RenfortError as error:
         return await _site_with(request, rt, who, ref, {"error": error_text(error)})
