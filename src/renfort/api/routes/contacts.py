@@ -108,6 +108,7 @@ def _acting_agent(who: Principal, contact: dict[str, Any]) -> str:
     if who.role is Role.ADMIN or who.role in OUTSOURCER_ROLES:
         if contact["agent_id"] is None:
             raise NotFoundError("this contact is not with an agent", {})
+        access.may_act_for(who, str(contact["agent_id"]), contact["outsourcer_id"])
         return str(contact["agent_id"])
     raise PermissionDeniedError(f"role {who.role} cannot act on contacts", {})
 

@@ -21,7 +21,7 @@ from renfort.domain.contacts import ContactState
 from renfort.domain.errors import RenfortError, ValidationError
 from renfort.domain.ids import AgentId
 from renfort.routing.types import AgentStatus
-from renfort.services import contacts_read, desktop
+from renfort.services import access, contacts_read, desktop
 from renfort.services.batch import Batch
 from renfort.services.catalog import KINDS, Catalog
 from renfort.services.principals import Principal
@@ -39,6 +39,7 @@ LIVE = (ContactState.ACCEPTED, ContactState.WRAP_UP)
 def _agent(who: Principal) -> str:
     allow(who, "agent")
     assert who.agent_id is not None
+    access.may_act_for(who, who.agent_id, who.outsourcer_id)
     return who.agent_id
 
 
