@@ -47,6 +47,7 @@ class ClientIn(Body):
     name: str = Field(min_length=1, max_length=200)
     sector: Sector
     priority: int | None = Field(default=None, ge=1, le=9)
+    public: bool = Field(default=False, description="open to the anonymous self-service chat")
 
 
 class QueueIn(Body):
@@ -65,6 +66,8 @@ class QueueIn(Body):
         default=None, min_length=2, max_length=3,
         description="language the callers speak (ISO 639, e.g. en): only agents speaking "
                     "it are offered its contacts; none: any agent")
+    public: bool = Field(default=False, description="a chat queue of a public client that "
+                                                    "the anonymous self-service hands off to")
 
 
 class ContractIn(Body):

@@ -194,7 +194,7 @@ def _build_outsourcer(conn: Connection, who: Principal, data: Data, entity_id: s
 def _build_client(conn: Connection, who: Principal, data: Data, entity_id: str) -> Data:
     sector = _enum(Sector, data["sector"], "sector")
     return mappers.client_to(Client(ClientId(entity_id), data["slug"], data["name"], sector,
-                                    data.get("priority")))
+                                    data.get("priority"), bool(data.get("public", False))))
 
 
 def _build_queue(conn: Connection, who: Principal, data: Data, entity_id: str) -> Data:
@@ -209,6 +209,7 @@ def _build_queue(conn: Connection, who: Principal, data: Data, entity_id: str) -
         telework=_enum(TeleworkRule, data["telework"], "telework"),
         bullseye=tuple(BullseyeTier(float(a), int(p)) for a, p in tiers),
         language=data.get("language") or None,
+        public=bool(data.get("public", False)),
     )
     return mappers.queue_to(queue)
 

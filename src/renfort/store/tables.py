@@ -18,6 +18,7 @@ from sqlalchemy import (
     String,
     Table,
     Text,
+    false,
 )
 
 metadata = MetaData(
@@ -48,6 +49,7 @@ clients = Table(
     Column("name", String(200), nullable=False),
     Column("sector", String(20), nullable=False),
     Column("priority_override", Integer, nullable=True),
+    Column("public", Boolean, nullable=False, server_default=false()),
 )
 
 queues = Table(
@@ -65,6 +67,7 @@ queues = Table(
     Column("telework", String(20), nullable=False),
     Column("bullseye", JSON, nullable=False),
     Column("language", String(3), nullable=True),
+    Column("public", Boolean, nullable=False, server_default=false()),
 )
 
 contracts = Table(
@@ -180,6 +183,7 @@ contacts = Table(
     Column("disposition", String(100), nullable=True),
     Index("ix_contacts_state_seq", "state", "seq"),
     Index("ix_contacts_queue_created", "queue_id", "created_at"),
+    Index("ix_contacts_ended_at", "ended_at"),
 )
 
 contact_events = Table(

@@ -61,8 +61,8 @@ class TriageIn(Body):
 
 class ConversationIn(Body):
     message: str = Field(min_length=1, max_length=2000)
-    client: str = Field(default=HOTLINE_BASE, max_length=80)
-    customer_ref: str | None = Field(default=None, max_length=200)
+    client: str = Field(default=HOTLINE_BASE, max_length=80,
+                        description="a client open to the public self-service chat")
 
 
 class SayIn(Body):
@@ -177,7 +177,7 @@ def report(client: str, rt: RuntimeDep, who: PrincipalDep) -> dict[str, Any]:
 async def start_conversation(body: ConversationIn, rt: RuntimeDep) -> dict[str, Any]:
     """PUBLIC. A citizen's first message: an answer with its source and date, a redirect
     (medical, urgent, psychological), or a hand-off to an agent (the contact's id)."""
-    return await rt.self_service.start(body.client, body.message, body.customer_ref)
+    return await rt.self_service.start(body.client, body.message)
 
 
 @router.post("/self-service/conversations/{conversation_id}/messages",

@@ -59,13 +59,15 @@ class Field:
 FORMS: dict[str, tuple[Field, ...]] = {
     "outsourcers": (Field("slug"), Field("name")),
     "clients": (Field("slug"), Field("name"), Field("sector", "select", options="sector"),
-                Field("priority", "number", required=False, step="1")),
+                Field("priority", "number", required=False, step="1"),
+                Field("public", "select", options="yesno")),
     "queues": (Field("slug"), Field("name"), Field("client", "select", options="clients"),
                Field("channels", "checks", options="channel"), Field("skill"),
                Field("sl_target", "number"), Field("sl_seconds", "number"),
                Field("overflow_after_seconds", "number", required=False),
                Field("telework", "select", options="telework"),
-               Field("language", required=False)),
+               Field("language", required=False),
+               Field("public", "select", options="yesno")),
     "contracts": (Field("client", "select", options="clients"),
                   Field("outsourcer", "select", options="outsourcers"),
                   Field("queues", "checks", options="queues"),
@@ -87,9 +89,9 @@ FORMS: dict[str, tuple[Field, ...]] = {
 }
 COLUMNS: dict[str, tuple[str, ...]] = {
     "outsourcers": ("slug", "name"),
-    "clients": ("slug", "name", "sector", "priority_override"),
+    "clients": ("slug", "name", "sector", "priority_override", "public"),
     "queues": ("slug", "name", "client", "channels", "skill", "sl_target", "sl_seconds",
-               "telework", "language"),
+               "telework", "language", "public"),
     "contracts": ("client", "outsourcer", "queue_ids", "sl_target", "sl_seconds",
                   "volume_share"),
     "sites": ("slug", "name", "outsourcer", "seats"),
@@ -99,6 +101,7 @@ COLUMNS: dict[str, tuple[str, ...]] = {
 _ENUMS: dict[str, list[str]] = {
     "sector": [str(s) for s in Sector], "channel": [str(c) for c in Channel],
     "telework": [str(t) for t in TeleworkRule], "workplace": [str(w) for w in WorkPlace],
+    "yesno": ["false", "true"],
 }
 AGENT_LIST_LIMIT = 200
 
@@ -123,8 +126,11 @@ def _form_values(kind: str, item: dict[str, Any] | None) -> dict[str, Any]:
     """An entity as the form shows it (references by slug, lists as text)."""
     if item is None:
         return {"sl_target": 0.8, "sl_seconds": 60, "volume_share": 1.0, "languages": "fr",
-                "works_from": "site", "telework": "allowed", "channels": ["voice"]}
+                "works_from": "site", "telework": "allowed", "channels": ["voice"],
+                "public": "false"}
     values = dict(item)
+    if "public" in values:
+        values["public"] = "true" if values["public"] else "false"
     if kind == "agents":
         values["skills"] = ", ".join(f"{k}:{v}" for k, v in item["skills"].items())
         values["languages"] = ", ".join(item["languages"])
