@@ -6,6 +6,7 @@ default: session tokens are random and stored hashed, so there is no signing key
 
 from __future__ import annotations
 
+import ipaddress
 from pathlib import Path
 
 from pydantic import Field, field_validator
@@ -35,6 +36,27 @@ class Settings(BaseSettings):
         default="20/5 minutes",
         description="Failed log-ins per client address before log-ins are refused; 'off' disables")
 
+    trusted_proxies: str = Field(
+        default="",
+        description="Comma-separated addresses or networks (CIDR) of the reverse proxies "
+                    "whose X-Forwarded-For is believed; none by default: the header is "
+                    "ignored and every caller is known by its own connection's address")
+
+    @field_validator("trusted_proxies")
+    @classmethod
+    def _proxies(cls, value: str) -> str:
+        for item in _items(value):
+            try:
+                ipaddress.ip_network(item, strict=False)
+            except ValueError:
+                raise ValueError(f"trusted_proxies: {item!r} is not an IP address or "
+                                 "network (e.g. 10.0.0.5 or 10.0.0.0/24)") from None
+        return value
+
+    def trusted_proxy_list(self) -> list[str]:
+        """The proxies as uvicorn's ``forwarded_allow_ips`` takes them."""
+        return _items(self.trusted_proxies)
+
     @field_validator("rate_public_chat", "rate_login_failures")
     @classmethod
     def _a_rate(cls, value: str) -> str:
@@ -48,3 +70,7 @@ class Settings(BaseSettings):
         if self.database_url:
             return self.database_url
         return f"sqlite:///{(self.data_dir / 'renfort.db').resolve()}"
+
+
+def _items(text: str) -> list[str]:
+    return [item.strip() for item in text.split(",") if item.strip()]

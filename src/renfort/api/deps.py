@@ -26,8 +26,8 @@ RuntimeDep = Annotated[Runtime, Depends(runtime)]
 
 
 def caller_address(request: Request) -> str:
-    """The client's network address, for rate limits (behind a proxy, uvicorn takes it from
-    X-Forwarded-For when the proxy is trusted: ``FORWARDED_ALLOW_IPS``)."""
+    """The client's network address, for rate limits: the connection's peer, or the address
+    a trusted proxy (``RENFORT_TRUSTED_PROXIES``, applied by uvicorn) put in X-Forwarded-For."""
     return request.client.host if request.client else ""
 
 

@@ -133,8 +133,13 @@ def serve(
 
     settings = _settings()
     upgrade(settings.resolved_database_url())
+    # X-Forwarded-For is believed only from the proxies named in RENFORT_TRUSTED_PROXIES:
+    # uvicorn's own default trusts it from loopback, which lets anyone on the machine (or
+    # behind a local proxy that passes the header on) pick the address the rate limits count.
+    proxies = settings.trusted_proxy_list()
     uvicorn.run(create_app(settings, SystemClock()), host=host or settings.host,
-                port=port or settings.port, log_level=settings.log_level, access_log=False)
+                port=port or settings.port, log_level=settings.log_level, access_log=False,
+                proxy_headers=bool(proxies), forwarded_allow_ips=proxies or None)
 
 
 app.add_typer(plan_app, name="plan")
