@@ -7,6 +7,7 @@ usable token, and there is no signing secret to configure.
 from __future__ import annotations
 
 import hashlib
+import re
 import secrets
 from dataclasses import dataclass
 
@@ -23,6 +24,8 @@ from renfort.store import repository as repo
 from renfort.store import tables as t
 
 _hasher = PasswordHasher()
+MAX_PASSWORD = 200
+_KEY_NAME = re.compile(r"^[A-Za-z0-9._-]{1,100}$")
 _DUMMY_HASH = _hasher.hash("renfort-timing-equaliser")
 
 
@@ -75,8 +78,9 @@ class AuthService:
                 .replace(".", "").isalnum():
             raise ValidationError("username: 3–100 letters, digits, '-', '_' or '.'",
                                   {"field": "username"})
-        if len(password) < 8:
-            raise ValidationError("password: at least 8 characters", {"field": "password"})
+        if not 8 <= len(password) <= MAX_PASSWORD:
+            raise ValidationError(f"password: at least 8 characters, at most {MAX_PASSWORD}",
+                                  {"field": "password"})
         if role is Role.INTEGRATION:
             raise ValidationError("integrations use API keys, not users", {"field": "role"})
         with self._engine.begin() as conn:
@@ -124,6 +128,8 @@ class AuthService:
             raise
 
     def _login(self, username: str, password: str) -> IssuedToken:
+        if len(username) > 100 or len(password) > MAX_PASSWORD:
+            raise AuthenticationError("wrong username or password")
         with self._engine.begin() as conn:
             row = conn.execute(select(t.users).where(t.users.c.username == username)) \
                 .mappings().first()
@@ -169,6 +175,9 @@ class AuthService:
 
     def create_api_key(self, name: str, client: str | None = None) -> str:
         """A new API key for a channel integration; the key is shown once, stored hashed."""
+        if not _KEY_NAME.match(name):
+            raise ValidationError("API key name: 1–100 letters, digits, '.', '_' or '-'",
+                                  {"field": "name"})
         key = "rk_" + secrets.token_urlsafe(32)
         with self._engine.begin() as conn:
             client_id = self._ref(conn, t.clients, client, "client", Role.INTEGRATION) \

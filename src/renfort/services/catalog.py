@@ -15,6 +15,7 @@ from typing import Any
 from sqlalchemy import ColumnElement, Connection, Engine, Table, false, select, true
 from sqlalchemy.exc import IntegrityError
 
+from renfort.domain import bounds
 from renfort.domain.clock import to_iso
 from renfort.domain.errors import (
     ConflictError,
@@ -187,6 +188,12 @@ def _own_client_waiver(conn: Connection, who: Principal, row: Data) -> None:
 
 # ---------------------------------------------------------------------- builders
 
+def _few_queues(refs: list[str]) -> None:
+    if len(refs) > bounds.MAX_QUEUES_PER_REFERENCE:
+        raise ValidationError(f"queues: at most {bounds.MAX_QUEUES_PER_REFERENCE}",
+                              {"field": "queues"})
+
+
 def _build_outsourcer(conn: Connection, who: Principal, data: Data, entity_id: str) -> Data:
     return mappers.outsourcer_to(Outsourcer(OutsourcerId(entity_id), data["slug"], data["name"]))
 
@@ -199,6 +206,11 @@ def _build_client(conn: Connection, who: Principal, data: Data, entity_id: str) 
 
 def _build_queue(conn: Connection, who: Principal, data: Data, entity_id: str) -> Data:
     tiers = data.get("bullseye") or [[0, 1]]
+    bounds.check_seconds(data["sl_seconds"], "sl_seconds")
+    bounds.check_seconds(data.get("overflow_after_seconds"), "overflow_after_seconds",
+                         zero=True)
+    for after, _ in tiers:
+        bounds.check_seconds(float(after), "bullseye", zero=True)
     queue = Queue(
         id=QueueId(entity_id), slug=data["slug"],
         client_id=ClientId(_ref(conn, t.clients, data.get("client"), "client")),
@@ -216,6 +228,8 @@ def _build_queue(conn: Connection, who: Principal, data: Data, entity_id: str) -
 
 def _build_contract(conn: Connection, who: Principal, data: Data, entity_id: str) -> Data:
     client_id = _ref(conn, t.clients, data.get("client"), "client")
+    _few_queues(data["queues"])
+    bounds.check_seconds(data["sl_seconds"], "sl_seconds")
     queue_ids = frozenset(QueueId(_ref(conn, t.queues, q, "queues")) for q in data["queues"])
     for queue_id in queue_ids:
         row = repo.get_row(conn, t.queues, queue_id)
@@ -259,14 +273,15 @@ def _build_agent(conn: Connection, who: Principal, data: Data, entity_id: str) -
 
 def _build_waiver(conn: Connection, who: Principal, data: Data, entity_id: str) -> Data:
     client_id = _ref(conn, t.clients, data.get("client") or who.client_id, "client")
+    _few_queues(data["queues"])
     queue_ids = frozenset(QueueId(_ref(conn, t.queues, q, "queues")) for q in data["queues"])
     for queue_id in queue_ids:
         row = repo.get_row(conn, t.queues, queue_id)
         if row is None or row["client_id"] != client_id:
             raise ValidationError("a waiver covers queues of its own client only",
                                   {"field": "queues"})
-    valid_from: datetime = data["valid_from"]
-    valid_to: datetime = data["valid_to"]
+    valid_from: datetime = bounds.check_instant(data["valid_from"], "valid_from")
+    valid_to: datetime = bounds.check_instant(data["valid_to"], "valid_to")
     waiver = Waiver(
         id=WaiverId(entity_id), client_id=ClientId(client_id), queue_ids=queue_ids,
         conditions=data["conditions"], valid_from=valid_from, valid_to=valid_to,
@@ -374,7 +389,7 @@ class Catalog:
         try:
             with self._engine.begin() as conn:
                 if ref is None:
-                    entity_id = str(data.get("id") or new_id())
+                    entity_id = bounds.check_id(str(data.get("id") or new_id()))
                     if repo.get_row(conn, kind.table, entity_id) is not None:
                         raise ConflictError(f"{kind.name[:-1]} {entity_id!r} exists", {})
                 else:

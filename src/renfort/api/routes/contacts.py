@@ -68,7 +68,7 @@ async def create_contact(body: ContactIn, rt: RuntimeDep, who: PrincipalDep,
 def list_contacts(
     rt: RuntimeDep, who: PrincipalDep,
     state: ContactState | None = None,
-    queue: str | None = None,
+    queue: Annotated[str | None, Query(max_length=80)] = None,
     after: Annotated[int, Query(ge=0, le=2**63 - 1,  # a 64-bit integer column
                                 description="only contacts after this seq")] = 0,
     limit: Annotated[int, Query(ge=1, le=50_000)] = 1000,
