@@ -14,6 +14,7 @@ from renfort.services.events import EventBus
 from renfort.services.knowledge import KnowledgeService
 from renfort.services.knowledge_search import KnowledgeBases
 from renfort.services.self_service import SelfService
+from renfort.services.streams import StreamQuota
 from renfort.services.throttle import LOGIN_FAILURES, PUBLIC_CHAT, Throttle
 from renfort.store.engine import make_engine
 
@@ -31,6 +32,8 @@ class Runtime:
     self_service: SelfService
     throttle: Throttle
     """Rate limits on the public chat and on failed log-ins, per client address."""
+    streams: StreamQuota
+    """Live event streams open per user (``RENFORT_SSE_STREAMS_PER_USER``)."""
 
 
 def build_runtime(settings: Settings, clock: Clock | None = None) -> Runtime:
@@ -51,4 +54,5 @@ def build_runtime(settings: Settings, clock: Clock | None = None) -> Runtime:
         knowledge=KnowledgeService(engine, clock, bases),
         self_service=SelfService(engine, clock, bases, desk),
         throttle=throttle,
+        streams=StreamQuota(settings.sse_streams_per_user),
     )

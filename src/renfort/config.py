@@ -36,6 +36,9 @@ class Settings(BaseSettings):
         default="20/5 minutes",
         description="Failed log-ins per client address before log-ins are refused; 'off' disables")
 
+    sse_streams_per_user: int = Field(
+        default=5, ge=1, le=100,
+        description="Live event streams one user may hold open at once (429 beyond)")
     trusted_proxies: str = Field(
         default="",
         description="Comma-separated addresses or networks (CIDR) of the reverse proxies "

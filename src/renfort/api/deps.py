@@ -64,3 +64,14 @@ async def current_principal(
 
 
 PrincipalDep = Annotated[Principal, Depends(current_principal)]
+
+
+def session_token(request: Request) -> str | None:
+    """The session token the request authenticated with (bearer, else the cookie), as
+    :func:`current_principal` chooses it; ``None`` for an API key."""
+    header = request.headers.get("authorization", "")
+    if header.lower().startswith("bearer ") and header[7:].strip():
+        return header[7:].strip()
+    if request.headers.get("x-api-key"):
+        return None
+    return request.cookies.get(SESSION_COOKIE)

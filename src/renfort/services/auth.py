@@ -13,10 +13,15 @@ from dataclasses import dataclass
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
-from sqlalchemy import Connection, Engine, Table, delete, insert, select
+from sqlalchemy import Connection, Engine, Table, delete, insert, select, update
 
 from renfort.domain.clock import Clock
-from renfort.domain.errors import AuthenticationError, ConflictError, ValidationError
+from renfort.domain.errors import (
+    AuthenticationError,
+    ConflictError,
+    NotFoundError,
+    ValidationError,
+)
 from renfort.domain.ids import new_id
 from renfort.services.principals import OUTSOURCER_ROLES, Principal, Role
 from renfort.services.throttle import LOGIN_FAILURES, Throttle
@@ -84,16 +89,8 @@ class AuthService:
         if role is Role.INTEGRATION:
             raise ValidationError("integrations use API keys, not users", {"field": "role"})
         with self._engine.begin() as conn:
-            outsourcer_id = client_id = agent_id = None
-            if role in OUTSOURCER_ROLES:
-                outsourcer_id = self._ref(conn, t.outsourcers, outsourcer, "outsourcer", role)
-            elif role in (Role.CLIENT_VIEWER, Role.KNOWLEDGE_EDITOR):
-                client_id = self._ref(conn, t.clients, client, "client", role)
-            elif role is Role.AGENT:
-                agent_id = self._ref(conn, t.agents, agent, "agent", role)
-                agent_row = repo.get_row(conn, t.agents, agent_id)
-                assert agent_row is not None
-                outsourcer_id = str(agent_row["outsourcer_id"])
+            outsourcer_id, client_id, agent_id = self._tenant(conn, role, outsourcer, client,
+                                                              agent)
             taken = conn.execute(select(t.users.c.id).where(t.users.c.username == username))
             if taken.first():
                 raise ConflictError(f"user {username!r} already exists", {"field": "username"})
@@ -104,6 +101,56 @@ class AuthService:
                 agent_id=agent_id, created_at=self._clock.now(),
             ))
         return Principal(user_id, username, role, outsourcer_id, client_id, agent_id)
+
+    def _tenant(self, conn: Connection, role: Role, outsourcer: str | None,
+                client: str | None, agent: str | None
+                ) -> tuple[str | None, str | None, str | None]:
+        """The (outsourcer, client, agent) ids a user of ``role`` is bound to."""
+        if role in OUTSOURCER_ROLES:
+            return self._ref(conn, t.outsourcers, outsourcer, "outsourcer", role), None, None
+        if role in (Role.CLIENT_VIEWER, Role.KNOWLEDGE_EDITOR):
+            return None, self._ref(conn, t.clients, client, "client", role), None
+        if role is Role.AGENT:
+            agent_id = self._ref(conn, t.agents, agent, "agent", role)
+            agent_row = repo.get_row(conn, t.agents, agent_id)
+            assert agent_row is not None
+            return str(agent_row["outsourcer_id"]), None, agent_id
+        return None, None, None
+
+    def change_role(self, user_id: str, role: Role, *, outsourcer: str | None = None,
+                    client: str | None = None, agent: str | None = None) -> Principal:
+        """Give a user another role (and the tenant it needs). Their sessions end at once:
+        every token and open event stream of theirs stops, and they log in again."""
+        if role is Role.INTEGRATION:
+            raise ValidationError("integrations use API keys, not users", {"field": "role"})
+        with self._engine.begin() as conn:
+            row = repo.get_row(conn, t.users, user_id)
+            if row is None:
+                raise NotFoundError("no such user", {"user": user_id})
+            outsourcer_id, client_id, agent_id = self._tenant(conn, role, outsourcer, client,
+                                                              agent)
+            conn.execute(update(t.users).where(t.users.c.id == user_id).values(
+                role=str(role), outsourcer_id=outsourcer_id, client_id=client_id,
+                agent_id=agent_id))
+            conn.execute(delete(t.sessions).where(t.sessions.c.user_id == user_id))
+        self.revoke_user(user_id)
+        return Principal(user_id, str(row["username"]), role, outsourcer_id, client_id,
+                         agent_id)
+
+    def revoke_user(self, user_id: str) -> None:
+        """Forget every cached session of a user whose sessions were deleted (deletion, role
+        change): their tokens fail at the next request, their streams at the next check."""
+        for digest, (principal, _, _) in list(self._cache.items()):
+            if principal.user_id == user_id:
+                self._cache.pop(digest, None)
+
+    def session_alive(self, token: str) -> bool:
+        """Whether ``token`` still opens a session (checked by open event streams)."""
+        try:
+            self.principal_for_token(token)
+        except AuthenticationError:
+            return False
+        return True
 
     @staticmethod
     def _ref(conn: Connection, table: Table, ref: str | None, what: str, role: Role) -> str:

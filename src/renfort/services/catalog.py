@@ -408,7 +408,8 @@ class Catalog:
             raise ConflictError(f"this {kind.name[:-1]} clashes with existing data "
                                 "(duplicate slug or unknown reference)", {}) from error
 
-    def delete(self, kind: Kind, who: Principal, ref: str) -> None:
+    def delete(self, kind: Kind, who: Principal, ref: str) -> str:
+        """Delete an entity within the caller's tenant; returns its id."""
         try:
             with self._engine.begin() as conn:
                 row = self._visible(conn, kind, who, ref)
@@ -418,6 +419,7 @@ class Catalog:
                 if kind is KINDS["users"]:
                     conn.execute(t.sessions.delete().where(t.sessions.c.user_id == row["id"]))
                 repo.delete_by_id(conn, kind.table, row["id"])
+                return str(row["id"])
         except IntegrityError as error:
             raise ConflictError(f"this {kind.name[:-1]} is still in use (contacts, agents, "
                                 "contracts or users refer to it)", {}) from error
@@ -434,6 +436,19 @@ class Catalog:
             conn.execute(t.waivers.update().where(t.waivers.c.id == row["id"])
                          .values(revoked_at=now))
             return kind.out(conn, {**row, "revoked_at": now})
+
+    def check_role_change(self, who: Principal, ref: str, role: Role,
+                          outsourcer: str | None, agent: str | None) -> str:
+        """The id of the user ``who`` may move to ``role`` (their own tenant's users only,
+        never themself); refused otherwise."""
+        kind = KINDS["users"]
+        with self._engine.connect() as conn:
+            row = self._visible(conn, kind, who, ref)
+            kind.write(conn, who, row)
+        if row["id"] == who.user_id:
+            raise ConflictError("you cannot change your own role", {})
+        self.check_user_write(who, role, outsourcer, agent)
+        return str(row["id"])
 
     def check_user_write(self, who: Principal, role: Role, outsourcer: str | None,
                          agent: str | None) -> None:

@@ -7,7 +7,7 @@ import json
 from fastapi import APIRouter, Request
 from fastapi.responses import StreamingResponse
 
-from renfort.api.deps import PrincipalDep, RuntimeDep
+from renfort.api.deps import PrincipalDep, RuntimeDep, session_token
 from renfort.api.sse import event_stream
 from renfort.services.events import LiveEvent
 
@@ -25,5 +25,10 @@ async def events(request: Request, rt: RuntimeDep, who: PrincipalDep) -> Streami
 
     Each event has an increasing ``id``; a comment line is sent every 15 s to keep proxies
     from closing the stream. When the stream ends, fetch a fresh snapshot, then reconnect.
+    It ends within a second of a logout (or of the user's deletion or role change); a user
+    holds at most ``RENFORT_SSE_STREAMS_PER_USER`` streams at once (429 beyond).
     """
-    return event_stream(request, rt.bus, who, _encode)
+    rt.streams.check(who.user_id)
+    token = session_token(request)
+    alive = (lambda: rt.auth.session_alive(token)) if token else None
+    return event_stream(request, rt.bus, who, _encode, alive=alive, quota=rt.streams)

@@ -309,7 +309,9 @@ async def delete(kind: str, ref: str, request: Request, rt: RuntimeDep,
                  who: WebPrincipal) -> Response:
     _kind(who, kind)
     try:
-        await asyncio.to_thread(Catalog(rt.engine).delete, KINDS[kind], who, ref)
+        deleted = await asyncio.to_thread(Catalog(rt.engine).delete, KINDS[kind], who, ref)
+        if kind == "users":
+            rt.auth.revoke_user(deleted)
         if KINDS[kind].routing:
             await rt.desk.refresh_config()
     except RenfortError as error:
