@@ -9,13 +9,15 @@ from fastapi.responses import StreamingResponse
 
 from renfort.api.deps import PrincipalDep, RuntimeDep, session_token
 from renfort.api.sse import event_stream
+from renfort.services import masking
 from renfort.services.events import LiveEvent
+from renfort.services.principals import Principal
 
 router = APIRouter(tags=["events"])
 
 
-def _encode(event: LiveEvent) -> str:
-    payload = json.dumps(event.data, separators=(",", ":"))
+def _encode(event: LiveEvent, who: Principal) -> str:
+    payload = json.dumps(masking.event_data(event, who), separators=(",", ":"))
     return f"id: {event.id}\nevent: {event.type}\ndata: {payload}\n\n"
 
 
@@ -31,4 +33,5 @@ async def events(request: Request, rt: RuntimeDep, who: PrincipalDep) -> Streami
     rt.streams.check(who.user_id)
     token = session_token(request)
     alive = (lambda: rt.auth.session_alive(token)) if token else None
-    return event_stream(request, rt.bus, who, _encode, alive=alive, quota=rt.streams)
+    return event_stream(request, rt.bus, who, lambda event: _encode(event, who), alive=alive,
+                        quota=rt.streams)
