@@ -11,6 +11,7 @@ from fastapi.responses import JSONResponse
 
 from renfort import __version__
 from renfort.api import errors
+from renfort.api.csrf import SameOriginMiddleware
 from renfort.api.routes import (
     agents_live,
     auth,
@@ -58,6 +59,7 @@ def create_app(settings: Settings | None = None, clock: Clock | None = None) -> 
     app.state.runtime = runtime
     app.state.ready = False
     errors.install(app)
+    app.add_middleware(SameOriginMiddleware)
 
     @app.get("/healthz", tags=["health"])
     def healthz() -> JSONResponse:
