@@ -13,6 +13,8 @@ from renfort.services.desk import Desk
 from renfort.services.events import EventBus
 from renfort.services.knowledge import KnowledgeService
 from renfort.services.knowledge_search import KnowledgeBases
+from renfort.services.privacy import SYSTEM, PrivacyService
+from renfort.services.retention import DailyPurge
 from renfort.services.self_service import SelfService
 from renfort.services.streams import StreamQuota
 from renfort.services.throttle import LOGIN_FAILURES, PUBLIC_CHAT, Throttle
@@ -34,6 +36,10 @@ class Runtime:
     """Rate limits on the public chat and on failed log-ins, per client address."""
     streams: StreamQuota
     """Live event streams open per user (``RENFORT_SSE_STREAMS_PER_USER``)."""
+    privacy: PrivacyService
+    """Retention purge, export and erasure of a customer's data, audited."""
+    daily_purge: DailyPurge
+    """The purge the running service does once a day (started by the app's lifespan)."""
 
 
 def build_runtime(settings: Settings, clock: Clock | None = None) -> Runtime:
@@ -44,6 +50,7 @@ def build_runtime(settings: Settings, clock: Clock | None = None) -> Runtime:
     bases = KnowledgeBases(engine, clock)
     throttle = Throttle({PUBLIC_CHAT: settings.rate_public_chat,
                          LOGIN_FAILURES: settings.rate_login_failures})
+    privacy = PrivacyService(engine, clock, settings.retention())
     return Runtime(
         settings=settings,
         engine=engine,
@@ -55,4 +62,6 @@ def build_runtime(settings: Settings, clock: Clock | None = None) -> Runtime:
         self_service=SelfService(engine, clock, bases, desk),
         throttle=throttle,
         streams=StreamQuota(settings.sse_streams_per_user),
+        privacy=privacy,
+        daily_purge=DailyPurge(lambda: privacy.purge(SYSTEM)),
     )

@@ -13,6 +13,7 @@ from pydantic import Field, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from renfort.domain.errors import RenfortError
+from renfort.domain.retention import KINDS, RetentionPolicy
 from renfort.services.throttle import parse_limit
 
 
@@ -36,6 +37,13 @@ class Settings(BaseSettings):
         default="20/5 minutes",
         description="Failed log-ins per client address before log-ins are refused; 'off' disables")
 
+    retention_contacts_days: float = Field(default=180, ge=1, le=3650)
+    retention_messages_days: float = Field(default=180, ge=1, le=3650)
+    retention_transcripts_days: float = Field(default=90, ge=1, le=3650)
+    retention_agent_events_days: float = Field(default=365, ge=1, le=3650)
+    retention_checkins_days: float = Field(default=30, ge=28, le=3650)
+    retention_exposure_traces_days: float = Field(default=180, ge=1, le=3650)
+    retention_sessions_days: float = Field(default=0, ge=0, le=3650)
     sse_streams_per_user: int = Field(
         default=5, ge=1, le=100,
         description="Live event streams one user may hold open at once (429 beyond)")
@@ -68,6 +76,11 @@ class Settings(BaseSettings):
         except RenfortError as error:
             raise ValueError(error.message) from None
         return value
+
+    def retention(self) -> RetentionPolicy:
+        """Days each kind of personal data is kept (``RENFORT_RETENTION_*_DAYS``)."""
+        return RetentionPolicy(**{kind: getattr(self, f"retention_{kind}_days")
+                                  for kind in KINDS})
 
     def resolved_database_url(self) -> str:
         if self.database_url:

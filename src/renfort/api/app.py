@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+import asyncio
 import logging
 from collections.abc import AsyncIterator
-from contextlib import asynccontextmanager
+from contextlib import asynccontextmanager, suppress
 
 from fastapi import FastAPI
 from fastapi.responses import JSONResponse
@@ -21,6 +22,7 @@ from renfort.api.routes import (
     knowledge,
     measures,
     plans,
+    privacy,
     queues_live,
     simulations,
     sites,
@@ -42,11 +44,15 @@ def create_app(settings: Settings | None = None, clock: Clock | None = None) -> 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         await runtime.desk.start()
+        purge = asyncio.create_task(runtime.daily_purge.forever(), name="renfort-daily-purge")
         app.state.ready = True
         try:
             yield
         finally:
             app.state.ready = False
+            purge.cancel()
+            with suppress(asyncio.CancelledError):
+                await purge
             await runtime.desk.stop()
             runtime.engine.dispose()
 
@@ -71,7 +77,7 @@ def create_app(settings: Settings | None = None, clock: Clock | None = None) -> 
     for module in (auth, catalog, contacts, agents_live, queues_live, events, telephony,
                    plans, knowledge, simulations):
         app.include_router(module.router, prefix="/api/v1")
-    for module in (sites, telework, measures):
+    for module in (sites, telework, measures, privacy):
         app.include_router(module.router, prefix="/api/v1")
     install_pages(app)
     return app

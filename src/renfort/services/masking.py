@@ -11,6 +11,7 @@ from __future__ import annotations
 from typing import Any
 
 from renfort.domain.contacts import mask_customer_ref
+from renfort.domain.retention import ERASED_REF
 from renfort.knowledge.text import mask_personal
 from renfort.services.events import LiveEvent
 from renfort.services.principals import Principal, Role
@@ -22,7 +23,9 @@ def handles(who: Principal, agent_id: str | None) -> bool:
 
 
 def customer_ref(ref: str, who: Principal, agent_id: str | None) -> str:
-    return ref if handles(who, agent_id) else mask_customer_ref(ref)
+    if ref == ERASED_REF or handles(who, agent_id):
+        return ref
+    return mask_customer_ref(ref)
 
 
 def text(body: str, who: Principal, agent_id: str | None) -> str:
