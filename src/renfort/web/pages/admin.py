@@ -23,6 +23,7 @@ from renfort.api.schemas import (
     ContractIn,
     OutsourcerIn,
     QueueIn,
+    RoleIn,
     SiteIn,
     UserIn,
 )
@@ -36,7 +37,9 @@ from renfort.web.support import allow, check_origin, error_text, page
 from renfort.web.templating import message
 
 router = APIRouter(prefix="/admin", dependencies=[Depends(check_origin)])
-ADMIN_TABS = ("outsourcers", "clients", "queues", "contracts", "sites", "agents", "users")
+ADMIN_TABS = ("outsourcers", "clients", "queues", "contracts", "sites", "agents", "users",
+              "privacy")
+"""``privacy`` is its own page (:mod:`renfort.web.pages.privacy`)."""
 MANAGER_TABS = ("sites", "agents", "users")
 BODIES: dict[str, type[BaseModel]] = {
     "outsourcers": OutsourcerIn, "clients": ClientIn, "queues": QueueIn,
@@ -87,6 +90,11 @@ FORMS: dict[str, tuple[Field, ...]] = {
               Field("client", "select", required=False, options="clients"),
               Field("agent", "text", required=False)),
 }
+ROLE_FIELDS = (Field("role", "select", options="role"),
+               Field("outsourcer", "select", required=False, options="outsourcers"),
+               Field("client", "select", required=False, options="clients"),
+               Field("agent", "text", required=False))
+"""What changes on an existing user: the role and its tenant (the password never shows)."""
 COLUMNS: dict[str, tuple[str, ...]] = {
     "outsourcers": ("slug", "name"),
     "clients": ("slug", "name", "sector", "priority_override", "public"),
@@ -205,7 +213,7 @@ def _form(rt: Runtime, who: Principal, kind: str, item: dict[str, Any] | None
     catalog = Catalog(rt.engine)
     fields = [f for f in FORMS[kind] if not (f.admin_only and who.role is not Role.ADMIN)]
     if item is not None and kind == "users":
-        fields = []
+        fields = list(ROLE_FIELDS)
     return {"fields": fields, "options": {f.name: _options(catalog, who, f.options)
                                           for f in fields},
             "values": _form_values(kind, item), "item": item}
@@ -226,7 +234,7 @@ async def _render(request: Request, rt: Runtime, who: Principal, kind: str,
 
 def _kind(who: Principal, kind: str) -> str:
     allow(who, "admin")
-    if kind not in tabs_for(who):
+    if kind not in tabs_for(who) or kind not in FORMS:
         raise ValidationError(f"unknown section {kind!r}", {"field": "kind"})
     return kind
 
@@ -267,6 +275,9 @@ async def _save(request: Request, rt: Runtime, who: Principal, kind: str,
         try:
             if ref is not None:
                 existing = await asyncio.to_thread(catalog.get, KINDS[kind], who, ref)
+            if kind == "users" and ref is not None:
+                await asyncio.to_thread(_change_role, rt, who, ref, _role_change(form))
+                return RedirectResponse(f"/admin/{kind}?saved=1", status_code=303)
             data = _parse(kind, form, who, existing)
             if kind == "users":
                 await asyncio.to_thread(_create_user, rt, who, data)
@@ -281,6 +292,26 @@ async def _save(request: Request, rt: Runtime, who: Principal, kind: str,
             return await _render(request, rt, who, kind, item=existing,
                                  error=error_text(error), values=raw_values)
     return RedirectResponse(f"/admin/{kind}?saved=1", status_code=303)
+
+
+def _role_change(form: Any) -> RoleIn:
+    data = {f.name: str(form.get(f.name) or "").strip() or None for f in ROLE_FIELDS}
+    try:
+        return RoleIn.model_validate(data)
+    except PydanticError as error:
+        first = error.errors()[0]
+        where = ".".join(str(p) for p in first["loc"])
+        raise ValidationError(f"{where}: {first['msg']}", {"field": where}) from None
+
+
+def _change_role(rt: Runtime, who: Principal, ref: str, change: RoleIn) -> None:
+    """The same checks as ``PUT /api/v1/users/{ref}/role``; the user's sessions end."""
+    catalog = Catalog(rt.engine)
+    outsourcer = change.outsourcer or (who.outsourcer_id if change.role is Role.SUPERVISOR
+                                       else None)
+    user_id = catalog.check_role_change(who, ref, change.role, outsourcer, change.agent)
+    rt.auth.change_role(user_id, change.role, outsourcer=outsourcer, client=change.client,
+                        agent=change.agent)
 
 
 def _create_user(rt: Runtime, who: Principal, data: dict[str, Any]) -> None:
