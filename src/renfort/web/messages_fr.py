@@ -276,7 +276,8 @@ MESSAGES: dict[str, str] = {
     "privacy.rights": "Droits d'une personne",
     "privacy.rights_hint": "La référence telle qu'elle a été enregistrée (numéro, courriel "
                            "ou identifiant). Chaque export et chaque effacement est journalisé.",
-    "privacy.customer_ref": "Référence client",
+    "privacy.export_ref": "Référence client à exporter",
+    "privacy.erase_ref": "Référence client à effacer",
     "privacy.export": "Exporter ses données (JSON)",
     "privacy.erase": "Effacer ses données",
     "privacy.confirm_erase": "Effacer définitivement les données personnelles de cette "
