@@ -153,3 +153,28 @@ def test_streams_per_user_are_capped(server: str) -> None:
                 if reply.status_code == 200:
                     break
         assert reply.status_code == 200
+
+
+def test_citizen_chat_streams_are_capped_per_conversation(server: str) -> None:
+    with httpx.Client(base_url=server) as citizen:
+        handed = citizen.post("/chat/messages", data={"message": "Je veux parler à un conseiller"})
+        assert handed.status_code == 200 and "renfort_chat" in citizen.cookies
+        cookie = {"Cookie": f"renfort_chat={citizen.cookies['renfort_chat']}"}
+
+        @contextmanager
+        def chat_stream() -> Iterator[None]:
+            with httpx.stream("GET", f"{server}/chat/events", headers=cookie,
+                              timeout=5) as reply:
+                assert reply.status_code == 200
+                lines = reply.iter_lines()  # kept: dropping it would close the stream
+                assert next(lines).startswith("retry:")
+                yield
+
+        with chat_stream(), chat_stream(), chat_stream():
+            refused = citizen.get("/chat/events")
+            assert refused.status_code == 429
+        with httpx.Client(base_url=server) as neighbour:
+            neighbour.post("/chat/messages", data={"message": "Je veux parler à un conseiller"})
+            with httpx.stream("GET", f"{server}/chat/events", timeout=5, headers={
+                    "Cookie": f"renfort_chat={neighbour.cookies['renfort_chat']}"}) as reply:
+                assert reply.status_code == 200
