@@ -18,7 +18,6 @@ from sqlalchemy import (
     String,
     Table,
     Text,
-    false,
 )
 
 metadata = MetaData(
@@ -49,7 +48,7 @@ clients = Table(
     Column("name", String(200), nullable=False),
     Column("sector", String(20), nullable=False),
     Column("priority_override", Integer, nullable=True),
-    Column("public", Boolean, nullable=False, server_default=false()),
+    Column("public", Boolean, nullable=False, server_default="0"),
 )
 
 queues = Table(
@@ -67,7 +66,7 @@ queues = Table(
     Column("telework", String(20), nullable=False),
     Column("bullseye", JSON, nullable=False),
     Column("language", String(3), nullable=True),
-    Column("public", Boolean, nullable=False, server_default=false()),
+    Column("public", Boolean, nullable=False, server_default="0"),
 )
 
 contracts = Table(

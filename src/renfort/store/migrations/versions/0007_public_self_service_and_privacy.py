@@ -22,10 +22,10 @@ depends_on = None
 def upgrade() -> None:
     with op.batch_alter_table("clients", schema=None) as batch_op:
         batch_op.add_column(sa.Column("public", sa.Boolean(), nullable=False,
-                                      server_default=sa.false()))
+                                      server_default="0"))
     with op.batch_alter_table("queues", schema=None) as batch_op:
         batch_op.add_column(sa.Column("public", sa.Boolean(), nullable=False,
-                                      server_default=sa.false()))
+                                      server_default="0"))
     clients = sa.table("clients", sa.column("id", sa.String), sa.column("sector", sa.String),
                        sa.column("public", sa.Boolean))
     queues = sa.table("queues", sa.column("id", sa.String), sa.column("client_id", sa.String),
@@ -58,7 +58,7 @@ def downgrade() -> None:
     op.drop_index(op.f("ix_privacy_audit_at"), table_name="privacy_audit")
     op.drop_table("privacy_audit")
     op.drop_index("ix_contacts_ended_at", table_name="contacts")
-    with op.batch_alter_table("queues", schema=None) as batch_op:
-        batch_op.drop_column("public")
-    with op.batch_alter_table("clients", schema=None) as batch_op:
-        batch_op.drop_column("public")
+    # Not in batch mode: SQLite (3.35 and later) drops a column in place, where a batch
+    # would copy the table and trip on the rows that refer to it.
+    op.drop_column("queues", "public")
+    op.drop_column("clients", "public")
