@@ -3,11 +3,15 @@ queues, and never lets the caller choose the identity an agent sees."""
 
 from __future__ import annotations
 
+from pathlib import Path
+
+from alembic import command
 from fastapi.testclient import TestClient
-from sqlalchemy import func, select
+from sqlalchemy import func, select, text
 
 from renfort.store import knowledge_tables as kt
 from renfort.store import tables as t
+from renfort.store.engine import alembic_config, make_engine, upgrade
 from tests.conftest import login
 
 CHAT = "/api/v1/self-service/conversations"
@@ -64,3 +68,28 @@ def test_hand_off_goes_only_to_a_public_chat_queue(client: TestClient) -> None:
     refused = client.post(CHAT, json={"message": "Je veux parler à un conseiller"})
     assert refused.status_code == 422, refused.text
     assert _count(client, t.contacts) == contacts
+
+
+def test_the_migration_opens_existing_hotlines_only(tmp_path: Path) -> None:
+    """Migration 0007 on a database in use: hotlines (sector ``public``) and their chat
+    queues start public, every other client and queue private, rows referring to them kept."""
+    url = f"sqlite:///{tmp_path / 'old.db'}"
+    upgrade(url, "0005")
+    engine = make_engine(url)
+    with engine.begin() as conn:
+        conn.execute(text("INSERT INTO clients (id, slug, name, sector) VALUES "
+                          "('c1', 'ligne', 'Ligne', 'public'), ('c2', 'banque', 'B', 'banking')"))
+        for queue, client, channels in (("q1", "c1", '["voice", "chat"]'),
+                                        ("q2", "c1", '["voice"]'), ("q3", "c2", '["chat"]')):
+            conn.execute(text(
+                "INSERT INTO queues (id, slug, client_id, name, channels, skill, sl_target, "
+                "sl_seconds, telework, bullseye) VALUES (:q, :q, :c, 'n', :ch, 's', 0.8, 60, "
+                "'allowed', '[[0, 1]]')"), {"q": queue, "c": client, "ch": channels})
+    upgrade(url)
+    with engine.connect() as conn:
+        clients = dict(conn.execute(text("SELECT id, public FROM clients")).all())
+        queues = dict(conn.execute(text("SELECT id, public FROM queues")).all())
+    assert clients == {"c1": 1, "c2": 0} and queues == {"q1": 1, "q2": 0, "q3": 0}
+    command.downgrade(alembic_config(url), "0005")
+    upgrade(url)
+    engine.dispose()
