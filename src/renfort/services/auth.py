@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 from sqlalchemy import Connection, Engine, Table, delete, insert, select, update
+from sqlalchemy.exc import SQLAlchemyError
 
 from renfort.domain.clock import Clock
 from renfort.domain.errors import (
@@ -145,11 +146,14 @@ class AuthService:
                 self._cache.pop(digest, None)
 
     def session_alive(self, token: str) -> bool:
-        """Whether ``token`` still opens a session (checked by open event streams)."""
+        """Whether ``token`` still opens a session (checked by open event streams). A store
+        that cannot answer for a moment ends no stream: only a known end of session does."""
         try:
             self.principal_for_token(token)
         except AuthenticationError:
             return False
+        except SQLAlchemyError:
+            return True
         return True
 
     @staticmethod
