@@ -18,8 +18,11 @@ def free_port() -> int:
         return int(sock.getsockname()[1])
 
 
-def start_server(data_dir: Path, port: int) -> subprocess.Popen[bytes]:
-    env = {**os.environ, "RENFORT_DATA_DIR": str(data_dir), "RENFORT_LOG_LEVEL": "warning"}
+def start_server(data_dir: Path, port: int,
+                 settings: dict[str, str] | None = None) -> subprocess.Popen[bytes]:
+    """``renfort serve`` on ``data_dir``; ``settings`` adds ``RENFORT_*`` variables."""
+    env = {**os.environ, "RENFORT_DATA_DIR": str(data_dir), "RENFORT_LOG_LEVEL": "warning",
+           **(settings or {})}
     env.pop("RENFORT_DATABASE_URL", None)
     log = data_dir / "server.log"
     with log.open("ab") as sink:

@@ -15,9 +15,12 @@ from renfort.services.events import EventBus
 from renfort.services.knowledge import KnowledgeService
 from renfort.services.knowledge_search import KnowledgeBases
 from renfort.services.outbound import TELEPHONY, OutboundSender, Target
+from renfort.services.privacy import SYSTEM, PrivacyService
+from renfort.services.retention import DailyPurge
 from renfort.services.routing_config import RoutingConfig
 from renfort.services.safety import AgentRedirects, RedirectDirectory, SafetyFlags
 from renfort.services.self_service import SelfService
+from renfort.services.streams import StreamQuota
 from renfort.services.throttle import LOGIN_FAILURES, PUBLIC_CHAT, Throttle
 from renfort.store.engine import is_postgres, make_engine
 
@@ -45,6 +48,12 @@ class Runtime:
     """Sends ``transfer_requested`` events to the telephony webhook (started by the app)."""
     agent_redirects: AgentRedirects
     """An agent sends the contact they hold to a medical line (audited, flagged)."""
+    streams: StreamQuota
+    """Live event streams open per user (``RENFORT_SSE_STREAMS_PER_USER``)."""
+    privacy: PrivacyService
+    """Retention purge, export and erasure of a customer's data, audited."""
+    daily_purge: DailyPurge
+    """The purge the running service does once a day (started by the app's lifespan)."""
 
 
 def build_runtime(settings: Settings, clock: Clock | None = None) -> Runtime:
@@ -63,11 +72,15 @@ def build_runtime(settings: Settings, clock: Clock | None = None) -> Runtime:
     target = (Target(settings.telephony_webhook_url, settings.telephony_webhook_secret or "")
               if settings.telephony_webhook_url else None)
     telephony_out = OutboundSender(engine, clock, TELEPHONY, target)
+    privacy = PrivacyService(engine, clock, settings.retention())
+    auth = AuthService(engine, clock, settings.session_ttl_seconds, throttle)
+    if cluster is not None:
+        cluster.join_auth(auth)
     return Runtime(
         settings=settings,
         engine=engine,
         clock=clock,
-        auth=AuthService(engine, clock, settings.session_ttl_seconds, throttle),
+        auth=auth,
         bus=bus,
         desk=desk,
         routing_config=RoutingConfig(engine, clock, desk),
@@ -79,4 +92,8 @@ def build_runtime(settings: Settings, clock: Clock | None = None) -> Runtime:
         telephony_out=telephony_out,
         agent_redirects=AgentRedirects(engine, desk, directory, flags, bases.triage,
                                        telephony_out.wake),
+        streams=StreamQuota(settings.sse_streams_per_user),
+        privacy=privacy,
+        # One process purges: the one that leads the desk (or the only one).
+        daily_purge=DailyPurge(lambda: privacy.purge(SYSTEM) if desk.leading else None),
     )

@@ -6,12 +6,14 @@ default: session tokens are random and stored hashed, so there is no signing key
 
 from __future__ import annotations
 
+import ipaddress
 from pathlib import Path
 
 from pydantic import Field, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from renfort.domain.errors import RenfortError
+from renfort.domain.retention import KINDS, RetentionPolicy
 from renfort.services.throttle import parse_limit
 
 
@@ -50,6 +52,37 @@ class Settings(BaseSettings):
             raise ValueError("the telephony webhook URL must be http(s)")
         return value
 
+    retention_contacts_days: float = Field(default=180, ge=1, le=3650)
+    retention_messages_days: float = Field(default=180, ge=1, le=3650)
+    retention_transcripts_days: float = Field(default=90, ge=1, le=3650)
+    retention_agent_events_days: float = Field(default=365, ge=1, le=3650)
+    retention_checkins_days: float = Field(default=30, ge=28, le=3650)
+    retention_exposure_traces_days: float = Field(default=180, ge=1, le=3650)
+    retention_sessions_days: float = Field(default=0, ge=0, le=3650)
+    sse_streams_per_user: int = Field(
+        default=5, ge=1, le=100,
+        description="Live event streams one user may hold open at once (429 beyond)")
+    trusted_proxies: str = Field(
+        default="",
+        description="Comma-separated addresses or networks (CIDR) of the reverse proxies "
+                    "whose X-Forwarded-For is believed; none by default: the header is "
+                    "ignored and every caller is known by its own connection's address")
+
+    @field_validator("trusted_proxies")
+    @classmethod
+    def _proxies(cls, value: str) -> str:
+        for item in _items(value):
+            try:
+                ipaddress.ip_network(item, strict=False)
+            except ValueError:
+                raise ValueError(f"trusted_proxies: {item!r} is not an IP address or "
+                                 "network (e.g. 10.0.0.5 or 10.0.0.0/24)") from None
+        return value
+
+    def trusted_proxy_list(self) -> list[str]:
+        """The proxies as uvicorn's ``forwarded_allow_ips`` takes them."""
+        return _items(self.trusted_proxies)
+
     @field_validator("rate_public_chat", "rate_login_failures")
     @classmethod
     def _a_rate(cls, value: str) -> str:
@@ -59,7 +92,16 @@ class Settings(BaseSettings):
             raise ValueError(error.message) from None
         return value
 
+    def retention(self) -> RetentionPolicy:
+        """Days each kind of personal data is kept (``RENFORT_RETENTION_*_DAYS``)."""
+        return RetentionPolicy(**{kind: getattr(self, f"retention_{kind}_days")
+                                  for kind in KINDS})
+
     def resolved_database_url(self) -> str:
         if self.database_url:
             return self.database_url
         return f"sqlite:///{(self.data_dir / 'renfort.db').resolve()}"
+
+
+def _items(text: str) -> list[str]:
+    return [item.strip() for item in text.split(",") if item.strip()]

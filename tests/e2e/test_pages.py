@@ -88,6 +88,11 @@ def test_admin_creates_and_edits(open_page: OpenPage) -> None:
     page.get_by_role("button", name="Créer").click()
     expect(page.locator("#form-error")).to_be_visible()
     tab.shot("admin")
+    page.get_by_role("link", name="Données personnelles").click()
+    expect(page.locator("#retention-table")).to_contain_text("180")
+    page.get_by_role("button", name="Compter ce qui serait effacé").click()
+    expect(page.locator("#purge-result")).to_contain_text("Une purge effacerait")
+    tab.shot("admin-privacy")
 
     manager = open_page("admin-manager")
     page = log_in(manager, "manager-azur", "/admin/agents")

@@ -8,7 +8,7 @@ import logging
 import signal
 import threading
 from collections.abc import AsyncIterator
-from contextlib import asynccontextmanager
+from contextlib import asynccontextmanager, suppress
 from typing import Any
 
 from fastapi import FastAPI
@@ -16,6 +16,7 @@ from fastapi.responses import JSONResponse
 
 from renfort import __version__
 from renfort.api import errors
+from renfort.api.csrf import SameOriginMiddleware
 from renfort.api.routes import (
     agents_live,
     auth,
@@ -25,6 +26,7 @@ from renfort.api.routes import (
     knowledge,
     measures,
     plans,
+    privacy,
     queues_live,
     safety,
     simulations,
@@ -71,6 +73,7 @@ def create_app(settings: Settings | None = None, clock: Clock | None = None) -> 
         _end_streams_on_stop(app, asyncio.get_running_loop())
         await runtime.desk.start()
         runtime.telephony_out.start()
+        purge = asyncio.create_task(runtime.daily_purge.forever(), name="renfort-daily-purge")
         app.state.ready = True
         try:
             yield
@@ -78,6 +81,9 @@ def create_app(settings: Settings | None = None, clock: Clock | None = None) -> 
             app.state.ready = False
             app.state.ending.set()
             await runtime.telephony_out.stop()
+            purge.cancel()
+            with suppress(asyncio.CancelledError):
+                await purge
             await runtime.desk.stop()
             runtime.engine.dispose()
 
@@ -90,6 +96,7 @@ def create_app(settings: Settings | None = None, clock: Clock | None = None) -> 
     app.state.runtime = runtime
     app.state.ready = False
     errors.install(app)
+    app.add_middleware(SameOriginMiddleware)
 
     def readiness() -> JSONResponse:
         if not app.state.ready:
@@ -128,7 +135,7 @@ def create_app(settings: Settings | None = None, clock: Clock | None = None) -> 
     for module in (auth, catalog, contacts, agents_live, queues_live, events, telephony,
                    plans, knowledge, simulations, safety):
         app.include_router(module.router, prefix="/api/v1")
-    for module in (sites, telework, measures):
+    for module in (sites, telework, measures, privacy):
         app.include_router(module.router, prefix="/api/v1")
     install_pages(app)
     return app

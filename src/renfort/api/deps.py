@@ -26,8 +26,8 @@ RuntimeDep = Annotated[Runtime, Depends(runtime)]
 
 
 def caller_address(request: Request) -> str:
-    """The client's network address, for rate limits (behind a proxy, uvicorn takes it from
-    X-Forwarded-For when the proxy is trusted: ``FORWARDED_ALLOW_IPS``)."""
+    """The client's network address, for rate limits: the connection's peer, or the address
+    a trusted proxy (``RENFORT_TRUSTED_PROXIES``, applied by uvicorn) put in X-Forwarded-For."""
     return request.client.host if request.client else ""
 
 
@@ -64,3 +64,14 @@ async def current_principal(
 
 
 PrincipalDep = Annotated[Principal, Depends(current_principal)]
+
+
+def session_token(request: Request) -> str | None:
+    """The session token the request authenticated with (bearer, else the cookie), as
+    :func:`current_principal` chooses it; ``None`` for an API key."""
+    header = request.headers.get("authorization", "")
+    if header.lower().startswith("bearer ") and header[7:].strip():
+        return header[7:].strip()
+    if request.headers.get("x-api-key"):
+        return None
+    return request.cookies.get(SESSION_COOKIE)

@@ -1,12 +1,26 @@
-"""Request bodies. Pydantic checks shapes; the domain checks the rules."""
+"""Request bodies. Pydantic checks shapes and bounds; the domain checks the rules.
+
+Every field is bounded here, at the edge (lengths, identifiers' characters, instants
+between 2000 and 2100, finite numbers): a value accepted once is read back by other
+tenants' pages and reports, and a refused request must change nothing.
+"""
 
 from __future__ import annotations
 
-from datetime import datetime
-from typing import Any, Literal
+from datetime import date, datetime
+from typing import Annotated, Any, Literal
 
-from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, model_validator
+from pydantic import (
+    AfterValidator,
+    AwareDatetime,
+    BaseModel,
+    ConfigDict,
+    Field,
+    StringConstraints,
+    model_validator,
+)
 
+from renfort.domain import bounds
 from renfort.domain.model import Channel, Sector, TeleworkRule, WorkPlace
 from renfort.domain.text import text_problem
 from renfort.services.principals import Role
@@ -47,8 +61,45 @@ def _storable(value: Any, where: str) -> None:
             _storable(item, where)
 
 
+def _in_range(moment: datetime) -> datetime:
+    problem = bounds.instant_problem(moment)
+    if problem:
+        raise ValueError(problem)
+    return moment
+
+
+def _day_in_range(day: date) -> date:
+    problem = bounds.day_problem(day)
+    if problem:
+        raise ValueError(problem)
+    return day
+
+
+Instant = Annotated[AwareDatetime, AfterValidator(_in_range)]
+"""A timezone-aware instant between 2000-01-01 and 2100-12-31."""
+AnyInstant = Annotated[datetime, AfterValidator(_in_range)]
+"""The same, naive accepted (read as UTC): what telephony platforms send."""
+Day = Annotated[date, AfterValidator(_day_in_range)]
+EntityId = Annotated[str, StringConstraints(pattern=bounds.ID_PATTERN)]
+"""An identifier the caller chooses for a new entity."""
+Ref = Annotated[str, StringConstraints(min_length=1, max_length=bounds.MAX_ID,
+                                       pattern=bounds.ID_PATTERN)]
+"""An entity named by its id or its slug."""
+Slug = Annotated[str, StringConstraints(pattern=bounds.SLUG_PATTERN)]
+Name = Annotated[str, StringConstraints(min_length=1, max_length=200)]
+Skill = Annotated[str, StringConstraints(pattern=bounds.SKILL_PATTERN)]
+Language = Annotated[str, StringConstraints(pattern=r"^[a-z]{2,3}$")]
+Username = Annotated[str, StringConstraints(pattern=bounds.USERNAME_PATTERN)]
+Delay = Annotated[float, Field(gt=0, le=bounds.MAX_DURATION_SECONDS)]
+"""Seconds, finite, up to 30 days."""
+Threshold = Annotated[float, Field(ge=0, le=bounds.MAX_DURATION_SECONDS)]
+QueueRefs = Annotated[list[Ref], Field(min_length=1,
+                                        max_length=bounds.MAX_QUEUES_PER_REFERENCE)]
+
+
 class Body(BaseModel):
-    model_config = ConfigDict(extra="forbid")
+    # No infinity or NaN anywhere (JSON's 1e999 parses as infinity).
+    model_config = ConfigDict(extra="forbid", allow_inf_nan=False)
 
     @model_validator(mode="after")
     def _only_storable_text(self) -> Body:
@@ -58,88 +109,101 @@ class Body(BaseModel):
 
 
 class OutsourcerIn(Body):
-    id: str | None = Field(default=None, max_length=80)
-    slug: str
-    name: str = Field(min_length=1, max_length=200)
+    id: EntityId | None = None
+    slug: Slug
+    name: Name
 
 
 class ClientIn(Body):
-    id: str | None = Field(default=None, max_length=80)
-    slug: str
-    name: str = Field(min_length=1, max_length=200)
+    id: EntityId | None = None
+    slug: Slug
+    name: Name
     sector: Sector
     priority: int | None = Field(default=None, ge=1, le=9)
+    public: bool = Field(default=False, description="open to the anonymous self-service chat")
 
 
 class QueueIn(Body):
-    id: str | None = Field(default=None, max_length=80)
-    slug: str
-    client: str
-    name: str = Field(min_length=1, max_length=200)
-    channels: list[Channel] = Field(min_length=1)
-    skill: str = Field(min_length=1, max_length=63)
+    id: EntityId | None = None
+    slug: Slug
+    client: Ref
+    name: Name
+    channels: list[Channel] = Field(min_length=1, max_length=len(Channel))
+    skill: Skill
     sl_target: float = Field(default=0.8, ge=0, le=1)
-    sl_seconds: float = Field(default=60.0, gt=0)
-    overflow_after_seconds: float | None = Field(default=None, ge=0)
+    sl_seconds: Delay = 60.0
+    overflow_after_seconds: Threshold | None = None
     telework: TeleworkRule = TeleworkRule.ALLOWED
-    bullseye: list[tuple[float, int]] | None = None
+    bullseye: list[tuple[Threshold, Annotated[int, Field(ge=1, le=5)]]] | None = Field(
+        default=None, max_length=10)
     language: str | None = Field(
         default=None, min_length=2, max_length=3,
         description="language the callers speak (ISO 639, e.g. en): only agents speaking "
                     "it are offered its contacts; none: any agent")
+    public: bool = Field(default=False, description="a chat queue of a public client that "
+                                                    "the anonymous self-service hands off to")
 
 
 class ContractIn(Body):
-    id: str | None = Field(default=None, max_length=80)
-    client: str
-    outsourcer: str
-    queues: list[str] = Field(min_length=1)
+    id: EntityId | None = None
+    client: Ref
+    outsourcer: Ref
+    queues: QueueRefs
     sl_target: float = Field(default=0.8, ge=0, le=1)
-    sl_seconds: float = Field(default=60.0, gt=0)
+    sl_seconds: Delay = 60.0
     volume_share: float = Field(default=1.0, ge=0, le=1)
 
 
 class SiteIn(Body):
-    id: str | None = Field(default=None, max_length=80)
-    slug: str
-    outsourcer: str | None = None
-    name: str = Field(min_length=1, max_length=200)
+    id: EntityId | None = None
+    slug: Slug
+    outsourcer: Ref | None = None
+    name: Name
     seats: int = Field(ge=0, le=100_000)
 
 
 class AgentIn(Body):
-    id: str | None = Field(default=None, max_length=80)
-    outsourcer: str | None = None
-    name: str = Field(min_length=1, max_length=200)
-    skills: dict[str, int]
-    languages: list[str] = Field(default_factory=lambda: ["fr"])
+    id: EntityId | None = None
+    outsourcer: Ref | None = None
+    name: Name
+    skills: dict[Skill, Annotated[int, Field(ge=1, le=5)]] = Field(max_length=100)
+    languages: list[Language] = Field(default_factory=lambda: ["fr"], max_length=20)
     works_from: WorkPlace = WorkPlace.SITE
-    site: str | None = None
-    capacity: dict[Channel, int] | None = None
+    site: Ref | None = None
+    capacity: dict[Channel, Annotated[int, Field(ge=0, le=20)]] | None = None
 
 
 class WaiverIn(Body):
-    id: str | None = Field(default=None, max_length=80)
-    client: str | None = None
-    queues: list[str] = Field(min_length=1)
+    id: EntityId | None = None
+    client: Ref | None = None
+    queues: QueueRefs
     conditions: str = Field(min_length=1, max_length=10_000)
-    valid_from: AwareDatetime
-    valid_to: AwareDatetime
+    valid_from: Instant
+    valid_to: Instant
     accepted_by: str | None = Field(default=None, max_length=200)
     revocable: bool = True
 
 
 class UserIn(Body):
-    username: str
-    password: str
+    username: Username
+    password: str = Field(min_length=8, max_length=200)
     role: Role
-    outsourcer: str | None = None
-    client: str | None = None
-    agent: str | None = None
+    outsourcer: Ref | None = None
+    client: Ref | None = None
+    agent: Ref | None = None
+
+
+class RoleIn(Body):
+    """A user's new role and tenant; their sessions end at once."""
+
+    role: Role
+    outsourcer: Ref | None = None
+    client: Ref | None = None
+    agent: Ref | None = None
 
 
 class ContactIn(Body):
-    queue: str = Field(min_length=1, description="queue id or slug")
+    queue: Ref = Field(description="queue id or slug")
     channel: Literal["voice", "chat", "email", "callback"]
     customer_ref: str = Field(min_length=1, max_length=200,
                               description="phone number, e-mail or account reference")
@@ -162,7 +226,7 @@ class WrapUpIn(Body):
 
 
 class TransferIn(Body):
-    queue: str
+    queue: Ref
 
 
 class RedirectIn(Body):
@@ -175,8 +239,8 @@ class RedirectIn(Body):
 
 
 class LoginIn(Body):
-    username: str
-    password: str
+    username: str = Field(min_length=1, max_length=100)
+    password: str = Field(min_length=1, max_length=200)
 
 
 class TelephonyEvent(Body):
@@ -184,7 +248,7 @@ class TelephonyEvent(Body):
 
     event: Literal["call_arrived", "call_answered", "call_hung_up"]
     call_id: str = Field(min_length=1, max_length=200)
-    queue: str | None = None
+    queue: Ref | None = None
     caller: str | None = Field(default=None, max_length=200)
-    agent: str | None = None
-    at: datetime | None = None
+    agent: Ref | None = None
+    at: AnyInstant | None = None

@@ -60,10 +60,15 @@ def run(settings: Settings, host: str, port: int, workers: int) -> None:
             raise ValidationError("several processes need PostgreSQL (RENFORT_DATABASE_URL); "
                                   "SQLite is served by one process", {"field": "workers"})
         held = claim_sqlite(url)
+    # X-Forwarded-For is believed only from the proxies named in RENFORT_TRUSTED_PROXIES:
+    # uvicorn's own default trusts it from loopback, which lets anyone on the machine (or
+    # behind a local proxy that passes the header on) pick the address the rate limits count.
+    proxies = settings.trusted_proxy_list()
     config = uvicorn.Config(
         "renfort.api.app:create_app", factory=True, host=host, port=port, workers=workers,
         log_level=settings.log_level, access_log=False,
-        timeout_graceful_shutdown=GRACE_SECONDS)
+        timeout_graceful_shutdown=GRACE_SECONDS, proxy_headers=bool(proxies),
+        forwarded_allow_ips=proxies or None)
     try:
         if workers > 1:
             Multiprocess(config, sockets=[config.bind_socket()]).run()

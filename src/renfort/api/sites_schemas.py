@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-from datetime import date
+from typing import Annotated
 
-from pydantic import AwareDatetime, Field
+from pydantic import Field
 
-from renfort.api.schemas import Body
+from renfort.api.schemas import Body, Day, Instant, Ref
 
 
 class DistancingIn(Body):
@@ -22,8 +22,8 @@ class DistancingIn(Body):
 
 class ShiftIn(Body):
     label: str = Field(min_length=1, max_length=100)
-    starts_at: AwareDatetime
-    ends_at: AwareDatetime
+    starts_at: Instant
+    ends_at: Instant
     planned: int = Field(ge=0, le=10_000, description="agents planned on site")
 
 
@@ -38,8 +38,7 @@ class CheckOutIn(Body):
 
 
 class ExposureIn(Body):
-    agent: str = Field(min_length=1, max_length=80,
-                       description="the agent who reported a positive test")
+    agent: Ref = Field(description="the agent who reported a positive test")
     days: float = Field(default=14, gt=0, le=28)
     distance: float = Field(default=2.0, ge=0, le=10, description="metres")
 
@@ -57,8 +56,9 @@ class HomeSetupIn(Body):
 
 
 class ConsultationIn(Body):
-    held_on: date
-    participants: list[str] = Field(min_length=1, max_length=50)
+    held_on: Day
+    participants: list[Annotated[str, Field(min_length=1, max_length=200)]] = Field(
+        min_length=1, max_length=50)
     opinion: str = Field(min_length=1, max_length=4000,
                          description="the staff representatives' opinion")
     decision: str = Field(min_length=1, max_length=4000)
@@ -66,8 +66,8 @@ class ConsultationIn(Body):
 
 class MeasureChangeIn(Body):
     measure: str = Field(min_length=1, max_length=63, description="code in the guide")
-    status: str = Field(description="planned | in_place | adapted | suspended | "
-                                    "not_applicable")
+    status: str = Field(max_length=20, description="planned | in_place | adapted | "
+                                                   "suspended | not_applicable")
     evidence: str = Field(default="", max_length=4000)
 
 

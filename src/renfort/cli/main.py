@@ -13,6 +13,7 @@ from rich.table import Table
 from renfort.cli.errors import one_line_errors
 from renfort.cli.kb import app as kb_app
 from renfort.cli.plan import app as plan_app
+from renfort.cli.privacy import app as privacy_app
 from renfort.cli.simulate import simulate
 from renfort.cli.sites import app as sites_app
 from renfort.config import Settings
@@ -142,6 +143,7 @@ app.add_typer(plan_app, name="plan")
 app.add_typer(sites_app, name="sites")
 app.command("simulate")(simulate)
 app.add_typer(kb_app, name="kb")
+app.add_typer(privacy_app, name="privacy")
 
 
 def main() -> None:  # pragma: no cover

@@ -101,6 +101,8 @@ _CLIENTS = (
     ("banque-hermine", "Banque Hermine", Sector.BANKING),
 )
 
+_PUBLIC_CLIENTS = frozenset({"numero-vert"})
+
 # (outsourcer, site slug, name, seats). Seats are the building's; distancing uses about half.
 _SITES = (
     ("atlantique", "nantes", "Nantes – Île de Nantes", 220),
@@ -143,8 +145,9 @@ def _queue(
     telework: TeleworkRule = TeleworkRule.ALLOWED,
     bullseye: tuple[BullseyeTier, ...] = DEFAULT_BULLSEYE, language: str | None = None,
 ) -> Queue:
+    public = client in _PUBLIC_CLIENTS and Channel.CHAT in channels
     return Queue(_qid(slug), slug, _cid(client), name, channels, skill, sl_target, sl_seconds,
-                 overflow, telework, bullseye, language)
+                 overflow, telework, bullseye, language, public)
 
 
 def _queues() -> tuple[Queue, ...]:
@@ -360,7 +363,10 @@ def build_federation(now: datetime) -> Federation:
     """The demo federation as of ``now`` (timezone-aware; it dates the bank's waiver)."""
     rng = random.Random(SEED)
     outsourcers = tuple(Outsourcer(_oid(slug), slug, name) for slug, name in _OUTSOURCERS)
-    clients = tuple(Client(_cid(slug), slug, name, sector) for slug, name, sector in _CLIENTS)
+    # Only the numéro vert takes anonymous citizens; the other clients' chats are reached
+    # through their own (authenticated) integrations.
+    clients = tuple(Client(_cid(slug), slug, name, sector, public=slug in _PUBLIC_CLIENTS)
+                    for slug, name, sector in _CLIENTS)
     sites = tuple(Site(_sid(o, city), f"{o}-{city}", _oid(o), name, seats)
                   for o, city, name, seats in _SITES)
     queues = _queues()

@@ -106,6 +106,9 @@ class Client:
     name: str
     sector: Sector
     priority_override: int | None = None
+    public: bool = False
+    """Its self-service chat is open to anonymous citizens (the numéro vert); a private
+    client's customers reach it only through its own integrations."""
 
     def __post_init__(self) -> None:
         _slug(self.slug, "client")
@@ -147,6 +150,9 @@ class Queue:
     language: str | None = None
     """The language its callers speak (e.g. ``en`` for a line for foreign residents): only
     agents speaking it are eligible. ``None``: any agent (the default, French lines)."""
+    public: bool = False
+    """The anonymous self-service chat may hand conversations off to it (chat queues of a
+    public client only)."""
 
     def __post_init__(self) -> None:
         _slug(self.slug, "queue")

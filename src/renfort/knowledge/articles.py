@@ -25,6 +25,7 @@ from datetime import date
 from enum import StrEnum
 from typing import Any
 
+from renfort.domain import bounds
 from renfort.domain.errors import ConflictError, ValidationError
 
 HOTLINE_BASE = "numero-vert"
@@ -152,6 +153,7 @@ def content_from(data: Mapping[str, Any]) -> Content:
     except ValueError:
         raise ValidationError("source_date must be a date, YYYY-MM-DD",
                               {"field": "source_date"}) from None
+    bounds.check_day(source_date, "source_date")
     audience = data.get("audience") or "public"
     try:
         parsed_audience = Audience(audience)

@@ -65,6 +65,25 @@ def outsourcer_filter(who: Principal, column: ColumnElement[str]) -> ColumnEleme
     return false()
 
 
+def may_act_for(who: Principal, agent_id: str, agent_outsourcer_id: str | None) -> None:
+    """An action taken on a contact for ``agent_id`` (whose outsourcer is
+    ``agent_outsourcer_id``): an agent acts for themself, a supervisor or manager for their
+    own outsourcer's agents only, the admin for anyone.
+
+    A queue served by several outsourcers shows its contacts to each of them; seeing a
+    contact held by another outsourcer's agent never allows acting in that agent's name.
+    """
+    if who.role is Role.ADMIN:
+        return
+    if who.role is Role.AGENT and who.agent_id == agent_id:
+        return
+    if who.role in OUTSOURCER_ROLES and agent_outsourcer_id is not None \
+            and who.outsourcer_id == agent_outsourcer_id:
+        return
+    raise PermissionDeniedError("you may act only for your own outsourcer's agents",
+                                {"agent": agent_id})
+
+
 def can_act_for_agent(conn: Connection, who: Principal, agent_id: str) -> None:
     """An agent acts for themself; a supervisor or manager for their outsourcer's agents."""
     row = repo.get_row(conn, t.agents, agent_id)

@@ -7,15 +7,23 @@ usable token, and there is no signing secret to configure.
 from __future__ import annotations
 
 import hashlib
+import re
 import secrets
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
-from sqlalchemy import Connection, Engine, Table, delete, insert, select
+from sqlalchemy import Connection, Engine, Table, delete, insert, select, update
+from sqlalchemy.exc import SQLAlchemyError
 
 from renfort.domain.clock import Clock
-from renfort.domain.errors import AuthenticationError, ConflictError, ValidationError
+from renfort.domain.errors import (
+    AuthenticationError,
+    ConflictError,
+    NotFoundError,
+    ValidationError,
+)
 from renfort.domain.ids import new_id
 from renfort.services.principals import OUTSOURCER_ROLES, Principal, Role
 from renfort.services.throttle import LOGIN_FAILURES, Throttle
@@ -23,6 +31,8 @@ from renfort.store import repository as repo
 from renfort.store import tables as t
 
 _hasher = PasswordHasher()
+MAX_PASSWORD = 200
+_KEY_NAME = re.compile(r"^[A-Za-z0-9._-]{1,100}$")
 _DUMMY_HASH = _hasher.hash("renfort-timing-equaliser")
 
 
@@ -59,6 +69,9 @@ class AuthService:
         self._ttl = session_ttl
         self._throttle = throttle or Throttle({})
         self._cache: dict[str, tuple[Principal, float, float]] = {}
+        self.on_revoke: Callable[[dict[str, str]], None] | None = None
+        """Tells the other processes (they cache sessions too) what ended: ``{"digest": …}``
+        or ``{"user": …}``."""
 
     def create_user(
         self,
@@ -75,21 +88,14 @@ class AuthService:
                 .replace(".", "").isalnum():
             raise ValidationError("username: 3–100 letters, digits, '-', '_' or '.'",
                                   {"field": "username"})
-        if len(password) < 8:
-            raise ValidationError("password: at least 8 characters", {"field": "password"})
+        if not 8 <= len(password) <= MAX_PASSWORD:
+            raise ValidationError(f"password: at least 8 characters, at most {MAX_PASSWORD}",
+                                  {"field": "password"})
         if role is Role.INTEGRATION:
             raise ValidationError("integrations use API keys, not users", {"field": "role"})
         with self._engine.begin() as conn:
-            outsourcer_id = client_id = agent_id = None
-            if role in OUTSOURCER_ROLES:
-                outsourcer_id = self._ref(conn, t.outsourcers, outsourcer, "outsourcer", role)
-            elif role in (Role.CLIENT_VIEWER, Role.KNOWLEDGE_EDITOR):
-                client_id = self._ref(conn, t.clients, client, "client", role)
-            elif role is Role.AGENT:
-                agent_id = self._ref(conn, t.agents, agent, "agent", role)
-                agent_row = repo.get_row(conn, t.agents, agent_id)
-                assert agent_row is not None
-                outsourcer_id = str(agent_row["outsourcer_id"])
+            outsourcer_id, client_id, agent_id = self._tenant(conn, role, outsourcer, client,
+                                                              agent)
             taken = conn.execute(select(t.users.c.id).where(t.users.c.username == username))
             if taken.first():
                 raise ConflictError(f"user {username!r} already exists", {"field": "username"})
@@ -100,6 +106,69 @@ class AuthService:
                 agent_id=agent_id, created_at=self._clock.now(),
             ))
         return Principal(user_id, username, role, outsourcer_id, client_id, agent_id)
+
+    def _tenant(self, conn: Connection, role: Role, outsourcer: str | None,
+                client: str | None, agent: str | None
+                ) -> tuple[str | None, str | None, str | None]:
+        """The (outsourcer, client, agent) ids a user of ``role`` is bound to."""
+        if role in OUTSOURCER_ROLES:
+            return self._ref(conn, t.outsourcers, outsourcer, "outsourcer", role), None, None
+        if role in (Role.CLIENT_VIEWER, Role.KNOWLEDGE_EDITOR):
+            return None, self._ref(conn, t.clients, client, "client", role), None
+        if role is Role.AGENT:
+            agent_id = self._ref(conn, t.agents, agent, "agent", role)
+            agent_row = repo.get_row(conn, t.agents, agent_id)
+            assert agent_row is not None
+            return str(agent_row["outsourcer_id"]), None, agent_id
+        return None, None, None
+
+    def change_role(self, user_id: str, role: Role, *, outsourcer: str | None = None,
+                    client: str | None = None, agent: str | None = None) -> Principal:
+        """Give a user another role (and the tenant it needs). Their sessions end at once:
+        every token and open event stream of theirs stops, and they log in again."""
+        if role is Role.INTEGRATION:
+            raise ValidationError("integrations use API keys, not users", {"field": "role"})
+        with self._engine.begin() as conn:
+            row = repo.get_row(conn, t.users, user_id)
+            if row is None:
+                raise NotFoundError("no such user", {"user": user_id})
+            outsourcer_id, client_id, agent_id = self._tenant(conn, role, outsourcer, client,
+                                                              agent)
+            conn.execute(update(t.users).where(t.users.c.id == user_id).values(
+                role=str(role), outsourcer_id=outsourcer_id, client_id=client_id,
+                agent_id=agent_id))
+            conn.execute(delete(t.sessions).where(t.sessions.c.user_id == user_id))
+        self.revoke_user(user_id)
+        return Principal(user_id, str(row["username"]), role, outsourcer_id, client_id,
+                         agent_id)
+
+    def revoke_user(self, user_id: str) -> None:
+        """Forget every cached session of a user whose sessions were deleted (deletion, role
+        change): their tokens fail at the next request, their streams at the next check."""
+        self.forget({"user": user_id})
+        if self.on_revoke is not None:
+            self.on_revoke({"user": user_id})
+
+    def forget(self, ended: dict[str, str]) -> None:
+        """Drop cached sessions that ended (here, or in another process)."""
+        if "digest" in ended:
+            self._cache.pop(ended["digest"], None)
+        user = ended.get("user")
+        if user is not None:
+            for digest, (principal, _, _) in list(self._cache.items()):
+                if principal.user_id == user:
+                    self._cache.pop(digest, None)
+
+    def session_alive(self, token: str) -> bool:
+        """Whether ``token`` still opens a session (checked by open event streams). A store
+        that cannot answer for a moment ends no stream: only a known end of session does."""
+        try:
+            self.principal_for_token(token)
+        except AuthenticationError:
+            return False
+        except SQLAlchemyError:
+            return True
+        return True
 
     @staticmethod
     def _ref(conn: Connection, table: Table, ref: str | None, what: str, role: Role) -> str:
@@ -124,6 +193,8 @@ class AuthService:
             raise
 
     def _login(self, username: str, password: str) -> IssuedToken:
+        if len(username) > 100 or len(password) > MAX_PASSWORD:
+            raise AuthenticationError("wrong username or password")
         with self._engine.begin() as conn:
             row = conn.execute(select(t.users).where(t.users.c.username == username)) \
                 .mappings().first()
@@ -145,6 +216,8 @@ class AuthService:
         self._cache.pop(digest, None)
         with self._engine.begin() as conn:
             conn.execute(delete(t.sessions).where(t.sessions.c.token_hash == digest))
+        if self.on_revoke is not None:
+            self.on_revoke({"digest": digest})
 
     def principal_for_token(self, token: str) -> Principal:
         digest = _digest(token)
@@ -169,6 +242,9 @@ class AuthService:
 
     def create_api_key(self, name: str, client: str | None = None) -> str:
         """A new API key for a channel integration; the key is shown once, stored hashed."""
+        if not _KEY_NAME.match(name):
+            raise ValidationError("API key name: 1–100 letters, digits, '.', '_' or '-'",
+                                  {"field": "name"})
         key = "rk_" + secrets.token_urlsafe(32)
         with self._engine.begin() as conn:
             client_id = self._ref(conn, t.clients, client, "client", Role.INTEGRATION) \

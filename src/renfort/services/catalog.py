@@ -15,6 +15,7 @@ from typing import Any
 from sqlalchemy import ColumnElement, Connection, Engine, Table, false, select, true
 from sqlalchemy.exc import IntegrityError
 
+from renfort.domain import bounds
 from renfort.domain.clock import to_iso
 from renfort.domain.errors import (
     ConflictError,
@@ -187,6 +188,12 @@ def _own_client_waiver(conn: Connection, who: Principal, row: Data) -> None:
 
 # ---------------------------------------------------------------------- builders
 
+def _few_queues(refs: list[str]) -> None:
+    if len(refs) > bounds.MAX_QUEUES_PER_REFERENCE:
+        raise ValidationError(f"queues: at most {bounds.MAX_QUEUES_PER_REFERENCE}",
+                              {"field": "queues"})
+
+
 def _build_outsourcer(conn: Connection, who: Principal, data: Data, entity_id: str) -> Data:
     return mappers.outsourcer_to(Outsourcer(OutsourcerId(entity_id), data["slug"], data["name"]))
 
@@ -194,11 +201,16 @@ def _build_outsourcer(conn: Connection, who: Principal, data: Data, entity_id: s
 def _build_client(conn: Connection, who: Principal, data: Data, entity_id: str) -> Data:
     sector = _enum(Sector, data["sector"], "sector")
     return mappers.client_to(Client(ClientId(entity_id), data["slug"], data["name"], sector,
-                                    data.get("priority")))
+                                    data.get("priority"), bool(data.get("public", False))))
 
 
 def _build_queue(conn: Connection, who: Principal, data: Data, entity_id: str) -> Data:
     tiers = data.get("bullseye") or [[0, 1]]
+    bounds.check_seconds(data["sl_seconds"], "sl_seconds")
+    bounds.check_seconds(data.get("overflow_after_seconds"), "overflow_after_seconds",
+                         zero=True)
+    for after, _ in tiers:
+        bounds.check_seconds(float(after), "bullseye", zero=True)
     queue = Queue(
         id=QueueId(entity_id), slug=data["slug"],
         client_id=ClientId(_ref(conn, t.clients, data.get("client"), "client")),
@@ -209,12 +221,15 @@ def _build_queue(conn: Connection, who: Principal, data: Data, entity_id: str) -
         telework=_enum(TeleworkRule, data["telework"], "telework"),
         bullseye=tuple(BullseyeTier(float(a), int(p)) for a, p in tiers),
         language=data.get("language") or None,
+        public=bool(data.get("public", False)),
     )
     return mappers.queue_to(queue)
 
 
 def _build_contract(conn: Connection, who: Principal, data: Data, entity_id: str) -> Data:
     client_id = _ref(conn, t.clients, data.get("client"), "client")
+    _few_queues(data["queues"])
+    bounds.check_seconds(data["sl_seconds"], "sl_seconds")
     queue_ids = frozenset(QueueId(_ref(conn, t.queues, q, "queues")) for q in data["queues"])
     for queue_id in queue_ids:
         row = repo.get_row(conn, t.queues, queue_id)
@@ -258,14 +273,15 @@ def _build_agent(conn: Connection, who: Principal, data: Data, entity_id: str) -
 
 def _build_waiver(conn: Connection, who: Principal, data: Data, entity_id: str) -> Data:
     client_id = _ref(conn, t.clients, data.get("client") or who.client_id, "client")
+    _few_queues(data["queues"])
     queue_ids = frozenset(QueueId(_ref(conn, t.queues, q, "queues")) for q in data["queues"])
     for queue_id in queue_ids:
         row = repo.get_row(conn, t.queues, queue_id)
         if row is None or row["client_id"] != client_id:
             raise ValidationError("a waiver covers queues of its own client only",
                                   {"field": "queues"})
-    valid_from: datetime = data["valid_from"]
-    valid_to: datetime = data["valid_to"]
+    valid_from: datetime = bounds.check_instant(data["valid_from"], "valid_from")
+    valid_to: datetime = bounds.check_instant(data["valid_to"], "valid_to")
     waiver = Waiver(
         id=WaiverId(entity_id), client_id=ClientId(client_id), queue_ids=queue_ids,
         conditions=data["conditions"], valid_from=valid_from, valid_to=valid_to,
@@ -373,7 +389,7 @@ class Catalog:
         try:
             with self._engine.begin() as conn:
                 if ref is None:
-                    entity_id = str(data.get("id") or new_id())
+                    entity_id = bounds.check_id(str(data.get("id") or new_id()))
                     if repo.get_row(conn, kind.table, entity_id) is not None:
                         raise ConflictError(f"{kind.name[:-1]} {entity_id!r} exists", {})
                 else:
@@ -392,7 +408,8 @@ class Catalog:
             raise ConflictError(f"this {kind.name[:-1]} clashes with existing data "
                                 "(duplicate slug or unknown reference)", {}) from error
 
-    def delete(self, kind: Kind, who: Principal, ref: str) -> None:
+    def delete(self, kind: Kind, who: Principal, ref: str) -> str:
+        """Delete an entity within the caller's tenant; returns its id."""
         try:
             with self._engine.begin() as conn:
                 row = self._visible(conn, kind, who, ref)
@@ -402,6 +419,7 @@ class Catalog:
                 if kind is KINDS["users"]:
                     conn.execute(t.sessions.delete().where(t.sessions.c.user_id == row["id"]))
                 repo.delete_by_id(conn, kind.table, row["id"])
+                return str(row["id"])
         except IntegrityError as error:
             raise ConflictError(f"this {kind.name[:-1]} is still in use (contacts, agents, "
                                 "contracts or users refer to it)", {}) from error
@@ -418,6 +436,19 @@ class Catalog:
             conn.execute(t.waivers.update().where(t.waivers.c.id == row["id"])
                          .values(revoked_at=now))
             return kind.out(conn, {**row, "revoked_at": now})
+
+    def check_role_change(self, who: Principal, ref: str, role: Role,
+                          outsourcer: str | None, agent: str | None) -> str:
+        """The id of the user ``who`` may move to ``role`` (their own tenant's users only,
+        never themself); refused otherwise."""
+        kind = KINDS["users"]
+        with self._engine.connect() as conn:
+            row = self._visible(conn, kind, who, ref)
+            kind.write(conn, who, row)
+        if row["id"] == who.user_id:
+            raise ConflictError("you cannot change your own role", {})
+        self.check_user_write(who, role, outsourcer, agent)
+        return str(row["id"])
 
     def check_user_write(self, who: Principal, role: Role, outsourcer: str | None,
                          agent: str | None) -> None:

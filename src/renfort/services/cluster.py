@@ -55,11 +55,12 @@ from renfort.services.events import LiveEvent
 from renfort.store import tables as t
 
 if TYPE_CHECKING:
+    from renfort.services.auth import AuthService
     from renfort.services.desk import Desk
 
 log = logging.getLogger("renfort.cluster")
 LOCK_KEY = 0x52454E464F5254  # "RENFORT": one desk per database
-DESK, EVENTS, BEAT = "renfort_desk", "renfort_events", "renfort_beat"
+DESK, EVENTS, BEAT, AUTH = "renfort_desk", "renfort_events", "renfort_beat", "renfort_auth"
 PAYLOAD_MAX = 7_000
 """Bytes of a NOTIFY payload (PostgreSQL's limit is 8,000); larger goes through a table."""
 BEAT_SECONDS = 1.0
@@ -178,6 +179,7 @@ class Cluster:
         self._gap = False
         self._tasks: list[asyncio.Task[None]] = []
         self._last_sweep = 0.0
+        self._auth: AuthService | None = None
         self.on_config: Callable[[], None] | None = None
         """Called (in a worker thread) when the leader says the routing configuration changed."""
 
@@ -223,6 +225,24 @@ class Cluster:
         else:
             return {"ready": True, "state": "ready", "reason": None, "since": None}
         return {"ready": False, "state": "degraded", "reason": reason, "since": None}
+
+    def join_auth(self, auth: AuthService) -> None:
+        """Sessions that end here end in every process at once (each caches sessions)."""
+        self._auth = auth
+
+        def revoke(ended: dict[str, str]) -> None:
+            loop = self._loop
+            if loop is None:
+                return
+
+            def send() -> None:
+                asyncio.ensure_future(self._notify(AUTH, {"from": self.process, **ended})) \
+                    .add_done_callback(_quiet)
+
+            with contextlib.suppress(RuntimeError):
+                loop.call_soon_threadsafe(send)
+
+        auth.on_revoke = revoke
 
     # ------------------------------------------------------------------ commands
 
@@ -422,7 +442,7 @@ class Cluster:
                     self._conninfo, autocommit=True, keepalives=1, keepalives_idle=5,
                     keepalives_interval=2, keepalives_count=2, connect_timeout=5)
                 async with conn:
-                    for channel in (DESK, EVENTS, BEAT, self.reply_channel):
+                    for channel in (DESK, EVENTS, BEAT, AUTH, self.reply_channel):
                         await conn.execute(f"LISTEN {channel}")
                     self.listening = True
                     backoff = 0.25
@@ -463,6 +483,9 @@ class Cluster:
             elif channel == EVENTS:
                 if data.get("from") != self.process:
                     await self._deliver(data)
+            elif channel == AUTH:
+                if data.get("from") != self.process and self._auth is not None:
+                    self._auth.forget({k: str(v) for k, v in data.items() if k != "from"})
             elif channel == DESK:
                 if self.role is Role.LEADER:
                     self._take(data)

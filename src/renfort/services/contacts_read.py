@@ -12,16 +12,14 @@ from typing import Any
 from sqlalchemy import Connection, and_, case, func, select
 
 from renfort.domain.clock import PARIS, to_datetime, to_iso
-from renfort.domain.contacts import ContactState, mask_customer_ref
+from renfort.domain.contacts import ContactState
 from renfort.domain.errors import NotFoundError
-from renfort.services import access
-from renfort.services.principals import Principal, Role
+from renfort.services import access, masking
+from renfort.services.principals import Principal
 from renfort.store import tables as t
 
 
 def _contact_out(row: Any, who: Principal, slugs: dict[str, str]) -> dict[str, Any]:
-    sees_full = who.role is Role.ADMIN or (who.role is Role.AGENT
-                                          and row["agent_id"] == who.agent_id)
     return {
         "id": row["id"],
         "seq": row["seq"],
@@ -31,8 +29,7 @@ def _contact_out(row: Any, who: Principal, slugs: dict[str, str]) -> dict[str, A
         "channel": row["channel"],
         "state": row["state"],
         "priority": row["priority"],
-        "customer_ref": row["customer_ref"] if sees_full
-        else mask_customer_ref(row["customer_ref"]),
+        "customer_ref": masking.customer_ref(row["customer_ref"], who, row["agent_id"]),
         "agent_id": row["agent_id"],
         "outsourcer_id": row["outsourcer_id"],
         "overflow": bool(row["overflow"]),
@@ -92,11 +89,14 @@ def contact_detail(conn: Connection, who: Principal, contact_id: str) -> dict[st
 
 
 def messages(conn: Connection, who: Principal, contact_id: str) -> list[dict[str, Any]]:
-    visible_contact(conn, who, contact_id)
+    """The conversation: in full for the agent handling it, personal data masked for the
+    other readers of the contact."""
+    contact = visible_contact(conn, who, contact_id)
     rows = conn.execute(select(t.messages).where(t.messages.c.contact_id == contact_id)
                         .order_by(t.messages.c.id)).mappings()
     return [{"id": m["id"], "author": m["author"], "author_id": m["author_id"],
-             "body": m["body"], "at": to_iso(m["at"])} for m in rows]
+             "body": masking.text(m["body"], who, contact["agent_id"]),
+             "at": to_iso(m["at"])} for m in rows]
 
 
 def start_of_day(now: float) -> float:

@@ -6,6 +6,7 @@ from typing import Any
 
 from sqlalchemy import Connection, select
 
+from renfort.domain.retention import ERASED_REF
 from renfort.services import access, contacts_read
 from renfort.services.principals import Principal
 from renfort.store import tables as t
@@ -21,6 +22,8 @@ def customer_history(conn: Connection, who: Principal, contact_id: str, limit: i
     contacts_read.visible_contact(conn, who, contact_id)
     ref = conn.execute(select(t.contacts.c.customer_ref)
                        .where(t.contacts.c.id == contact_id)).scalar_one()
+    if ref == ERASED_REF:  # erased contacts are nobody's history
+        return []
     rows = conn.execute(
         select(t.contacts.c.id, t.contacts.c.queue_id, t.contacts.c.channel,
                t.contacts.c.state, t.contacts.c.created_at, t.contacts.c.disposition)

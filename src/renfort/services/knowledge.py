@@ -15,6 +15,7 @@ from typing import Any
 from sqlalchemy import Connection, Engine
 from sqlalchemy.exc import IntegrityError
 
+from renfort.domain import bounds
 from renfort.domain.clock import Clock, to_iso, to_seconds
 from renfort.domain.errors import ConflictError, NotFoundError, ValidationError
 from renfort.domain.ids import new_id
@@ -28,7 +29,10 @@ Data = dict[str, Any]
 
 
 def _seconds(moment: datetime | None) -> float | None:
-    return to_seconds(moment) if moment is not None else None
+    """A publication window's edge as POSIX seconds, within the years every page shows."""
+    if moment is None:
+        return None
+    return to_seconds(bounds.check_instant(moment, "valid_from / valid_to"))
 
 
 def _article_out(article: kr.ArticleRow, versions: Sequence[a.Version], now: float,

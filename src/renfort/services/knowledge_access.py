@@ -34,6 +34,17 @@ def client_id_of(conn: Connection, client: str) -> str:
     return found
 
 
+def public_client_id(conn: Connection, client: str) -> str:
+    """A client open to the anonymous self-service chat; any other client is 404 there, as
+    if it did not exist."""
+    row = conn.execute(select(t.clients.c.id, t.clients.c.public)
+                       .where((t.clients.c.id == client) | (t.clients.c.slug == client))
+                       ).first()
+    if row is None or not row.public:
+        raise NotFoundError(f"no public self-service for {client!r}", {"field": "client"})
+    return str(row.id)
+
+
 def readable_clients(conn: Connection, who: Principal) -> set[str] | None:
     """Ids of the clients whose base ``who`` may read; ``None`` means all."""
     if who.role is Role.ADMIN:

@@ -12,6 +12,7 @@ from typing import Any
 
 from sqlalchemy import Engine
 
+from renfort.domain import bounds
 from renfort.domain.clock import Clock, local_date, to_datetime, to_iso
 from renfort.domain.errors import ValidationError
 from renfort.domain.ids import new_id
@@ -76,6 +77,7 @@ class MeasureService:
         held_on = consultation.get("held_on")
         if not isinstance(held_on, date):
             raise ValidationError("held_on: the consultation's date", {"field": "held_on"})
+        bounds.check_day(held_on, "held_on")
         consulted = Consultation(held_on, tuple(consultation.get("participants") or ()),
                                  str(consultation.get("opinion") or ""),
                                  str(consultation.get("decision") or ""))

@@ -37,10 +37,12 @@ class RoutingConfig:
             await self._desk.reload_config()
         return saved
 
-    async def delete(self, kind: Kind, who: Principal, ref: str) -> None:
-        await asyncio.to_thread(Catalog(self._engine).delete, kind, who, ref)
+    async def delete(self, kind: Kind, who: Principal, ref: str) -> str:
+        """Returns the id of what was deleted."""
+        deleted: str = await asyncio.to_thread(Catalog(self._engine).delete, kind, who, ref)
         if kind.routing:
             await self._desk.reload_config()
+        return deleted
 
     async def revoke_waiver(self, who: Principal, ref: str) -> dict[str, Any]:
         """Withdraw a waiver now: home agents get no new contact from its queues."""

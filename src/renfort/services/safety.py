@@ -22,7 +22,12 @@ from typing import Any
 from sqlalchemy import Connection, Engine, func, insert, select, update
 
 from renfort.domain.clock import Clock, to_iso, to_seconds
-from renfort.domain.errors import NotFoundError, PermissionDeniedError, ValidationError
+from renfort.domain.errors import (
+    ConflictError,
+    NotFoundError,
+    PermissionDeniedError,
+    ValidationError,
+)
 from renfort.knowledge import redirects as r
 from renfort.knowledge.text import mask_personal
 from renfort.knowledge.triage import Decision
@@ -228,7 +233,7 @@ class AgentRedirects:
             raise ValidationError("text: at most 2000 characters", {"field": "text"})
         live = self._desk.live_contact(contact_id)
         if live is None:
-            raise NotFoundError("this contact is finished", {"contact": contact_id})
+            raise ConflictError("this contact is already finished", {"contact": contact_id})
         entry = (await asyncio.to_thread(self._directory.entries, live.client_id))[key]
         rule = "agent"
         if heard:

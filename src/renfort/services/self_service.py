@@ -65,18 +65,21 @@ class SelfService:
 
     # ------------------------------------------------------------------ entry points
 
-    async def start(self, client: str, message: str, customer_ref: str | None = None) -> Data:
-        """Open a conversation with its first message."""
+    async def start(self, client: str, message: str) -> Data:
+        """Open a conversation with its first message, for a public client only.
+
+        The citizen is anonymous: the contact an agent may receive carries a pseudonym drawn
+        at random (``chat-`` and 10 hex digits), never a reference the caller chose, which
+        an agent would take for a verified identity.
+        """
         _check_message(message)
-        if customer_ref is not None:
-            clean_text(customer_ref, "customer_ref", max_length=200)
 
         def create() -> _Conversation:
             with self._engine.begin() as conn:
-                client_id = access.client_id_of(conn, client)
+                client_id = access.public_client_id(conn, client)
                 conversation_id = new_id()
                 now = self._clock.now()
-                ref = (customer_ref or f"chat-{conversation_id[:10]}").strip()
+                ref = f"chat-{new_id()[:10]}"
                 conn.execute(insert(k.kb_conversations).values(
                     id=conversation_id, client_id=client_id, customer_ref=ref, state=OPEN,
                     contact_id=None, started_at=now, updated_at=now))
@@ -237,15 +240,19 @@ class SelfService:
     def _queue_for(self, conversation: _Conversation, plan: policy.Plan) -> str:
         """The client's chat queue for this topic (hotline: travel, business or general)."""
         with self._engine.connect() as conn:
+            # Only the public chat queues of a client that is still public.
             rows = conn.execute(select(t.queues.c.id, t.queues.c.slug, t.queues.c.channels)
+                                .join(t.clients, t.clients.c.id == t.queues.c.client_id)
                                 .where(t.queues.c.client_id == conversation.client_id)
+                                .where(t.queues.c.public.is_(True))
+                                .where(t.clients.c.public.is_(True))
                                 .order_by(t.queues.c.slug)).all()
             category = None
             if plan.ref is not None:
                 category = self._category(conversation.client_id, plan.ref)
         chat = [(qid, slug) for qid, slug, channels in rows if "chat" in channels]
         if not chat:
-            raise ValidationError("this client has no chat queue for a hand-off",
+            raise ValidationError("this client has no public chat queue for a hand-off",
                                   {"field": "client"})
         wanted = HANDOFF_QUEUES.get(category or "", "general")
         for qid, slug in chat:

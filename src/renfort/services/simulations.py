@@ -21,9 +21,11 @@ from __future__ import annotations
 
 import csv
 import io
+import math
 from datetime import datetime, timedelta
 from typing import Any
 
+from renfort.domain.csvtext import csv_buffer, csv_errors
 from renfort.domain.errors import ValidationError
 from renfort.services.staffing import parse_forecast_csv
 from renfort.simulation.report import build_report
@@ -70,7 +72,12 @@ def scenario_from_plan(text: str, *, heads: bool = False, sl_target: float = 0.8
 def _split(text: str, column: str) -> tuple[str, list[int]]:
     """The forecast columns of the plan (for the forecast parser) and the staffing column."""
     text = text.removeprefix("\ufeff")
-    reader = csv.reader(io.StringIO(text))
+    reader = csv.reader(csv_buffer(text))
+    with csv_errors(reader):
+        return _split_rows(reader, column)
+
+
+def _split_rows(reader: Any, column: str) -> tuple[str, list[int]]:
     header: list[str] | None = None
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\n")
@@ -99,7 +106,7 @@ def _split(text: str, column: str) -> tuple[str, list[int]]:
         except ValueError:
             raise ValidationError(f"line {line}, column {column}: {raw!r} is not a number",
                                   {"line": line, "column": column}) from None
-        if value < 0 or value != int(value):
+        if not math.isfinite(value) or value < 0 or value != int(value):
             raise ValidationError(f"line {line}, column {column}: {raw!r} is not a headcount",
                                   {"line": line, "column": column})
         staffing.append(int(value))

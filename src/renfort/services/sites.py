@@ -15,6 +15,7 @@ from typing import Any
 from sqlalchemy import Connection, Engine, select
 from sqlalchemy.exc import IntegrityError
 
+from renfort.domain import bounds
 from renfort.domain.clock import Clock, to_iso
 from renfort.domain.errors import ConflictError, ValidationError
 from renfort.domain.ids import new_id
@@ -231,6 +232,8 @@ class SiteService:
 
     def add_shift(self, who: Principal, ref: str, *, label: str, starts_at: float,
                   ends_at: float, planned: int) -> dict[str, Any]:
+        bounds.check_posix(starts_at, "starts_at")
+        bounds.check_posix(ends_at, "ends_at")
         if ends_at <= starts_at:
             raise ValidationError("a shift ends after it starts", {"field": "ends_at"})
         if not 0 <= planned <= 10_000:

@@ -18,16 +18,16 @@ No I/O here: the CLI and the HTTP API read and write.
 from __future__ import annotations
 
 import csv
-import io
 import math
 from collections.abc import Callable, Mapping, Sequence
 from datetime import UTC, datetime
-from typing import Literal
+from typing import Any, Literal
 
 import numpy as np
 from numpy.typing import NDArray
 from pydantic import BaseModel, ConfigDict, Field
 
+from renfort.domain.csvtext import csv_buffer, csv_errors
 from renfort.domain.errors import ValidationError
 from renfort.queueing.staffing import Targets, required_agents, scheduled_heads
 
@@ -149,7 +149,12 @@ def parse_forecast_csv(text: str) -> list[ForecastRow]:
     text = text.removeprefix("\ufeff")
     first = next((ln for ln in text.splitlines() if ln.strip()), "")
     semicolon = ";" in first and "," not in first
-    reader = csv.reader(io.StringIO(text), delimiter=";" if semicolon else ",")
+    reader = csv.reader(csv_buffer(text), delimiter=";" if semicolon else ",")
+    with csv_errors(reader):
+        return _forecast_rows(reader, semicolon)
+
+
+def _forecast_rows(reader: Any, semicolon: bool) -> list[ForecastRow]:
     header: list[str] | None = None
     rows: list[ForecastRow] = []
     seen: dict[tuple[str, datetime], int] = {}

@@ -20,6 +20,7 @@ from typing import Any
 
 import yaml
 
+from renfort.domain.csvtext import csv_buffer, csv_errors
 from renfort.domain.errors import ValidationError
 from renfort.simulation.chart import service_level_svg
 from renfort.simulation.metrics import Replication
@@ -76,12 +77,14 @@ def _numbers(file: Path, path: str) -> list[float]:
         raise ValidationError(f"{path}: cannot read {file}: {error.strerror or error}",
                               {"field": path}) from None
     values = []
-    for row in csv.reader(io.StringIO(text)):
-        if row and row[0].strip():
-            try:
-                values.append(float(row[0]))
-            except ValueError:
-                continue
+    reader = csv.reader(csv_buffer(text))
+    with csv_errors(reader):
+        for row in reader:
+            if row and row[0].strip():
+                try:
+                    values.append(float(row[0]))
+                except ValueError:
+                    continue
     if not values:
         raise ValidationError(f"{path}: no numbers in {file}", {"field": path})
     return values

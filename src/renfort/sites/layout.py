@@ -15,6 +15,7 @@ import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 
+from renfort.domain.csvtext import csv_buffer, csv_errors
 from renfort.domain.errors import ValidationError
 
 MAX_SEATS = 5_000
@@ -103,9 +104,14 @@ def parse_seats_csv(text: str) -> SeatPlan:
     Raises :class:`ValidationError` naming the line of the first problem; nothing is kept.
     """
     text = text.lstrip("\ufeff")
-    first = text.split("\n", 1)[0]
+    first = text.replace("\r", "\n").split("\n", 1)[0]
     delimiter = ";" if first.count(";") > first.count(",") else ","
-    reader = csv.DictReader(io.StringIO(text), delimiter=delimiter)
+    reader = csv.DictReader(csv_buffer(text), delimiter=delimiter)
+    with csv_errors(reader):
+        return _seats(reader)
+
+
+def _seats(reader: csv.DictReader[str]) -> SeatPlan:
     columns = [c.strip().lower() for c in reader.fieldnames or []]
     missing = [c for c in REQUIRED_COLUMNS if c not in columns]
     if missing:

@@ -30,15 +30,21 @@ def is_postgres(url: str) -> bool:
 
 
 def make_engine(url: str) -> Engine:
-    """An engine for ``url``; SQLite files get their folder created and WAL switched on."""
+    """An engine for ``url``; SQLite files get their folder created and WAL switched on.
+
+    Statement parameters never appear in errors or logs (``hide_parameters``): a failed
+    commit would otherwise print customer references and message bodies in clear.
+    """
     parsed = make_url(url)
     if parsed.get_backend_name() == "sqlite":
         if parsed.database and parsed.database != ":memory:":
             Path(parsed.database).parent.mkdir(parents=True, exist_ok=True)
-        engine = create_engine(url, connect_args={"check_same_thread": False})
+        engine = create_engine(url, connect_args={"check_same_thread": False},
+                               hide_parameters=True)
         event.listen(engine, "connect", _sqlite_pragmas)
         return engine
-    return create_engine(url, pool_pre_ping=True, pool_size=10, max_overflow=10)
+    return create_engine(url, pool_pre_ping=True, pool_size=10, max_overflow=10,
+                         hide_parameters=True)
 
 
 def alembic_config(url: str) -> Config:

@@ -44,13 +44,13 @@ def outsourcer_to(o: Outsourcer) -> dict[str, Any]:
 def client_from(row: Row) -> Client:
     return Client(
         ClientId(row["id"]), row["slug"], row["name"], Sector(row["sector"]),
-        row["priority_override"],
+        row["priority_override"], bool(row["public"]),
     )
 
 
 def client_to(c: Client) -> dict[str, Any]:
     return {"id": c.id, "slug": c.slug, "name": c.name, "sector": str(c.sector),
-            "priority_override": c.priority_override}
+            "priority_override": c.priority_override, "public": c.public}
 
 
 def queue_from(row: Row) -> Queue:
@@ -67,6 +67,7 @@ def queue_from(row: Row) -> Queue:
         telework=TeleworkRule(row["telework"]),
         bullseye=tuple(BullseyeTier(float(a), int(p)) for a, p in row["bullseye"]),
         language=row["language"],
+        public=bool(row["public"]),
     )
 
 
@@ -77,7 +78,7 @@ def queue_to(q: Queue) -> dict[str, Any]:
         "sl_target": q.sl_target, "sl_seconds": q.sl_seconds,
         "overflow_after_seconds": q.overflow_after_seconds, "telework": str(q.telework),
         "bullseye": [[t.after_seconds, t.min_proficiency] for t in q.bullseye],
-        "language": q.language,
+        "language": q.language, "public": q.public,
     }
 
 

@@ -48,6 +48,7 @@ clients = Table(
     Column("name", String(200), nullable=False),
     Column("sector", String(20), nullable=False),
     Column("priority_override", Integer, nullable=True),
+    Column("public", Boolean, nullable=False, server_default="0"),
 )
 
 queues = Table(
@@ -65,6 +66,7 @@ queues = Table(
     Column("telework", String(20), nullable=False),
     Column("bullseye", JSON, nullable=False),
     Column("language", String(3), nullable=True),
+    Column("public", Boolean, nullable=False, server_default="0"),
 )
 
 contracts = Table(
@@ -182,6 +184,7 @@ contacts = Table(
     Index("ix_contacts_queue_created", "queue_id", "created_at"),
     Index("ix_contacts_agent_state", "agent_id", "state"),
     Index("ix_contacts_queue_state", "queue_id", "state"),
+    Index("ix_contacts_ended_at", "ended_at"),
 )
 
 contact_events = Table(

@@ -13,10 +13,14 @@ from renfort.services.sites import SiteService
 
 
 def seconds_until(moment: str | float | None, now: float) -> float:
+    """Seconds from ``now`` to ``moment``; infinity for none (or an unreadable value)."""
     if moment is None:
         return float("inf")
-    instant = datetime.fromisoformat(moment).timestamp() if isinstance(moment, str) \
-        else float(moment)
+    try:
+        instant = datetime.fromisoformat(moment).timestamp() if isinstance(moment, str) \
+            else float(moment)
+    except (ValueError, OverflowError):
+        return float("inf")
     return instant - now
 
 

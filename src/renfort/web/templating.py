@@ -3,6 +3,7 @@ one function that turns a template into an HTML response with its security heade
 
 from __future__ import annotations
 
+import math
 from datetime import datetime
 from functools import cache
 from typing import Any
@@ -26,15 +27,29 @@ SECURITY_HEADERS = {
 
 
 def _moment(value: float | str | datetime | None) -> datetime | None:
+    """The instant in Paris time; ``None`` for nothing, or for a value no calendar can show
+    (a bad stored date shows as "—" rather than breaking the page)."""
     if value is None or value == "":
         return None
-    if isinstance(value, datetime):
-        moment = value
-    elif isinstance(value, str):
-        moment = datetime.fromisoformat(value)
-    else:
-        moment = to_datetime(float(value))
-    return moment.astimezone(PARIS)
+    try:
+        if isinstance(value, datetime):
+            moment = value
+        elif isinstance(value, str):
+            moment = datetime.fromisoformat(value)
+        else:
+            moment = to_datetime(float(value))
+        return moment.astimezone(PARIS)
+    except (ValueError, OverflowError, OSError, TypeError):
+        return None
+
+
+def _finite(value: float | None) -> float | None:
+    """``value`` as a float if it is a finite number, else ``None`` (shown as "—")."""
+    try:
+        number = float(value) if value is not None else None
+    except (TypeError, ValueError):
+        return None
+    return number if number is not None and math.isfinite(number) else None
 
 
 def paris_time(value: float | str | datetime | None, fmt: str = "%H:%M:%S") -> str:
@@ -53,9 +68,10 @@ def paris_date(value: float | str | datetime | None) -> str:
 
 def duration(seconds: float | None) -> str:
     """Seconds as ``45 s``, ``3 min 05 s`` or ``2 h 10 min``."""
+    seconds = _finite(seconds)
     if seconds is None:
         return "—"
-    total = max(0, round(float(seconds)))
+    total = max(0, round(seconds))
     if total < 60:
         return f"{total} s"
     minutes, secs = divmod(total, 60)
@@ -67,9 +83,10 @@ def duration(seconds: float | None) -> str:
 
 def short_duration(seconds: float | None) -> str:
     """A target duration in its natural unit: ``30 s``, ``60 s``, ``30 min``, ``24 h``."""
+    seconds = _finite(seconds)
     if seconds is None:
         return "—"
-    total = round(float(seconds))
+    total = round(seconds)
     if total <= 120 or total % 60:
         return f"{total} s"
     if total < 7200 or total % 3600:
@@ -78,6 +95,7 @@ def short_duration(seconds: float | None) -> str:
 
 
 def percent(value: float | None, digits: int = 0) -> str:
+    value = _finite(value)
     if value is None:
         return "—"
     text = f"{value * 100:.{digits}f}".replace(".", ",")
@@ -85,6 +103,7 @@ def percent(value: float | None, digits: int = 0) -> str:
 
 
 def number(value: float | None, digits: int = 0) -> str:
+    value = _finite(value)
     if value is None:
         return "—"
     text = f"{value:,.{digits}f}".replace(",", "\u202f").replace(".", ",")

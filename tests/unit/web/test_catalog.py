@@ -8,8 +8,10 @@ from string import Formatter
 
 from renfort.domain.contacts import ContactState
 from renfort.domain.model import Channel
+from renfort.domain.retention import KINDS
 from renfort.routing.types import AgentStatus
 from renfort.services.principals import Role
+from renfort.services.retention import COUNTED
 from renfort.services.staffing import REMARKS
 from renfort.web.i18n import gettext, translator
 from renfort.web.messages_fr import MESSAGES
@@ -48,6 +50,9 @@ def test_keys_built_from_domain_values_exist() -> None:
         + [f"enum.{kind}.{v}" for kind, values in admin._ENUMS.items() for v in values]
         + [f"sites.status.{s}" for s in sites.MEASURE_STATUSES]
         + [f"planner.remark.{code}" for code in REMARKS]
+        + [f"privacy.kind.{kind}" for kind in COUNTED]
+        + [f"privacy.retention.{kind}" for kind in KINDS]
+        + [f"privacy.action.{action}" for action in ("purge", "export", "erase")]
     )
     assert sorted(k for k in built if k not in MESSAGES) == []
 

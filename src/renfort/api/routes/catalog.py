@@ -17,6 +17,7 @@ from renfort.api.schemas import (
     ContractIn,
     OutsourcerIn,
     QueueIn,
+    RoleIn,
     SiteIn,
     UserIn,
     WaiverIn,
@@ -107,5 +108,20 @@ def create_user(body: UserIn, rt: RuntimeDep, who: PrincipalDep) -> dict[str, An
 
 @router.delete("/users/{ref}", status_code=204, tags=["users"])
 def delete_user(ref: str, rt: RuntimeDep, who: PrincipalDep) -> Response:
-    Catalog(rt.engine).delete(KINDS["users"], who, ref)
+    """The user's tokens and open event streams end at once."""
+    rt.auth.revoke_user(Catalog(rt.engine).delete(KINDS["users"], who, ref))
     return Response(status_code=status.HTTP_204_NO_CONTENT)
+
+
+@router.put("/users/{ref}/role", tags=["users"])
+def change_role(ref: str, body: RoleIn, rt: RuntimeDep, who: PrincipalDep) -> dict[str, Any]:
+    """Another role (and tenant) for a user: admins for anyone, outsourcer managers between
+    supervisor and agent in their outsourcer. The user's sessions and streams end at once."""
+    access.require(who, Role.OUTSOURCER_MANAGER)
+    catalog = Catalog(rt.engine)
+    outsourcer = body.outsourcer or (who.outsourcer_id if body.role is Role.SUPERVISOR
+                                     else None)
+    user_id = catalog.check_role_change(who, ref, body.role, outsourcer, body.agent)
+    rt.auth.change_role(user_id, body.role, outsourcer=outsourcer, client=body.client,
+                        agent=body.agent)
+    return catalog.get(KINDS["users"], who, user_id)

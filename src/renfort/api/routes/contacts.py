@@ -75,7 +75,7 @@ async def _external_ref_unused(rt: Runtime, external_ref: str) -> None:
 def list_contacts(
     rt: RuntimeDep, who: PrincipalDep,
     state: ContactState | None = None,
-    queue: str | None = None,
+    queue: Annotated[str | None, Query(max_length=80)] = None,
     after: Annotated[int, Query(ge=0, le=2**63 - 1,  # a 64-bit integer column
                                 description="only contacts after this seq")] = 0,
     limit: Annotated[int, Query(ge=1, le=50_000)] = 1000,
@@ -115,6 +115,7 @@ def _acting_agent(who: Principal, contact: dict[str, Any]) -> str:
     if who.role is Role.ADMIN or who.role in OUTSOURCER_ROLES:
         if contact["agent_id"] is None:
             raise NotFoundError("this contact is not with an agent", {})
+        access.may_act_for(who, str(contact["agent_id"]), contact["outsourcer_id"])
         return str(contact["agent_id"])
     raise PermissionDeniedError(f"role {who.role} cannot act on contacts", {})
 

@@ -8,14 +8,13 @@ articles in force, and a conversation is reached by its unguessable id.
 from __future__ import annotations
 
 import asyncio
-from datetime import date
 from typing import Annotated, Any, Literal
 
-from fastapi import APIRouter, Query, Response, status
-from pydantic import AwareDatetime, Field
+from fastapi import APIRouter, Path, Query, Response, status
+from pydantic import Field
 
 from renfort.api.deps import PrincipalDep, PublicChatQuota, RuntimeDep
-from renfort.api.schemas import Body
+from renfort.api.schemas import Body, Day, Instant
 from renfort.knowledge import policy
 from renfort.knowledge.articles import HOTLINE_BASE
 from renfort.services import knowledge_access as access
@@ -23,19 +22,22 @@ from renfort.services import knowledge_access as access
 router = APIRouter(tags=["knowledge"])
 Client = Annotated[str, Query(max_length=80, description="client slug (default: yours, "
                                                           "else the hotline)")]
+Number = Annotated[int, Path(ge=1, le=1_000_000, description="version number")]
 
 
 class ContentIn(Body):
     question: str = Field(min_length=3, max_length=500)
-    alternatives: list[str] = Field(default_factory=list, max_length=50)
+    alternatives: list[Annotated[str, Field(max_length=500)]] = Field(
+        default_factory=list, max_length=50)
     answer: str = Field(min_length=1, max_length=20_000)
     category: str = Field(min_length=1, max_length=60)
     lang: Literal["fr", "en"] = "fr"
     source: str = Field(min_length=2, max_length=200)
     source_url: str | None = Field(default=None, max_length=500)
-    source_date: date
+    source_date: Day
     audience: Literal["public", "agents_only"] = "public"
-    tags: list[str] = Field(default_factory=list, max_length=30)
+    tags: list[Annotated[str, Field(max_length=60)]] = Field(default_factory=list,
+                                                             max_length=30)
 
     def data(self) -> dict[str, Any]:
         out = self.model_dump(exclude={"id", "publish", "valid_from", "valid_to"})
@@ -46,13 +48,13 @@ class ContentIn(Body):
 class ArticleIn(ContentIn):
     id: str = Field(min_length=1, max_length=120)
     publish: bool = False
-    valid_from: AwareDatetime | None = None
-    valid_to: AwareDatetime | None = None
+    valid_from: Instant | None = None
+    valid_to: Instant | None = None
 
 
 class PublishIn(Body):
-    valid_from: AwareDatetime | None = None
-    valid_to: AwareDatetime | None = None
+    valid_from: Instant | None = None
+    valid_to: Instant | None = None
 
 
 class TriageIn(Body):
@@ -62,8 +64,8 @@ class TriageIn(Body):
 
 class ConversationIn(Body):
     message: str = Field(min_length=1, max_length=2000)
-    client: str = Field(default=HOTLINE_BASE, max_length=80)
-    customer_ref: str | None = Field(default=None, max_length=200)
+    client: str = Field(default=HOTLINE_BASE, max_length=80,
+                        description="a client open to the public self-service chat")
 
 
 class SayIn(Body):
@@ -140,21 +142,21 @@ def versions(client: str, ref: str, rt: RuntimeDep,
 
 
 @router.get("/kb/{client}/articles/{ref}/versions/{number}")
-def version(client: str, ref: str, number: int, rt: RuntimeDep,
+def version(client: str, ref: str, number: Number, rt: RuntimeDep,
             who: PrincipalDep) -> dict[str, Any]:
     return rt.knowledge.version(who, client, ref, number)
 
 
 @router.get("/kb/{client}/articles/{ref}/diff")
 def diff(client: str, ref: str, rt: RuntimeDep, who: PrincipalDep,
-         old: Annotated[int, Query(alias="from", ge=1)],
-         new: Annotated[int, Query(alias="to", ge=1)]) -> dict[str, Any]:
+         old: Annotated[int, Query(alias="from", ge=1, le=1_000_000)],
+         new: Annotated[int, Query(alias="to", ge=1, le=1_000_000)]) -> dict[str, Any]:
     """Unified diff between two versions."""
     return rt.knowledge.diff(who, client, ref, old, new)
 
 
 @router.post("/kb/{client}/articles/{ref}/versions/{number}/publish")
-def publish(client: str, ref: str, number: int, rt: RuntimeDep, who: PrincipalDep,
+def publish(client: str, ref: str, number: Number, rt: RuntimeDep, who: PrincipalDep,
             body: PublishIn | None = None) -> dict[str, Any]:
     """Put a draft in force from ``valid_from`` (default now); it supersedes the previous
     version at that instant, for agents and self-service alike."""
@@ -182,7 +184,7 @@ def report(client: str, rt: RuntimeDep, who: PrincipalDep) -> dict[str, Any]:
 async def start_conversation(body: ConversationIn, rt: RuntimeDep) -> dict[str, Any]:
     """PUBLIC. A citizen's first message: an answer with its source and date, a redirect
     (medical, urgent, psychological), or a hand-off to an agent (the contact's id)."""
-    return await rt.self_service.start(body.client, body.message, body.customer_ref)
+    return await rt.self_service.start(body.client, body.message)
 
 
 @router.post("/self-service/conversations/{conversation_id}/messages",

@@ -13,7 +13,7 @@ from renfort.api.deps import PrincipalDep, RuntimeDep
 from renfort.api.schemas import Body
 from renfort.bootstrap import Runtime
 from renfort.domain.errors import NotFoundError, PermissionDeniedError
-from renfort.services import contacts_read
+from renfort.services import access, contacts_read
 from renfort.services.principals import OUTSOURCER_ROLES, Principal, Role
 
 router = APIRouter(tags=["safety"])
@@ -94,6 +94,7 @@ async def agent_redirect(rt: Runtime, who: Principal, contact_id: str, target: s
         if contact["agent_id"] is None:
             raise NotFoundError("this contact is not with an agent", {})
         agent_id = str(contact["agent_id"])
+        access.may_act_for(who, agent_id, contact["outsourcer_id"])
     else:
         raise PermissionDeniedError(f"role {who.role} cannot redirect contacts", {})
     return await rt.agent_redirects.redirect(who, contact_id, agent_id, target, text, transfer)

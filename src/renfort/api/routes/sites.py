@@ -6,9 +6,9 @@ Routes live below ``/sites/{ref}/…`` next to the catalog's ``/sites`` CRUD.
 from __future__ import annotations
 
 import asyncio
-from typing import Any
+from typing import Annotated, Any
 
-from fastapi import APIRouter, Request, Response
+from fastapi import APIRouter, Query, Request, Response
 
 from renfort.api.deps import PrincipalDep, RuntimeDep
 from renfort.api.sites_schemas import (
@@ -42,7 +42,8 @@ def seats(ref: str, rt: RuntimeDep, who: PrincipalDep) -> list[dict[str, Any]]:
 
 @router.put("/sites/{ref}/seats")
 async def import_seats(ref: str, request: Request, rt: RuntimeDep, who: PrincipalDep,
-                       time_limit: float = 10.0) -> dict[str, Any]:
+                       time_limit: Annotated[float, Query(ge=0, le=60)] = 10.0
+                       ) -> dict[str, Any]:
     """Replace the seat plan from CSV (``seat_id,x,y,zone[,equipment]``, metres) and
     recompute the capacity under the site's rule (site manager)."""
     body = await request.body()

@@ -6,9 +6,9 @@ from datetime import datetime
 from typing import Any
 
 from fastapi import APIRouter
-from pydantic import AwareDatetime
 
 from renfort.api.deps import PrincipalDep, RuntimeDep
+from renfort.api.schemas import Instant
 from renfort.api.sites_schemas import HomeSetupIn
 from renfort.services.telework import TeleworkService
 
@@ -37,8 +37,8 @@ async def set_home_setup(agent_ref: str, body: HomeSetupIn, rt: RuntimeDep,
 
 @router.get("/clients/{client_ref}/telework-report")
 def telework_report(client_ref: str, rt: RuntimeDep, who: PrincipalDep,
-                    since: AwareDatetime | None = None,
-                    until: AwareDatetime | None = None) -> dict[str, Any]:
+                    since: Instant | None = None,
+                    until: Instant | None = None) -> dict[str, Any]:
     """Share of the client's contacts handled from home, and under which waiver."""
     start: datetime | None = since
     end: datetime | None = until

@@ -23,6 +23,7 @@ from renfort.api.schemas import (
     ContractIn,
     OutsourcerIn,
     QueueIn,
+    RoleIn,
     SiteIn,
     UserIn,
 )
@@ -36,7 +37,9 @@ from renfort.web.support import allow, check_origin, error_text, page
 from renfort.web.templating import message
 
 router = APIRouter(prefix="/admin", dependencies=[Depends(check_origin)])
-ADMIN_TABS = ("outsourcers", "clients", "queues", "contracts", "sites", "agents", "users")
+ADMIN_TABS = ("outsourcers", "clients", "queues", "contracts", "sites", "agents", "users",
+              "privacy")
+"""``privacy`` is its own page (:mod:`renfort.web.pages.privacy`)."""
 MANAGER_TABS = ("sites", "agents", "users")
 BODIES: dict[str, type[BaseModel]] = {
     "outsourcers": OutsourcerIn, "clients": ClientIn, "queues": QueueIn,
@@ -59,13 +62,15 @@ class Field:
 FORMS: dict[str, tuple[Field, ...]] = {
     "outsourcers": (Field("slug"), Field("name")),
     "clients": (Field("slug"), Field("name"), Field("sector", "select", options="sector"),
-                Field("priority", "number", required=False, step="1")),
+                Field("priority", "number", required=False, step="1"),
+                Field("public", "select", options="yesno")),
     "queues": (Field("slug"), Field("name"), Field("client", "select", options="clients"),
                Field("channels", "checks", options="channel"), Field("skill"),
                Field("sl_target", "number"), Field("sl_seconds", "number"),
                Field("overflow_after_seconds", "number", required=False),
                Field("telework", "select", options="telework"),
-               Field("language", required=False)),
+               Field("language", required=False),
+               Field("public", "select", options="yesno")),
     "contracts": (Field("client", "select", options="clients"),
                   Field("outsourcer", "select", options="outsourcers"),
                   Field("queues", "checks", options="queues"),
@@ -85,11 +90,16 @@ FORMS: dict[str, tuple[Field, ...]] = {
               Field("client", "select", required=False, options="clients"),
               Field("agent", "text", required=False)),
 }
+ROLE_FIELDS = (Field("role", "select", options="role"),
+               Field("outsourcer", "select", required=False, options="outsourcers"),
+               Field("client", "select", required=False, options="clients"),
+               Field("agent", "text", required=False))
+"""What changes on an existing user: the role and its tenant (the password never shows)."""
 COLUMNS: dict[str, tuple[str, ...]] = {
     "outsourcers": ("slug", "name"),
-    "clients": ("slug", "name", "sector", "priority_override"),
+    "clients": ("slug", "name", "sector", "priority_override", "public"),
     "queues": ("slug", "name", "client", "channels", "skill", "sl_target", "sl_seconds",
-               "telework", "language"),
+               "telework", "language", "public"),
     "contracts": ("client", "outsourcer", "queue_ids", "sl_target", "sl_seconds",
                   "volume_share"),
     "sites": ("slug", "name", "outsourcer", "seats"),
@@ -99,6 +109,7 @@ COLUMNS: dict[str, tuple[str, ...]] = {
 _ENUMS: dict[str, list[str]] = {
     "sector": [str(s) for s in Sector], "channel": [str(c) for c in Channel],
     "telework": [str(t) for t in TeleworkRule], "workplace": [str(w) for w in WorkPlace],
+    "yesno": ["false", "true"],
 }
 AGENT_LIST_LIMIT = 200
 
@@ -123,8 +134,11 @@ def _form_values(kind: str, item: dict[str, Any] | None) -> dict[str, Any]:
     """An entity as the form shows it (references by slug, lists as text)."""
     if item is None:
         return {"sl_target": 0.8, "sl_seconds": 60, "volume_share": 1.0, "languages": "fr",
-                "works_from": "site", "telework": "allowed", "channels": ["voice"]}
+                "works_from": "site", "telework": "allowed", "channels": ["voice"],
+                "public": "false"}
     values = dict(item)
+    if "public" in values:
+        values["public"] = "true" if values["public"] else "false"
     if kind == "agents":
         values["skills"] = ", ".join(f"{k}:{v}" for k, v in item["skills"].items())
         values["languages"] = ", ".join(item["languages"])
@@ -199,7 +213,7 @@ def _form(rt: Runtime, who: Principal, kind: str, item: dict[str, Any] | None
     catalog = Catalog(rt.engine)
     fields = [f for f in FORMS[kind] if not (f.admin_only and who.role is not Role.ADMIN)]
     if item is not None and kind == "users":
-        fields = []
+        fields = list(ROLE_FIELDS)
     return {"fields": fields, "options": {f.name: _options(catalog, who, f.options)
                                           for f in fields},
             "values": _form_values(kind, item), "item": item}
@@ -220,7 +234,7 @@ async def _render(request: Request, rt: Runtime, who: Principal, kind: str,
 
 def _kind(who: Principal, kind: str) -> str:
     allow(who, "admin")
-    if kind not in tabs_for(who):
+    if kind not in tabs_for(who) or kind not in FORMS:
         raise ValidationError(f"unknown section {kind!r}", {"field": "kind"})
     return kind
 
@@ -261,6 +275,9 @@ async def _save(request: Request, rt: Runtime, who: Principal, kind: str,
         try:
             if ref is not None:
                 existing = await asyncio.to_thread(catalog.get, KINDS[kind], who, ref)
+            if kind == "users" and ref is not None:
+                await asyncio.to_thread(_change_role, rt, who, ref, _role_change(form))
+                return RedirectResponse(f"/admin/{kind}?saved=1", status_code=303)
             data = _parse(kind, form, who, existing)
             if kind == "users":
                 await asyncio.to_thread(_create_user, rt, who, data)
@@ -273,6 +290,26 @@ async def _save(request: Request, rt: Runtime, who: Principal, kind: str,
             return await _render(request, rt, who, kind, item=existing,
                                  error=error_text(error), values=raw_values)
     return RedirectResponse(f"/admin/{kind}?saved=1", status_code=303)
+
+
+def _role_change(form: Any) -> RoleIn:
+    data = {f.name: str(form.get(f.name) or "").strip() or None for f in ROLE_FIELDS}
+    try:
+        return RoleIn.model_validate(data)
+    except PydanticError as error:
+        first = error.errors()[0]
+        where = ".".join(str(p) for p in first["loc"])
+        raise ValidationError(f"{where}: {first['msg']}", {"field": where}) from None
+
+
+def _change_role(rt: Runtime, who: Principal, ref: str, change: RoleIn) -> None:
+    """The same checks as ``PUT /api/v1/users/{ref}/role``; the user's sessions end."""
+    catalog = Catalog(rt.engine)
+    outsourcer = change.outsourcer or (who.outsourcer_id if change.role is Role.SUPERVISOR
+                                       else None)
+    user_id = catalog.check_role_change(who, ref, change.role, outsourcer, change.agent)
+    rt.auth.change_role(user_id, change.role, outsourcer=outsourcer, client=change.client,
+                        agent=change.agent)
 
 
 def _create_user(rt: Runtime, who: Principal, data: dict[str, Any]) -> None:
@@ -301,7 +338,9 @@ async def delete(kind: str, ref: str, request: Request, rt: RuntimeDep,
                  who: WebPrincipal) -> Response:
     _kind(who, kind)
     try:
-        await rt.routing_config.delete(KINDS[kind], who, ref)
+        deleted = await rt.routing_config.delete(KINDS[kind], who, ref)
+        if kind == "users":
+            rt.auth.revoke_user(deleted)
     except RenfortError as error:
         return await _render(request, rt, who, kind, error=error_text(error))
     return RedirectResponse(f"/admin/{kind}?deleted=1", status_code=303)

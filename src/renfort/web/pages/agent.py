@@ -22,8 +22,8 @@ from renfort.domain.contacts import ContactState
 from renfort.domain.errors import RenfortError, ValidationError
 from renfort.knowledge import policy
 from renfort.routing.types import AgentStatus
+from renfort.services import access, contacts_read, desktop
 from renfort.services import commands as c
-from renfort.services import contacts_read, desktop
 from renfort.services.catalog import KINDS, Catalog
 from renfort.services.principals import Principal
 from renfort.services.sites import SiteService, move_and_announce
@@ -40,6 +40,7 @@ LIVE = (ContactState.ACCEPTED, ContactState.WRAP_UP)
 def _agent(who: Principal) -> str:
     allow(who, "agent")
     assert who.agent_id is not None
+    access.may_act_for(who, who.agent_id, who.outsourcer_id)
     return who.agent_id
 
 

@@ -126,11 +126,13 @@ async def events(request: Request, rt: RuntimeDep) -> Response:
         return Response(status_code=204)
     contact = view["contact"]
     # Internal subscription scoped to the contact's client; only a bare signal about this
-    # one contact is forwarded.
-    listener = Principal(user_id="citizen-chat", username="citizen-chat",
-                         role=Role.CLIENT_VIEWER, client_id=contact["client_id"])
+    # one contact is forwarded. Streams are counted per conversation, as per user.
+    listener = Principal(user_id=f"citizen-chat:{view['conversation_id']}",
+                         username="citizen-chat", role=Role.CLIENT_VIEWER,
+                         client_id=contact["client_id"])
+    rt.streams.check(listener.user_id)
     contact_id = contact["id"]
     return event_stream(
         request, rt.bus, listener,
         lambda event: "event: update\ndata: {}\n\n"
-        if event.data.get("contact") == contact_id else None)
+        if event.data.get("contact") == contact_id else None, quota=rt.streams)
