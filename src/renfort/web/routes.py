@@ -17,6 +17,7 @@ from renfort.web.pages import (
     chat,
     knowledge,
     planner,
+    redirects,
     sites,
     supervisor,
 )
@@ -49,7 +50,8 @@ async def _forbidden(request: Request, exc: Exception) -> Response:
 def install(app: FastAPI) -> None:
     """Add the pages (``/``, ``/login``, ``/agent``…) and ``/static`` to ``app``."""
     app.mount("/static", StaticFiles(directory=STATIC), name="static")
-    for module in (auth, agent, supervisor, chat, knowledge, planner, sites, admin):
+    for module in (auth, agent, supervisor, chat, knowledge, redirects, planner, sites,
+                   admin):
         app.include_router(module.router, include_in_schema=False)
     app.add_exception_handler(LoginRequiredError, _login_required)
     app.add_exception_handler(PageForbiddenError, _forbidden)
