@@ -103,8 +103,9 @@ def list_(client: ClientOption = HOTLINE_BASE, as_json: JsonOption = False) -> N
         _print(entries)
         return
     table = Table(title=f"{client}: redirect directory in force")
-    for column in ("key", "version", "since (Paris)", "label", "numbers", "hours"):
-        table.add_column(column)
+    table.add_column("key", no_wrap=True, min_width=14)
+    for column in ("version", "since (Paris)", "label", "numbers", "hours"):
+        table.add_column(column, overflow="fold")
     for e in entries:
         table.add_row(e["key"], str(e["version"]), _paris(e["valid_from"]), e["label"],
                       _numbers(e), e["hours"])
@@ -122,7 +123,7 @@ def history(key: KeyOption, client: ClientOption = HOTLINE_BASE,
         return
     table = Table(title=f"{client} {key}: versions")
     for column in ("version", "from (Paris)", "by", "label", "numbers"):
-        table.add_column(column)
+        table.add_column(column, overflow="fold")
     for v in versions:
         table.add_row(str(v["version"]), _paris(v["valid_from"]), v["created_by"] or "default",
                       v["label"], _numbers(v))
