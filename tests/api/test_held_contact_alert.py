@@ -141,7 +141,7 @@ def test_a_psychological_message_on_a_held_contact_shows_its_own_alert(
     assert reply["action"] == "redirect" and reply["redirect"]["key"] == "psychological"
     _web_login(client, "agent-hotline")
     desk = client.get("/agent").text
-    assert 'data-key="psychological"' in desk
+    assert 'data-key="psychological"' in desk and f"/agent/contacts/{contact}/" in desk
     assert "Détresse psychologique exprimée par la personne" in desk
     assert 'href="tel:0800858858"' in desk
     flags = client.get("/api/v1/safety/flags", headers=login(client, "admin")).json()
