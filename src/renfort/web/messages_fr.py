@@ -175,6 +175,7 @@ MESSAGES: dict[str, str] = {
     "agent.alert.redirect": "Orienter vers {label}",
     "agent.alert.count": "{n} messages signalés sur ce contact.",
     "agent.alert.badge": "Alerte",
+    "agent.timeline_alert": "alerte : {what}",
     "triage.medical_urgent": "URGENCE",
     "triage.medical": "Médical",
     "triage.psychological": "Psychologique",

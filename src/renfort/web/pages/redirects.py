@@ -204,8 +204,9 @@ async def publish(key: str, request: Request, rt: RuntimeDep, who: WebPrincipal,
         problems, errors = _problems(refused, rows)
         if not problems:
             problems = [error_text(refused)]
+        # 200 like every refused form of the pages: the browser shows the page, no error
         return await _entry_page(request, rt, who, base, key, form=form, problems=problems,
-                                 errors=errors, status_code=422)
+                                 errors=errors)
     except (NotFoundError, PermissionDeniedError) as refused:
         status = 404 if isinstance(refused, NotFoundError) else 403
         return await _entry_page(request, rt, who, base, key, form=form,
