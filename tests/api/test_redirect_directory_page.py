@@ -205,5 +205,7 @@ def test_api_refusal_lists_every_problem(client: TestClient) -> None:
                            "source": "https://3114.fr"})
     assert reply.status_code == 422
     problems = reply.json()["details"]["problems"]
-    assert [(p["field"], p["rule"]) for p in problems] == [("number", "format")]
+    assert [(p["field"], p["rule"]) for p in problems] == [("number", "format"),
+                                                            ("message", "urgent_first")]
+    assert reply.json()["details"]["field"] == "number"
     assert _versions(client, "suicide") == [0]

@@ -134,10 +134,9 @@ def check_key(key: str) -> str:
     return key
 
 
-def _urgent_message_ok(message: str, numbers: list[Number]) -> bool:
+def _urgent_message_ok(message: str, numbers: list[str]) -> bool:
     """An urgent message starts with the number to call (or with the call to make)."""
-    starts = (tuple(n.number for n in numbers)
-              + tuple(f"Appelez le {n.number}" for n in numbers)
+    starts = (tuple(numbers) + tuple(f"Appelez le {n}" for n in numbers)
               + ("Appelez", "Call", "Composez"))
     return message.lstrip().startswith(starts)
 
@@ -175,8 +174,9 @@ def problems(key: str, data: Mapping[str, Any]) -> tuple[list[Problem], Entry | 
     hours = _text(data, "hours", found)
     message = _text(data, "message", found)
     source = _text(data, "source", found)
-    if key in URGENT_KEYS and message and numbers and not _urgent_message_ok(message,
-                                                                            numbers):
+    typed = [str(item.get("number", "")).strip() for item in raw
+             if isinstance(item, Mapping) and str(item.get("number", "")).strip()]
+    if key in URGENT_KEYS and message and typed and not _urgent_message_ok(message, typed):
         found.append(Problem("message", "urgent_first", "an urgent message starts with the "
                              "number to call (e.g. 'Appelez le 15 maintenant…')"))
     if found:
