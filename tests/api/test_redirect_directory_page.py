@@ -101,6 +101,23 @@ def test_a_version_scheduled_for_later_takes_over_at_its_instant(
     assert 'data-version="1" data-status="in_force"' in page
 
 
+def test_a_version_published_now_overrides_one_scheduled_before_it(
+        client: TestClient, clock: ManualClock) -> None:
+    _web_login(client, "editor")
+    later = {**LISTENING, "valid_from": "2020-03-18T08:00"}
+    assert client.post("/knowledge/redirects/psychological?client=numero-vert",
+                       headers=ORIGIN, data=later, follow_redirects=False).status_code == 303
+    assert "Version 1 programmée" in client.get("/knowledge/redirects").text
+    assert client.post("/knowledge/redirects/psychological?client=numero-vert",
+                       headers=ORIGIN, data={**LISTENING, "hours": "24 h/24"},
+                       follow_redirects=False).status_code == 303
+    page = client.get("/knowledge/redirects").text
+    assert "Version 1 programmée" not in page
+    assert 'data-version="1" data-status="superseded"' in page
+    clock.advance(2 * 86400)
+    assert _in_force(client)["psychological"]["version"] == 2
+
+
 def test_bad_input_is_refused_in_french_and_nothing_is_stored(client: TestClient) -> None:
     _web_login(client, "editor")
     reply = client.post("/knowledge/redirects/medical_urgent?client=numero-vert",

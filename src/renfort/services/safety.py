@@ -96,8 +96,8 @@ class RedirectDirectory:
     def overview(self, who: Principal, client: str) -> Data:
         """What the directory page shows: the client, and per entry the version in force
         with the whole history (each version ``in_force``, ``scheduled`` — its
-        ``valid_from`` is still to come — or ``superseded``), and whether ``who`` may
-        publish."""
+        ``valid_from`` is still to come and no newer version started before it — or
+        ``superseded``), and whether ``who`` may publish."""
         now = self._clock.now()
         with self._engine.connect() as conn:
             client_id = access.readable_base(conn, who, client)
@@ -115,8 +115,11 @@ class RedirectDirectory:
             history = []
             for version in [r.DEFAULTS[key]] + [v for v in versions if v.key == key]:
                 out = _entry_out(version)
+                # a later start counts only above the version in force: the latest
+                # version that has started wins (knowledge.redirects.in_force)
                 out["status"] = ("in_force" if version.version == current.version
                                  else "scheduled" if (version.valid_from or 0) > now
+                                 and version.version > current.version
                                  else "superseded")
                 history.append(out)
             entries.append({**_entry_out(current), "history": history[::-1]})
