@@ -77,6 +77,21 @@ def test_citizen_agent_supervisor(open_page: OpenPage) -> None:
     citizen_page.shot("citizen-chat")
     sup_tab.shot("supervisor-wall")
 
+    # The citizen writes something urgent: the number at once for them; for the agent, a
+    # live alert with the number given and the redirect button; a live flag on the wall.
+    citizen.get_by_label("Votre message").fill(
+        "Attendez, mon père vient de tomber dans la cuisine et il ne répond plus")
+    citizen.get_by_role("button", name="Envoyer").click()
+    expect(citizen.locator(".urgent-box a[href=\"tel:15\"]")).to_be_visible()
+    alert = agent.locator("#safety-alert")
+    expect(alert).to_contain_text("URGENCE MÉDICALE")
+    expect(alert.locator("a[href=\"tel:15\"]")).to_be_visible()
+    expect(alert.get_by_role("button", name=re.compile("^Orienter vers SAMU"))).to_be_visible()
+    expect(agent.locator("#agent-panel .held")).to_contain_text("Alerte")
+    expect(sup.locator(".flag-list li[data-origin=held_contact]")).to_contain_text("Karim")
+    agent_tab.shot("agent-safety-alert")
+    sup_tab.shot("supervisor-wall-flag")
+
     # Wrap-up with a disposition closes the contact everywhere.
     agent.get_by_label("Qualification").select_option("informed")
     agent.get_by_role("button", name="Clôturer le contact").click()

@@ -138,6 +138,27 @@ def test_knowledge_editor_edits_compares_and_publishes(open_page: OpenPage) -> N
     tab.shot("knowledge")
 
 
+def test_knowledge_editor_publishes_a_redirect_directory_version(open_page: OpenPage) -> None:
+    tab = open_page("redirects")
+    page = log_in(tab, "editor", "/knowledge")
+    page.get_by_role("link", name="Annuaire d'orientation").click()
+    expect(page.locator("#entry-medical_urgent a[href=\"tel:15\"]")).to_be_visible()
+    tab.shot("redirects")
+    page.get_by_role("link", name="Publier une nouvelle version — Détresse psychologique").click()
+    expect(page.locator("#redirect-preview a[href=\"tel:0800858858\"]")).to_be_visible()
+    page.get_by_label("Numéro 1", exact=True).fill("0 800 abc")
+    expect(page.locator("#redirect-preview")).to_contain_text("chiffres et espaces seulement")
+    page.get_by_role("button", name="Publier cette version").click()
+    expect(page.locator("#form-problems")).to_contain_text("rien n'a été enregistré")
+    page.get_by_label("Numéro 1", exact=True).fill("0 800 000 555")
+    page.get_by_label("Horaires").fill("tous les jours, de 9 h à 21 h")
+    expect(page.locator("#redirect-preview a[href=\"tel:0800000555\"]")).to_be_visible()
+    page.get_by_role("button", name="Publier cette version").click()
+    expect(page.get_by_text("Nouvelle version publiée.")).to_be_visible()
+    expect(page.locator("tr[data-version=\"1\"][data-status=in_force]").first).to_be_visible()
+    tab.shot("redirect-entry")
+
+
 def test_sites_plan_register_and_waivers(open_page: OpenPage) -> None:
     tab = open_page("sites")
     page = log_in(tab, "manager-atlantique", "/sites")

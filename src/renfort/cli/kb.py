@@ -19,6 +19,7 @@ from rich.console import Console
 from rich.table import Table
 
 from renfort.cli.errors import one_line_errors
+from renfort.cli.kb_redirects import app as redirects_app
 from renfort.domain.errors import ValidationError
 from renfort.knowledge.articles import HOTLINE_BASE
 
@@ -26,8 +27,9 @@ if TYPE_CHECKING:
     from renfort.bootstrap import Runtime
 
 
-app = typer.Typer(help="Knowledge base: import, export, search, triage, evaluation.",
-                  no_args_is_help=True)
+app = typer.Typer(help="Knowledge base: import, export, search, triage, evaluation, "
+                       "redirect directory.", no_args_is_help=True)
+app.add_typer(redirects_app, name="redirects")
 console = Console()
 ClientOption = Annotated[str, typer.Option(help="the client whose base (slug)")]
 JsonOption = Annotated[bool, typer.Option("--json", help="JSON out (JSON Lines with --file)")]

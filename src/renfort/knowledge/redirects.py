@@ -81,10 +81,49 @@ class Entry:
                 "created_by": self.created_by}
 
 
-def _text(data: Mapping[str, Any], field: str, low: int, high: int) -> str:
-    value = data.get(field)
+@dataclass(frozen=True, slots=True)
+class Problem:
+    """One thing wrong with a proposed entry. ``rule`` is a stable code (``length``,
+    ``count``, ``format``, ``kind``, ``urgent_first``, ``type``) so that the pages can say it
+    in their own language; ``text`` says it in English for the API and the CLI."""
+
+    field: str
+    """``label``, ``numbers``, ``number_label``, ``number`` or ``number_kind`` (of the
+    number ``index``), ``hours``, ``message`` or ``source``."""
+    rule: str
+    text: str
+    index: int | None = None
+    """Which number (0-based), for problems of ``numbers``."""
+    low: int = 0
+    high: int = 0
+
+    def details(self) -> dict[str, Any]:
+        out: dict[str, Any] = {"field": self.field, "rule": self.rule, "message": self.text}
+        if self.index is not None:
+            out["index"] = self.index
+        if self.high:
+            out.update(min=self.low, max=self.high)
+        return out
+
+
+LIMITS: Mapping[str, tuple[int, int]] = {
+    "label": (2, 120), "hours": (2, 300), "message": (10, 2000), "source": (5, 500),
+    "number_label": (1, 120), "number": (2, 20)}
+"""Lengths (after trimming) of the text fields; ``number_label`` and ``number`` are those of
+each number."""
+MAX_NUMBERS = 5
+
+
+def _text(data: Mapping[str, Any], field: str, problems: list[Problem], *,
+          name: str | None = None, index: int | None = None) -> str:
+    """The trimmed text of ``data[name or field]``, or "" with a problem noted."""
+    low, high = LIMITS[field]
+    value = data.get(name or field)
     if not isinstance(value, str) or not low <= len(value.strip()) <= high:
-        raise ValidationError(f"{field}: {low}–{high} characters", {"field": field})
+        where = field if index is None else f"numbers[{index}].{name or field}"
+        problems.append(Problem(field, "length", f"{where}: {low}–{high} characters", index,
+                                low, high))
+        return ""
     return value.strip()
 
 
@@ -95,34 +134,75 @@ def check_key(key: str) -> str:
     return key
 
 
-def entry_from(key: str, data: Mapping[str, Any]) -> Entry:
-    """A validated entry from the exchange format (API bodies, CLI): ``label``,
-    ``numbers`` (list of ``{label, number, kind}``), ``hours``, ``message``, ``source``."""
+def _urgent_message_ok(message: str, numbers: list[str]) -> bool:
+    """An urgent message starts with the number to call (or with the call to make)."""
+    starts = (tuple(numbers) + tuple(f"Appelez le {n}" for n in numbers)
+              + ("Appelez", "Call", "Composez"))
+    return message.lstrip().startswith(starts)
+
+
+def problems(key: str, data: Mapping[str, Any]) -> tuple[list[Problem], Entry | None]:
+    """Every problem of a proposed entry, in the order of the form, and the entry when
+    there is none. The exchange format (API bodies, CLI files, the page's form) is
+    ``label``, ``numbers`` (list of ``{label, number, kind}``), ``hours``, ``message``,
+    ``source``."""
     check_key(key)
+    found: list[Problem] = []
+    label = _text(data, "label", found)
     raw = data.get("numbers")
-    if not isinstance(raw, list) or not 1 <= len(raw) <= 5:
-        raise ValidationError("numbers: 1 to 5 numbers", {"field": "numbers"})
-    numbers = []
-    for item in raw:
+    numbers: list[Number] = []
+    if not isinstance(raw, list) or not 1 <= len(raw) <= MAX_NUMBERS:
+        found.append(Problem("numbers", "count", f"numbers: 1 to {MAX_NUMBERS} numbers",
+                             low=1, high=MAX_NUMBERS))
+        raw = raw[:MAX_NUMBERS] if isinstance(raw, list) else []
+    for i, item in enumerate(raw):
         if not isinstance(item, Mapping):
-            raise ValidationError("each number is {label, number, kind}", {"field": "numbers"})
-        number = _text(item, "number", 2, 20)
-        if not _NUMBER.match(number):
-            raise ValidationError("number: digits and spaces only (e.g. '15', '0 800 858 858')",
-                                  {"field": "numbers"})
+            found.append(Problem("numbers", "type", "each number is {label, number, kind}",
+                                 i))
+            continue
+        before = len(found)
+        name = _text(item, "number_label", found, name="label", index=i)
+        number = _text(item, "number", found, index=i)
+        if number and not _NUMBER.match(number):
+            found.append(Problem("number", "format", "number: digits and spaces only "
+                                 "(e.g. '15', '0 800 858 858')", i))
         kind = item.get("kind", "tel")
         if kind not in ("tel", "sms"):
-            raise ValidationError("kind: 'tel' or 'sms'", {"field": "numbers"})
-        numbers.append(Number(_text(item, "label", 1, 120), number, kind))
-    entry = Entry(key, _text(data, "label", 2, 120), tuple(numbers),
-                  _text(data, "hours", 2, 300), _text(data, "message", 10, 2000),
-                  _text(data, "source", 5, 500))
-    if entry.urgent and not entry.message.lstrip().startswith(
-            tuple(n.number for n in numbers) + tuple(f"Appelez le {n.number}" for n in numbers)
-            + ("Appelez", "Call", "Composez")):
-        raise ValidationError("an urgent message starts with the number to call "
-                              "(e.g. 'Appelez le 15 maintenant…')", {"field": "message"})
+            found.append(Problem("number_kind", "kind", "kind: 'tel' or 'sms'", i))
+        if len(found) == before:
+            numbers.append(Number(name, number, kind))
+    hours = _text(data, "hours", found)
+    message = _text(data, "message", found)
+    source = _text(data, "source", found)
+    typed = [str(item.get("number", "")).strip() for item in raw
+             if isinstance(item, Mapping) and str(item.get("number", "")).strip()]
+    if key in URGENT_KEYS and message and typed and not _urgent_message_ok(message, typed):
+        found.append(Problem("message", "urgent_first", "an urgent message starts with the "
+                             "number to call (e.g. 'Appelez le 15 maintenant…')"))
+    if found:
+        return found, None
+    return [], Entry(key, label, tuple(numbers), hours, message, source)
+
+
+def entry_from(key: str, data: Mapping[str, Any]) -> Entry:
+    """A validated entry from the exchange format; the first problem is raised, with
+    every problem in ``details["problems"]``."""
+    found, entry = problems(key, data)
+    if found:
+        first = found[0]
+        raise ValidationError(first.text, {**first.details(),
+                                           "problems": [p.details() for p in found]})
+    assert entry is not None
     return entry
+
+
+def problems_of(error: ValidationError) -> list[dict[str, Any]]:
+    """The problems a refused entry carries (:func:`entry_from`), or the error's own
+    details when it names a single one."""
+    found = error.details.get("problems")
+    if isinstance(found, list):
+        return [p for p in found if isinstance(p, dict)]
+    return [dict(error.details)]
 
 
 def entry_to(entry: Entry) -> dict[str, Any]:

@@ -157,8 +157,10 @@ class RedirectMedical(Command):
 
 @dataclass(frozen=True, slots=True)
 class TriageNote(Command):
-    """A medical signal on a contact an agent already holds: the agent is told in the
-    conversation, and the contact's history keeps it (the citizen got the number)."""
+    """A medical signal on a contact an agent already holds: the citizen's message and a
+    note reach the conversation, the agent is alerted on their desktop, and the contact's
+    history keeps the notice with what the citizen was given (the directory entry's
+    ``entry_label`` and ``numbers``, each ``(label, number, kind)``)."""
 
     kind: ClassVar[str] = "triage_note"
     contact_id: str
@@ -168,15 +170,29 @@ class TriageNote(Command):
     rule: str | None
     text: str
     note: str
+    entry_label: str = ""
+    numbers: tuple[tuple[str, str, str], ...] = ()
 
     def __post_init__(self) -> None:
+        if len(self.numbers) > 5:
+            raise ValidationError("numbers: at most 5", {"field": "numbers"})
+        numbers = []
+        for item in self.numbers:
+            if len(item) != 3 or item[2] not in ("tel", "sms"):
+                raise ValidationError("each number is (label, number, tel|sms)",
+                                      {"field": "numbers"})
+            numbers.append((clean_text(item[0], "numbers", max_length=120),
+                            clean_text(item[1], "numbers", max_length=20), item[2]))
         _set(self, contact_id=_id(self.contact_id, "contact"),
              key=clean_text(self.key, "key", max_length=40),
              target=clean_text(self.target, "target", max_length=100),
              label=clean_text(self.label, "label", max_length=40),
              rule=_opt(self.rule, "rule", 80),
              text=clean_text(self.text[:2000], "text", max_length=2000, multiline=True),
-             note=clean_text(self.note[:5000], "note", max_length=5000, multiline=True))
+             note=clean_text(self.note[:5000], "note", max_length=5000, multiline=True),
+             entry_label=clean_text(self.entry_label[:120], "entry_label", max_length=120,
+                                    min_length=0),
+             numbers=tuple(numbers))
 
 
 @dataclass(frozen=True, slots=True)
@@ -418,9 +434,10 @@ def from_wire(data: dict[str, Any]) -> Command:
         raise ValidationError("unknown command", {"field": "kind"})
     names = {f.name for f in dataclasses.fields(cls)}
     values = {k: v for k, v in data.items() if k in names}
-    if "history" in values:
-        values["history"] = tuple(tuple(pair) for pair in values["history"])
     try:
+        for name in ("history", "numbers"):
+            if isinstance(values.get(name), list):
+                values[name] = tuple(tuple(item) for item in values[name])
         return cls(**values)
     except TypeError as error:
         raise ValidationError(f"malformed {cls.kind} command", {"field": "kind"}) from error

@@ -299,14 +299,23 @@ class DeskCore(DeskState):
 
     def _triage_note(self, command: c.TriageNote, batch: Batch) -> LiveContact:
         contact = self._contact(command.contact_id)
+        self._message(batch, contact, "customer", None, command.text)  # the agent reads it
         self._message(batch, contact, "system", None, command.note)
+        now = self._clock.now()
         batch.contact_events.append({
             "contact_id": contact.id, "action": "triage_redirect",
             "from_state": str(contact.state), "to_state": str(contact.state),
-            "at": self._clock.now(), "agent_id": contact.agent_id,
+            "at": now, "agent_id": contact.agent_id,
             "data": {"by": "assistant", "key": command.key, "target": command.target,
                      "label": command.label, "rule": command.rule,
-                     "text": mask_personal(command.text)[:1000]}})
+                     "text": mask_personal(command.text)[:1000],
+                     "entry_label": command.entry_label,
+                     "numbers": [{"label": label, "number": number, "kind": kind}
+                                 for label, number, kind in command.numbers]}})
+        batch.published.append(ev.contact_safety_alert(
+            contact=contact.id, key=command.key, label=command.label,
+            agent=contact.agent_id, at=now, client_id=contact.client_id,
+            outsourcer_ids=self._scope(contact)))
         return contact
 
     def _request_callback(self, command: c.RequestCallback, batch: Batch) -> LiveContact:

@@ -44,6 +44,7 @@ class EventType(StrEnum):
     MESSAGE_POSTED = "message.posted"
     AGENT_STATUS_CHANGED = "agent.status_changed"
     SITE_OCCUPANCY_CHANGED = "site.occupancy_changed"
+    CONTACT_SAFETY_ALERT = "contact.safety_alert"
     SAFETY_FLAGGED = "safety.flagged"
     SAFETY_ACKNOWLEDGED = "safety.acknowledged"
 
@@ -104,6 +105,17 @@ def safety_flagged(*, flag: int | None, key: str, label: str, contact: str | Non
     return LiveEvent(EventType.SAFETY_FLAGGED,
                      {"flag": flag, "key": key, "label": label, "contact": contact, "at": at},
                      client_id=client_id, outsourcer_ids=outsourcer_ids)
+
+
+def contact_safety_alert(*, contact: str, key: str, label: str, agent: str | None,
+                         at: float, client_id: str,
+                         outsourcer_ids: frozenset[str]) -> LiveEvent:
+    """A citizen wrote something medical or urgent on a contact an agent holds: the
+    agent's desktop shows the alert at once (the contact's state does not change)."""
+    return LiveEvent(EventType.CONTACT_SAFETY_ALERT,
+                     {"contact": contact, "key": key, "label": label, "agent": agent,
+                      "at": at},
+                     client_id=client_id, outsourcer_ids=outsourcer_ids, agent_id=agent)
 
 
 def safety_acknowledged(*, flag: int, client_id: str,

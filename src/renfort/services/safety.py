@@ -42,6 +42,9 @@ from renfort.store import tables as t
 
 Data = dict[str, Any]
 FLAG_READERS = (Role.ADMIN, Role.SUPERVISOR, Role.OUTSOURCER_MANAGER, Role.CLIENT_VIEWER)
+FLAG_ORIGINS = ("self_service", "held_contact", "agent")
+"""Who raised a flag: the assistant for a citizen still with it (or waiting in a queue); the
+assistant for a citizen an agent is talking to (the agent is alerted); an agent's redirect."""
 
 
 def _entry(row: Any) -> r.Entry:
@@ -95,14 +98,53 @@ class RedirectDirectory:
             versions = self._versions(conn, client_id, key)
         return [_entry_out(r.DEFAULTS[key])] + [_entry_out(v) for v in versions]
 
+    def overview(self, who: Principal, client: str) -> Data:
+        """What the directory page shows: the client, and per entry the version in force
+        with the whole history (each version ``in_force``, ``scheduled`` — its
+        ``valid_from`` is still to come and no newer version started before it — or
+        ``superseded``), and whether ``who`` may publish."""
+        now = self._clock.now()
+        with self._engine.connect() as conn:
+            client_id = access.readable_base(conn, who, client)
+            row = conn.execute(select(t.clients.c.slug, t.clients.c.name)
+                               .where(t.clients.c.id == client_id)).one()
+            versions = self._versions(conn, client_id)
+            try:
+                access.editable_base(conn, who, client_id)
+                editable = True
+            except PermissionDeniedError:
+                editable = False
+        entries = []
+        for key in r.KEYS:
+            current = r.in_force(versions, key, now)
+            history = []
+            for version in [r.DEFAULTS[key]] + [v for v in versions if v.key == key]:
+                out = _entry_out(version)
+                # a later start counts only above the version in force: the latest
+                # version that has started wins (knowledge.redirects.in_force)
+                out["status"] = ("in_force" if version.version == current.version
+                                 else "scheduled" if (version.valid_from or 0) > now
+                                 and version.version > current.version
+                                 else "superseded")
+                history.append(out)
+            entries.append({**_entry_out(current), "history": history[::-1]})
+        return {"client": {"id": client_id, "slug": row.slug, "name": row.name},
+                "entries": entries, "editable": editable}
+
     def edit(self, who: Principal, client: str, key: str, data: Data,
              valid_from: datetime | None = None) -> Data:
-        """A new version of one entry (the previous ones stay in the history)."""
-        entry = r.entry_from(key, data)
+        """A new version of one entry (the previous ones stay in the history). Refused
+        input raises one :class:`ValidationError` naming its first problem, with every
+        problem (entry and ``valid_from``) in ``details["problems"]``; nothing is stored."""
+        found, entry = r.problems(key, data)
         now = self._clock.now()
         start = now if valid_from is None else to_seconds(valid_from)
         if start < now - 1.0:
-            raise ValidationError("valid_from cannot be in the past", {"field": "valid_from"})
+            found.append(r.Problem("valid_from", "past", "valid_from cannot be in the past"))
+        if found:
+            raise ValidationError(found[0].text, {**found[0].details(),
+                                                  "problems": [p.details() for p in found]})
+        assert entry is not None
         with self._engine.begin() as conn:
             client_id = access.editable_base(conn, who, client)
             top = conn.execute(select(func.max(s.redirect_entries.c.version))
@@ -156,20 +198,35 @@ class SafetyFlags:
         return {str(c) for c in rows.scalars()}
 
     def open_flags(self, who: Principal, limit: int = 100) -> list[Data]:
-        """Flags not yet acknowledged, newest first, within the caller's clients."""
+        """Flags not yet acknowledged, newest first, within the caller's clients. A flag on
+        a contact names the agent holding it (``agent_id``; ``agent_name`` only for the
+        admin and the agent's own outsourcer: no one else learns its agents' names)."""
         with self._engine.connect() as conn:
             clients = self._clients(conn, who)
-            query = (select(s.safety_flags, t.clients.c.slug.label("client"))
+            query = (select(s.safety_flags, t.clients.c.slug.label("client"),
+                            t.contacts.c.agent_id.label("agent_id"),
+                            t.agents.c.name.label("agent_name"),
+                            t.agents.c.outsourcer_id.label("agent_outsourcer"))
                      .join(t.clients, t.clients.c.id == s.safety_flags.c.client_id)
+                     .outerjoin(t.contacts, t.contacts.c.id == s.safety_flags.c.contact_id)
+                     .outerjoin(t.agents, t.agents.c.id == t.contacts.c.agent_id)
                      .where(s.safety_flags.c.acknowledged_at.is_(None))
                      .order_by(s.safety_flags.c.id.desc()).limit(limit))
             if clients is not None:
                 query = query.where(s.safety_flags.c.client_id.in_(sorted(clients)))
             rows = conn.execute(query).mappings().all()
+
+        def agent_name(row: Any) -> str | None:
+            if who.role is Role.ADMIN or (who.role in OUTSOURCER_ROLES
+                                          and row["agent_outsourcer"] == who.outsourcer_id):
+                return str(row["agent_name"]) if row["agent_name"] else None
+            return None
+
         return [{"id": row["id"], "client": row["client"], "at": to_iso(row["at"]),
                  "origin": row["origin"], "raised_by": row["raised_by"], "key": row["key"],
                  "label": row["label"], "rule": row["rule"], "text": row["text"],
-                 "contact_id": row["contact_id"], "conversation_id": row["conversation_id"]}
+                 "contact_id": row["contact_id"], "conversation_id": row["conversation_id"],
+                 "agent_id": row["agent_id"], "agent_name": agent_name(row)}
                 for row in rows]
 
     def acknowledge(self, who: Principal, flag_id: int) -> Data:

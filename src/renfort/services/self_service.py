@@ -39,6 +39,12 @@ HANDOFF_QUEUES = {"deplacements": "travel", "attestations": "travel", "transport
                   "voyages": "travel", "entreprises": "business", "travail": "business"}
 """Article category → word looked for in the slug of the client's chat queues."""
 OPEN, HANDED_OFF = "open", "handed_off"
+SELF_SERVICE_ORIGIN, HELD_ORIGIN = "self_service", "held_contact"
+"""Origins of the assistant's flags: a citizen still with the assistant (or waiting), or one
+an agent is already talking to (the agent was alerted on their desktop)."""
+_NOTE_TITLES = {"medical_urgent": "URGENCE MÉDICALE", "suicide": "IDÉES SUICIDAIRES",
+                "medical": "QUESTION MÉDICALE PERSONNELLE",
+                "psychological": "DÉTRESSE PSYCHOLOGIQUE"}
 Data = dict[str, Any]
 
 
@@ -201,13 +207,14 @@ class SelfService:
             else:
                 await self._desk.execute(c.TriageNote(
                     contact.id, redirect.key, redirect.target, str(decision.label),
-                    decision.rule, message,
-                    f"Triage : {decision.label} ({decision.reason}). La personne a reçu "
-                    f"le numéro « {redirect.label} ». Orienter vers {redirect.target}."))
+                    decision.rule, message, agent_note(redirect), redirect.label,
+                    tuple((n.label, n.number, n.kind) for n in redirect.numbers)))
             plan = policy.Plan("redirect", f"triage {decision.label}", redirect=redirect)
             reply: Data = redirect_reply(redirect)
+            held = contact.state not in WAITING_STATES
             await asyncio.to_thread(self._record, conversation, message, reply, plan, decision,
-                                    contact.id, contact.queue_id, redirect.target)
+                                    contact.id, contact.queue_id, redirect.target,
+                                    HELD_ORIGIN if held else SELF_SERVICE_ORIGIN)
             return {"conversation_id": conversation.id, **reply,
                     "triage": {"label": str(decision.label)}}
         await self._desk.execute(c.PostMessage(contact.id, "customer", None, message))
@@ -290,7 +297,8 @@ class SelfService:
 
     def _record(self, conversation: _Conversation, message: str | None, reply: Data,
                 plan: policy.Plan, decision: Decision, contact_id: str | None,
-                queue_id: str | None, target: str | None) -> None:
+                queue_id: str | None, target: str | None,
+                origin: str = "self_service") -> None:
         now = self._clock.now()
         turns: list[Data] = []
         if message is not None:
@@ -312,7 +320,7 @@ class SelfService:
             key = key_for(str(decision.label), decision.rule)
             if plan.action == "redirect" and key is not None:
                 flagged = self._flags.raise_flag(
-                    conn, client_id=conversation.client_id, origin="self_service",
+                    conn, client_id=conversation.client_id, origin=origin,
                     raised_by="assistant", key=key, label=str(decision.label),
                     rule=decision.rule, text=message or "", conversation_id=conversation.id,
                     contact_id=contact_id)
@@ -334,6 +342,15 @@ def redirect_reply(entry: Entry) -> Data:
                          "urgent": entry.urgent, "hours": entry.hours,
                          "numbers": [n.as_dict() for n in entry.numbers],
                          "version": entry.version}}
+
+
+def agent_note(entry: Entry) -> str:
+    """The line the agent reads in the conversation when the citizen they are talking to
+    wrote something the line must not answer (their desktop also shows an alert)."""
+    given = ", ".join(f"{n.label} : {n.number}" for n in entry.numbers)
+    return (f"⚠ {_NOTE_TITLES.get(entry.key, 'ORIENTATION')} — la personne vient d'écrire un "
+            f"message qui ne relève pas de cette ligne. L'assistant lui a donné : {given} "
+            f"({entry.label}). Orientez-la sans attendre : bouton « Orienter » de l'alerte.")
 
 
 def _check_message(message: str) -> None:

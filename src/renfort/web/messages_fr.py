@@ -163,6 +163,20 @@ MESSAGES: dict[str, str] = {
     "agent.redirect_button": "Orienter et transférer vers",
     "agent.redirect_confirm": "Terminer ce contact et orienter la personne vers ce numéro ?",
     "agent.done.medical_redirect": "Contact orienté vers la ligne médicale.",
+    "agent.alert.title.medical_urgent": "URGENCE MÉDICALE : la personne décrit un danger",
+    "agent.alert.title.suicide": "IDÉES SUICIDAIRES : la personne est en danger",
+    "agent.alert.title.medical": "Question médicale personnelle : hors du champ de la ligne",
+    "agent.alert.title.psychological": "Détresse psychologique exprimée par la personne",
+    "agent.alert.wrote": "Message de la personne à {at} :",
+    "agent.alert.given": "L'assistant lui a déjà affiché : {label}.",
+    "agent.alert.do_urgent": "Ne traitez pas la demande : vérifiez qu'elle appelle ce numéro "
+                             "maintenant, puis orientez le contact.",
+    "agent.alert.do_other": "Ne répondez pas sur le fond : redonnez-lui ce numéro et "
+                            "orientez le contact.",
+    "agent.alert.redirect": "Orienter vers {label}",
+    "agent.alert.count": "{n} messages signalés sur ce contact.",
+    "agent.alert.badge": "Alerte",
+    "agent.timeline_alert": "alerte : {what}",
     "triage.medical_urgent": "URGENCE",
     "triage.medical": "Médical",
     "triage.psychological": "Psychologique",
@@ -249,6 +263,11 @@ MESSAGES: dict[str, str] = {
     "chat.urgent": "Urgence : appelez maintenant",
     "wall.flags": "Orientations médicales à revoir",
     "wall.flag_ack": "Vu",
+    "wall.flag_origin.self_service": "assistant en ligne, numéro donné à la personne",
+    "wall.flag_origin.held_contact": "en conversation avec {agent} — conseiller alerté à "
+                                     "l'écran, numéro donné à la personne",
+    "wall.flag_origin.agent": "orienté par {by}",
+    "wall.flag_an_agent": "un conseiller",
     "chat.call": "Appeler le",
     "chat.sms": "SMS au",
     "chat.new": "Nouvelle conversation",
@@ -501,6 +520,77 @@ MESSAGES: dict[str, str] = {
     "kb.published": "Version publiée.",
     "kb.bad_instant": "Date et heure invalides.",
     "kb.no_draft": "Aucun brouillon à publier : enregistrez d'abord une nouvelle version.",
+    "kb.sections": "Rubriques de la base",
+    "kb.tab.articles": "Articles",
+    "kb.tab.redirects": "Annuaire d'orientation",
+    # --- redirect directory
+    "redirects.title": "Annuaire d'orientation",
+    "redirects.title_for": "Annuaire d'orientation — {client}",
+    "redirects.intro": "Vers où l'assistant en ligne et les conseillers orientent ce que la "
+                       "ligne ne doit pas traiter : urgence, idées suicidaires, question "
+                       "médicale personnelle, détresse psychologique. Chaque modification est "
+                       "une nouvelle version, en vigueur à partir de l'instant choisi ; "
+                       "l'historique est conservé.",
+    "redirects.read_only": "Lecture seule : seuls les rédacteurs de la base et les "
+                           "administrateurs publient une nouvelle version.",
+    "redirects.show": "Afficher",
+    "redirects.key.medical_urgent": "Urgence médicale",
+    "redirects.key.suicide": "Idées suicidaires",
+    "redirects.key.medical": "Question médicale personnelle",
+    "redirects.key.psychological": "Détresse psychologique",
+    "redirects.target": "cible",
+    "redirects.field.label": "Nom affiché",
+    "redirects.field.numbers": "Numéros",
+    "redirects.field.number_label": "Libellé du numéro",
+    "redirects.field.number": "Numéro",
+    "redirects.field.number_kind": "Type",
+    "redirects.field.hours": "Horaires",
+    "redirects.field.message": "Message affiché à la personne",
+    "redirects.field.source": "Source officielle des numéros",
+    "redirects.field.valid_from": "Date d'entrée en vigueur",
+    "redirects.number_label_n": "Libellé du numéro {n}",
+    "redirects.number_n": "Numéro {n}",
+    "redirects.kind_n": "Type du numéro {n}",
+    "redirects.kind.tel": "Appel",
+    "redirects.kind.sms": "SMS",
+    "redirects.numbers_hint": "De 1 à 5 numéros, le premier est celui vers lequel un appel est "
+                              "transféré ; chiffres et espaces seulement (15, 0 800 858 858). "
+                              "Laissez vides les lignes inutiles.",
+    "redirects.urgent_hint": "Urgence : le message commence par le numéro à appeler (par "
+                             "exemple « Appelez le 15 maintenant… »), et rien ne doit le "
+                             "précéder.",
+    "redirects.valid_from_hint": "Heure de Paris ; vide : tout de suite. La nouvelle version "
+                                 "remplace la précédente à cet instant, pour l'assistant en "
+                                 "ligne comme pour les conseillers.",
+    "redirects.publish": "Publier cette version",
+    "redirects.published": "Nouvelle version publiée.",
+    "redirects.refused": "La version n'a pas été publiée ; rien n'a été enregistré. À corriger :",
+    "redirects.new_version": "Publier une nouvelle version",
+    "redirects.open": "Voir l'historique",
+    "redirects.back": "Tout l'annuaire",
+    "redirects.preview": "Ce que verra la personne",
+    "redirects.in_force": "Version en vigueur",
+    "redirects.default_version": "Version 0 : numéros nationaux par défaut.",
+    "redirects.version_since": "Version {n}, en vigueur depuis le {at} (publiée par {who}).",
+    "redirects.scheduled": "Version {n} programmée : en vigueur à partir du {at}.",
+    "redirects.history": "Historique : {n} version(s)",
+    "redirects.always": "par défaut",
+    "redirects.builtin": "numéros nationaux",
+    "redirects.status.in_force": "en vigueur",
+    "redirects.status.scheduled": "programmée",
+    "redirects.status.superseded": "remplacée",
+    "redirects.error.length": "{field} : entre {min} et {max} caractères.",
+    "redirects.error.count": "Indiquez entre {min} et {max} numéros.",
+    "redirects.error.type": "Ce numéro est illisible.",
+    "redirects.error.format": "{field} : chiffres et espaces seulement (par exemple 15 ou "
+                              "0 800 858 858).",
+    "redirects.error.kind": "{field} : appel ou SMS.",
+    "redirects.error.urgent_first": "Pour une urgence, le message commence par le numéro à "
+                                    "appeler (par exemple « Appelez le 15 maintenant… »).",
+    "redirects.error.past": "La date d'entrée en vigueur est passée : laissez le champ vide "
+                            "pour tout de suite, ou choisissez un instant à venir.",
+    "redirects.error.instant": "Date et heure d'entrée en vigueur invalides.",
+    "redirects.error.in_number": "Numéro {n} — {text}",
     # --- sites and telework
     "sites.title": "Sites et télétravail",
     "sites.list": "Sites",

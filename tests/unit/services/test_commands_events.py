@@ -145,3 +145,16 @@ def test_a_subscriber_too_far_behind_is_dropped_not_waited_for() -> None:
         assert slow.lost and bus.subscriber_count == 0
 
     _run(scenario())
+
+
+def test_a_triage_note_survives_the_wire_with_the_numbers_given() -> None:
+    command = c.TriageNote("k1", "medical_urgent", "samu-15", "medical_urgent",
+                           "urgent.breathing", "il ne respire plus", "note",
+                           "SAMU – urgences médicales",
+                           (("SAMU", "15", "tel"), ("SMS", "114", "sms")))
+    assert c.from_wire(c.to_wire(command)) == command
+    with pytest.raises(ValidationError):
+        c.TriageNote("k1", "medical", "medecin", "medical", None, "t", "n", "x",
+                     (("SAMU", "15", "fax"),))
+    with pytest.raises(ValidationError):
+        c.from_wire({**c.to_wire(command), "numbers": [3]})

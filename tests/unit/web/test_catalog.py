@@ -69,3 +69,26 @@ def test_placeholders_are_filled_and_unknown_keys_show() -> None:
     assert _("wall.present_count", n=3) == "3 connecté(s)"
     assert gettext("no.such.key") == "no.such.key"
     assert gettext("nav.agent", locale="en") == MESSAGES["nav.agent"]
+
+
+def test_the_pages_listen_to_every_live_event_type() -> None:
+    from renfort.services.events import EventType
+
+    script = (WEB / "static" / "js" / "renfort.js").read_text(encoding="utf-8")
+    listened = set(re.findall(r'"([a-z_]+\.[a-z_]+)"', script.split("];")[0]))
+    assert {str(t) for t in EventType} <= listened
+
+
+def test_directory_and_alert_keys_exist() -> None:
+    from renfort.knowledge.redirects import KEYS
+    from renfort.services.safety import FLAG_ORIGINS
+
+    rules = ("length", "count", "type", "format", "kind", "urgent_first", "past", "instant")
+    fields = ("label", "numbers", "number_label", "number", "number_kind", "hours",
+              "message", "source", "valid_from")
+    built = ([f"redirects.key.{k}" for k in KEYS] + [f"agent.alert.title.{k}" for k in KEYS]
+             + [f"redirects.error.{r}" for r in rules]
+             + [f"redirects.field.{f}" for f in fields]
+             + [f"redirects.status.{s}" for s in ("in_force", "scheduled", "superseded")]
+             + [f"wall.flag_origin.{o}" for o in FLAG_ORIGINS])
+    assert sorted(k for k in built if k not in MESSAGES) == []

@@ -61,6 +61,9 @@ def _panel(rt: Runtime, who: Principal, agent_id: str) -> dict[str, Any]:
                 offers.append(contact)
             else:
                 held.append(contact)
+        alerted = desktop.alerted_contacts(conn, [h["id"] for h in held])
+    for contact in held:
+        contact["alert"] = contact["id"] in alerted
     return {"profile": profile, "status": str(status), "busy": busy,
             "reason": profile.get("status_reason"), "offers": offers, "held": held,
             "break_reasons": BREAK_REASONS, "now": rt.clock.now(),
@@ -114,14 +117,20 @@ def _seconds(iso: str) -> float:
 def _workspace(rt: Runtime, who: Principal, agent_id: str, contact_id: str | None
                ) -> dict[str, Any]:
     if not contact_id:
-        mine = [h for h in rt.desk.held_by(agent_id) if h.state in LIVE]
-        contact_id = mine[0].id if mine else None
+        mine = [h.id for h in rt.desk.held_by(agent_id) if h.state in LIVE]
+        with rt.engine.connect() as conn:
+            alerted = desktop.alerted_contacts(conn, mine)
+        # a contact whose citizen wrote something urgent comes first
+        mine.sort(key=lambda held: held not in alerted)
+        contact_id = mine[0] if mine else None
     if not contact_id:
         return {"contact": None}
     with rt.engine.connect() as conn:
         contact = contacts_read.contact_detail(conn, who, contact_id)
         messages = contacts_read.messages(conn, who, contact_id)
         history = desktop.customer_history(conn, who, contact_id)
+        alert = desktop.safety_alert(contact["events"], rt.directory.entries(
+            contact["client_id"], conn)) if contact["agent_id"] == agent_id else None
     catalog = Catalog(rt.engine)
     queue = catalog.get(KINDS["queues"], who, contact["queue"]) if contact["queue"] else None
     client = catalog.get(KINDS["clients"], who, contact["client_id"])
@@ -130,7 +139,7 @@ def _workspace(rt: Runtime, who: Principal, agent_id: str, contact_id: str | Non
                and contact["channel"] in q["channels"]]
     return {"contact": contact, "messages": messages, "history": history, "queue": queue,
             "client": client, "targets": targets, "dispositions": DISPOSITIONS,
-            "mine": contact["agent_id"] == agent_id}
+            "mine": contact["agent_id"] == agent_id, "alert": alert}
 
 
 @router.get("")

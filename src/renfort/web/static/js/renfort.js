@@ -7,8 +7,9 @@
   var EVENT_TYPES = [
     "contact.received", "contact.queued", "contact.offered", "contact.accepted",
     "contact.wrap_up", "contact.closed", "contact.abandoned", "contact.redirected",
-    "contact.transferred", "contact.callback_requested", "message.posted",
-    "agent.status_changed", "site.occupancy_changed", "update"
+    "contact.transferred", "contact.callback_requested", "contact.safety_alert",
+    "message.posted", "agent.status_changed", "site.occupancy_changed",
+    "safety.flagged", "safety.acknowledged", "update"
   ];
 
   function matches(pattern, type) {
