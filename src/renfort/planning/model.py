@@ -98,7 +98,7 @@ class FittedQueue:
 
     def profile(self, day: date) -> NDArray[np.float64]:
         """Share of *day*'s calls per slot (zero where the line is closed)."""
-        base = self.profiles[day.weekday()]
+        base = _f64(self.profiles[day.weekday()])
         x = self.calendar.features.get(day)
         if x is None or not x.any():
             return base
