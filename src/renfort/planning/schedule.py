@@ -65,6 +65,16 @@ class SiteCapacity:
     seats: int | None
 
 
+@dataclass(frozen=True, slots=True)
+class StaffGroup:
+    """Real agents who can work at one place (a site, or home) on some of the plan's
+    queues: at most ``count`` shifts a day there for these queues."""
+
+    location: str
+    queues: frozenset[str]
+    count: int
+
+
 @dataclass(frozen=True)
 class ScheduleRequest:
     requirements: Sequence[Requirement]
@@ -76,6 +86,8 @@ class ScheduleRequest:
     """Queue → telework rule, on top of the rules file's (the federation's queues)."""
     time_limit: float = 10.0
     workers: int = 1
+    staff: Sequence[StaffGroup] = ()
+    """The agents there are (the federation's); empty: as many as needed."""
 
     def __post_init__(self) -> None:
         if not 0.0 <= self.home_share <= 1.0:
@@ -175,6 +187,8 @@ class _Column:
     length: int
     breaks: tuple[tuple[int, tuple[int, ...]], ...]
     """Per break: its length in slots and the offsets (slots from the start) allowed."""
+    day: int
+    """Local day of the start, counted from the plan's first day."""
 
 
 def schedule(request: ScheduleRequest) -> Schedule:
@@ -213,11 +227,12 @@ def schedule(request: ScheduleRequest) -> Schedule:
     locations = [s.site for s in request.sites]
     if request.home_share > 0:
         locations.append(HOME)
-    columns = _columns(request, pools, locations, home_ok, required, t0, grid, n)
+    supply = _supply(request.staff, pools, locations) if request.staff else None
+    columns = _columns(request, pools, locations, home_ok, required, t0, grid, n, supply)
     # the answer is built after the solve: keep a little of the time limit for it
     deadline = started + max(0.1, 0.95 * request.time_limit - 0.25)
     solution = _solve(request, columns, pools, locations, home_ok, required, grid, n,
-                      deadline)
+                      deadline, supply)
     seconds = clock.perf_counter() - started
     return _result(request, solution, columns, pools, locations, home_ok, required, planned,
                    queues, t0, grid, n, seconds)
@@ -264,14 +279,34 @@ def _pools(rules: ShiftRules, queues: list[str]) -> list[tuple[str, tuple[str, .
     return out
 
 
+def _supply(staff: Sequence[StaffGroup], pools: list[tuple[str, tuple[str, ...]]],
+            locations: list[str]) -> tuple[dict[tuple[int, str], int], dict[str, int]]:
+    """Agents a day per (pool, place), and per place for every pool together."""
+    planned = {q for _, members in pools for q in members}
+    per_pool: dict[tuple[int, str], int] = {}
+    per_place: dict[str, int] = {}
+    for group in staff:
+        if group.location not in locations or not group.queues & planned:
+            continue
+        per_place[group.location] = per_place.get(group.location, 0) + group.count
+        for p, (_, members) in enumerate(pools):
+            if group.queues & set(members):
+                per_pool[(p, group.location)] = per_pool.get((p, group.location), 0) \
+                    + group.count
+    return per_pool, per_place
+
+
 def _columns(request: ScheduleRequest, pools: list[tuple[str, tuple[str, ...]]],
              locations: list[str], home_ok: dict[str, bool], required: dict[str, list[int]],
-             t0: datetime, grid: int, n: int) -> list[_Column]:
+             t0: datetime, grid: int, n: int,
+             supply: tuple[dict[tuple[int, str], int], dict[str, int]] | None
+             ) -> list[_Column]:
     rules = request.rules
     zone = rules.zone
     hmax = None if rules.max_consecutive_hours is None \
         else int(rules.max_consecutive_hours * 60) // grid
     demand = [[sum(required[q][t] for q in members) for t in range(n)] for _, members in pools]
+    first_day = t0.astimezone(zone).date()
     columns = []
     for template in rules.templates:
         length = int(template.minutes) // grid
@@ -295,7 +330,10 @@ def _columns(request: ScheduleRequest, pools: list[tuple[str, tuple[str, ...]]],
                 for location in locations:
                     if location == HOME and not any(home_ok[q] for q in members):
                         continue
-                    columns.append(_Column(p, location, template, s, length, breaks))
+                    if supply is not None and not supply[0].get((p, location)):
+                        continue
+                    columns.append(_Column(p, location, template, s, length, breaks,
+                                           (local.date() - first_day).days))
     return columns
 
 
@@ -360,7 +398,8 @@ class _Program:
 def _solve(request: ScheduleRequest, columns: list[_Column],
            pools: list[tuple[str, tuple[str, ...]]], locations: list[str],
            home_ok: dict[str, bool], required: dict[str, list[int]], grid: int,
-           n: int, deadline: float) -> _Solution:
+           n: int, deadline: float,
+           supply: tuple[dict[tuple[int, str], int], dict[str, int]] | None) -> _Solution:
     size = sum(1 + sum(len(o) for _, o in c.breaks) for c in columns)
     if size > MAX_VARIABLES:
         raise ValidationError(f"the model would have about {size:,} variables (at most "
@@ -400,6 +439,16 @@ def _solve(request: ScheduleRequest, columns: list[_Column],
         cap = caps.get(site)
         if cap is not None:
             program.row(terms, -inf, cap)
+    if supply is not None:
+        daily: dict[tuple[int, str, int], list[tuple[int, int]]] = {}
+        for i, col in enumerate(columns):
+            daily.setdefault((col.pool, col.location, col.day), []).append((x[i], 1))
+        places: dict[tuple[str, int], list[tuple[int, int]]] = {}
+        for (p, location, day), terms in daily.items():
+            program.row(terms, -inf, supply[0][(p, location)])
+            places.setdefault((location, day), []).extend(terms)
+        for (location, _day), terms in places.items():
+            program.row(terms, -inf, supply[1][location])
     assigned: dict[tuple[str, str, int], int] = {}
     cover: dict[tuple[str, int], list[tuple[int, int]]] = {}
     for p, (_, members) in enumerate(pools):
@@ -437,13 +486,14 @@ def _solve(request: ScheduleRequest, columns: list[_Column],
         if any(c.location == HOME for c in columns):
             program.row(terms, -inf, 0)
     layout = Layout(
-        [Column(c.pool, c.location, c.location == HOME, c.start, c.length, c.breaks)
+        [Column(c.pool, c.location, c.location == HOME, c.start, c.length, c.breaks, c.day)
          for c in columns], n, wrap, hmax,
         np.array([[sum(required[q][t] for q in members) for t in range(n)]
                   for _, members in pools], dtype=np.int64).reshape(len(pools), n),
         np.array([[sum(required[q][t] for q in members if home_ok[q]) for t in range(n)]
                   for _, members in pools], dtype=np.int64).reshape(len(pools), n),
-        {site: cap for site, cap in caps.items() if cap is not None}, request.home_share)
+        {site: cap for site, cap in caps.items() if cap is not None}, request.home_share,
+        supply)
     hint, floor = _hint(program, layout, x, y, pools, locations, home_ok, required, assigned,
                         shortfalls, deadline)
     values, status, objective, bound = _cp_sat(program, hint, floor, request, deadline)

@@ -30,6 +30,7 @@ class Column:
     start: int
     length: int
     breaks: tuple[tuple[int, tuple[int, ...]], ...]
+    day: int = 0
 
 
 @dataclass(frozen=True)
@@ -46,6 +47,8 @@ class Layout:
     """``home_demand[pool, slot]``: of which on queues home agents may take."""
     caps: dict[str, int]
     home_share: float
+    supply: tuple[dict[tuple[int, str], int], dict[str, int]] | None = None
+    """Agents a day per (pool, place) and per place; ``None``: unlimited."""
 
 
 Agent = tuple[int, tuple[int, ...]]
@@ -146,6 +149,8 @@ class _State:
         self.heads = {site: np.zeros(n, dtype=np.int64) for site in layout.caps}
         self.hours = 0
         self.home_hours = 0
+        self.per_pool: dict[tuple[int, str, int], int] = {}
+        self.per_place: dict[tuple[str, int], int] = {}
         self.by_pool: dict[int, list[int]] = {}
         for i, col in enumerate(layout.columns):
             self.by_pool.setdefault(col.pool, []).append(i)
@@ -171,6 +176,10 @@ class _State:
         self.hours += sign * col.length
         if col.home:
             self.home_hours += sign * col.length
+        key = (col.pool, col.location, col.day)
+        self.per_pool[key] = self.per_pool.get(key, 0) + sign
+        place = (col.location, col.day)
+        self.per_place[place] = self.per_place.get(place, 0) + sign
 
     def deficit(self, pool: int) -> NDArray[np.int64]:
         d = self.layout
@@ -231,6 +240,12 @@ class _State:
             return None
         if col.home and self.home_hours + col.length > layout.home_share * (
                 self.hours + col.length) + 1e-9:
+            return None
+        if layout.supply is not None and (
+                self.per_pool.get((col.pool, col.location, col.day), 0)
+                >= layout.supply[0].get((col.pool, col.location), 0)
+                or self.per_place.get((col.location, col.day), 0)
+                >= layout.supply[1].get(col.location, 0)):
             return None
         deficit = self.deficit(pool)[slots]
         if col.home:

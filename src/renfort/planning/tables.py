@@ -66,8 +66,9 @@ class Record:
 
 
 def read_table(text: str, *, required: Sequence[str], optional: Sequence[str] = (),
-               what: str) -> Iterator[Record]:
-    """The records of *text*, after checking its header against the columns allowed."""
+               what: str, others: bool = False) -> Iterator[Record]:
+    """The records of *text*, after checking its header against the columns allowed
+    (any other column is refused, unless *others*: then it is ignored)."""
     text = text.removeprefix("\ufeff")
     first = next((ln for ln in text.splitlines() if ln.strip()), "")
     semicolon = ";" in first and "," not in first
@@ -80,7 +81,8 @@ def read_table(text: str, *, required: Sequence[str], optional: Sequence[str] = 
             continue
         if header is None:
             header = [c.strip() for c in cells]
-            _check_header(header, reader.line_num, required, allowed)
+            _check_header(header, reader.line_num, required,
+                          allowed if not others else (*allowed, *header))
             continue
         line = reader.line_num
         if len(cells) != len(header):
