@@ -44,7 +44,7 @@ def _table(header: Sequence[str], rows: Iterable[Sequence[object]]) -> str:
 
 
 def _instant(value: datetime) -> str:
-    return value.isoformat(timespec="minutes")
+    return value.isoformat(timespec="seconds")
 
 
 def forecast_csv(forecast: Forecast) -> str:
