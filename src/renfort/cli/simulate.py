@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import sys
 from pathlib import Path
-from typing import Annotated, NoReturn
+from typing import TYPE_CHECKING, Annotated, NoReturn
 
 import typer
 from rich import box
@@ -20,9 +20,9 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TimeElapsedCo
 from rich.table import Table
 
 from renfort.domain.errors import RenfortError
-from renfort.services.simulations import expected_calls, run_simulation, scenario_from_plan
-from renfort.simulation.runner import default_workers, dumps, load_scenario_file, write_outputs
-from renfort.simulation.scenario import Scenario
+
+if TYPE_CHECKING:
+    from renfort.simulation.scenario import Scenario
 
 _out = Console(width=None if sys.stdout.isatty() else 110)
 _err = Console(stderr=True)
@@ -59,6 +59,10 @@ def simulate(
 ) -> None:
     """Simulate a day (a staffing plan, or a schedule on the real federation) through the
     production routing rules."""
+    # the simulator (NumPy, SciPy) loads with the command, not with 'renfort --help'
+    from renfort.services.simulations import expected_calls, run_simulation
+    from renfort.simulation.runner import default_workers, dumps, write_outputs
+
     staffed: dict[str, object] | None = None
     try:
         if federation or forecast is not None or schedule is not None:
@@ -104,6 +108,9 @@ def simulate(
 
 def _scenario(path: Path | None, plan: Path | None, *, heads: bool, sl: float,
               within: float) -> Scenario:
+    from renfort.services.simulations import scenario_from_plan
+    from renfort.simulation.runner import load_scenario_file
+
     if (path is None) == (plan is None):
         _fail("give a scenario file or --staffing PLAN.csv (one of them)")
     if plan is not None:
