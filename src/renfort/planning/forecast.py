@@ -225,7 +225,7 @@ def fit_models(series: list[QueueSeries], patterns: dict[str, OpenPattern],
     masks: dict[str, frozenset[date]] = {}
     past: dict[str, list[tuple[SurgeEvent, QueueModel, datetime]]] = {}
     for model in first_pass:
-        end = datetime.combine(model.series.last + timedelta(days=1), time())
+        end = model.series.data_end
         masked: set[date] = set()
         for event in events:
             at = local_time(event.at, request.zone)
@@ -311,13 +311,18 @@ def _resolved(event: SurgeEvent, learned: dict[str, LearnedSurge]) -> tuple[floa
 def future_events(model: QueueModel, events: Sequence[SurgeEvent],
                   learned: dict[str, LearnedSurge], zone: tzinfo | None
                   ) -> list[tuple[datetime, float, float]]:
-    """``(local at, factor, decay)`` of the events after the queue's history."""
-    end = datetime.combine(model.series.last + timedelta(days=1), time())
+    """``(local at, factor, decay)`` of the queue's events whose effect the forecast must
+    carry: every event after its data, and the past ones still decaying (those of an
+    unknown factor are past and have been learned from, or are left out)."""
+    end = model.series.data_end
     out = []
     for event in events:
         at = local_time(event.at, zone)
-        if event.queue in (None, model.series.queue) and at >= end:
-            out.append((at, *_resolved(event, learned)))
+        if event.queue not in (None, model.series.queue):
+            continue
+        if at < end and event.factor is None and event.kind not in learned:
+            continue
+        out.append((at, *_resolved(event, learned)))
     return out
 
 

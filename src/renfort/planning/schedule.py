@@ -41,8 +41,10 @@ HOME = "home"
 DEFAULT_SITE = "site"
 MAX_SLOTS = 4032
 MAX_VARIABLES = 400_000
-RELATIVE_GAP = 1e-4
-"""CP-SAT stops once its schedule is proven within this share of the optimum."""
+HOUR_SCALE = 1000
+"""A slot paid costs this much, a shift 1 more: among schedules of equal agent-hours, the
+one calling in the fewest people. CP-SAT stops once within half a slot of its bound: the
+agent-hours are then optimal, the number of shifts nearly so."""
 SHORTFALL_WEIGHT = 4
 """Cost of one agent missing for one slot, in multiples of the longest shift's cost."""
 
@@ -410,7 +412,7 @@ def _solve(request: ScheduleRequest, columns: list[_Column],
     peak = max((sum(required[q][t] for q in required) for t in range(n)), default=0)
     upper = max(1, peak + 2)
     wrap = request.rules.wrap
-    x = [program.var(upper, col.length) for col in columns]
+    x = [program.var(upper, col.length * HOUR_SCALE + 1) for col in columns]
     y: list[list[list[int]]] = []
     work: dict[tuple[int, str, int], list[tuple[int, int]]] = {}
     heads: dict[tuple[str, int], list[tuple[int, int]]] = {}
@@ -471,7 +473,7 @@ def _solve(request: ScheduleRequest, columns: list[_Column],
                     share.append((var, 1))
                 if share:
                     program.row(share + [(v, -c) for v, c in terms], -inf, 0)
-    penalty = SHORTFALL_WEIGHT * max((c.length for c in columns), default=1)
+    penalty = SHORTFALL_WEIGHT * max((c.length for c in columns), default=1) * HOUR_SCALE
     shortfalls: dict[tuple[str, int], int] = {}
     for q, needs in required.items():
         for t, need in enumerate(needs):
@@ -587,7 +589,7 @@ def _cp_sat(program: _Program, hint: dict[int, int], floor: int, request: Schedu
     solver.parameters.max_time_in_seconds = max(0.5, deadline - clock.perf_counter())
     solver.parameters.num_workers = request.workers
     solver.parameters.random_seed = 1
-    solver.parameters.relative_gap_limit = RELATIVE_GAP
+    solver.parameters.absolute_gap_limit = HOUR_SCALE / 2
     status = solver.solve(model)
     name = solver.status_name(status)
     if status not in (cp_model.OPTIMAL, cp_model.FEASIBLE):

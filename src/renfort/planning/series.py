@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
-from datetime import date, datetime, timedelta, tzinfo
+from datetime import date, datetime, time, timedelta, tzinfo
 
 import numpy as np
 from numpy.typing import NDArray
@@ -48,6 +48,15 @@ class QueueSeries:
     @property
     def last(self) -> date:
         return self.first + timedelta(days=self.days - 1)
+
+    @property
+    def data_end(self) -> datetime:
+        """Local end of the last interval with a row (the history's last instant)."""
+        seen = np.argwhere(~np.isnan(self.volume))
+        if seen.size == 0:
+            return datetime.combine(self.first, time())
+        d, s = (int(v) for v in seen[-1])
+        return datetime.combine(self.day(d), time()) + timedelta(minutes=self.minutes * (s + 1))
 
     def day(self, index: int) -> date:
         return self.first + timedelta(days=index)

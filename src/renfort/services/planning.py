@@ -122,7 +122,7 @@ class PlanningService:
 
     def federation(self, who: Principal) -> Federation:
         """The federation as the caller may plan it (see the module docstring)."""
-        _require_federation(who)
+        require_federation(who)
         with self._engine.connect() as conn:
             config = repo.load_federation(conn)
             blocked = srepo.home_blocked(conn)
@@ -146,7 +146,7 @@ class PlanningService:
     def site_capacities(self, who: Principal) -> list[SiteCapacity]:
         """The caller's sites with their seats per shift: the distancing capacity when one
         was computed, else the seats declared."""
-        _require_federation(who)
+        require_federation(who)
         with self._engine.connect() as conn:
             return [SiteCapacity(site.slug, _capacity(conn, site.id, site.seats))
                     for site in self.federation(who).sites]
@@ -241,7 +241,7 @@ def _capacity(conn: Connection, site_id: str, seats: int) -> int:
     return int(dist["capacity"]) if dist else seats
 
 
-def _require_federation(who: Principal) -> None:
+def require_federation(who: Principal) -> None:
     if who.role is Role.ADMIN or who.role in OUTSOURCER_ROLES:
         return
     raise PermissionDeniedError(f"role {who.role} cannot plan on the federation's sites and "
