@@ -6,6 +6,7 @@ from alembic import context
 
 from renfort.store import (
     knowledge_tables,  # noqa: F401  (registers the knowledge tables)
+    planning_tables,  # noqa: F401  (registers the saved plans)
     sites_tables,  # noqa: F401  (registers the sites tables)
 )
 from renfort.store.engine import make_engine
