@@ -192,9 +192,13 @@ async def schedule(request: Request, who: PrincipalDep, rt: RuntimeDep,
     every queue); never infeasible: the shortfall is reported."""
     access.require(who, *PLANNERS)
     body = await _body(request, ScheduleIn)
-    if body.federation and (body.seat_cap is not None or body.sites is not None):
-        raise ValidationError("federation uses your sites: no seat_cap or sites with it",
-                              {"field": "federation"})
+    if body.federation:
+        from renfort.services.planning import require_federation
+
+        require_federation(who)
+        if body.seat_cap is not None or body.sites is not None:
+            raise ValidationError("federation uses your sites: no seat_cap or sites with it",
+                                  {"field": "federation"})
 
     def run() -> Any:
         from renfort.planning.schedule import SiteCapacity
