@@ -322,8 +322,10 @@ def backtest_command(
     events: Annotated[Path | None, typer.Option(help="events CSV")] = None,
     as_json: Annotated[bool, typer.Option("--json", help="print the scores as JSON")] = False,
 ) -> None:
-    """WAPE and bias per horizon of the forecast against seasonal-naive and a 4-week
-    average, from rolling origins over the history."""
+    """WAPE and bias per horizon against seasonal-naive and a 4-week average.
+
+    Rolling origins over the history: each forecasts the next open days from the days
+    before it only."""
     from renfort.planning.backtest import BacktestRequest, backtest
     from renfort.planning.history import parse_events_csv, parse_history_csv
     from renfort.planning.reports import backtest_report
@@ -419,8 +421,10 @@ def schedule_command(
     output: Annotated[Path | None, typer.Option(
         help="folder for shifts.csv, coverage.csv, seats.csv, summary.json")] = None,
 ) -> None:
-    """Shifts covering the staffing plan within the seats of the sites (one CP-SAT model
-    over every queue); where seats or agents run short, the shortfall is reported."""
+    """Shifts covering the staffing plan within the seats of the sites.
+
+    One CP-SAT model over every queue; where seats or agents run short, the shortfall is
+    reported (never infeasible)."""
     from renfort.services.planning import ScheduleOptions, parse_sites_csv, rules_from_text
     from renfort.services.planning import schedule_plan as run
 
