@@ -43,6 +43,7 @@ bench: install
 	$(PY) bench/staffing.py
 	$(PY) bench/seats.py
 	$(PY) bench/simulation.py
+	$(PY) bench/planning.py
 
 clean:
 	rm -rf $(VENV) var .mypy_cache .ruff_cache .pytest_cache

@@ -69,6 +69,43 @@ def test_planner_staffing_then_simulation(open_page: OpenPage) -> None:
     tab.shot("planner")
 
 
+def test_planner_chains_forecast_staffing_shifts_and_replay(open_page: OpenPage) -> None:
+    tab = open_page("planner-chain")
+    page = log_in(tab, "sup-nordcom", "/planner")
+    history = page.request.get("/planner/history-sample.csv")
+    assert history.ok
+    page.get_by_label("Historique des appels (CSV)").set_input_files(
+        files=[{"name": "historique.csv", "mimeType": "text/csv", "buffer": history.body()}])
+    page.get_by_role("button", name="Prévoir le trafic").click()
+    expect(page.locator("#forecast-result")).to_be_visible()
+    with page.expect_download() as download:
+        page.get_by_role("button", name="Télécharger la prévision (CSV)").click()
+    assert download.value.suggested_filename == "prevision.csv"
+    page.locator("#plan-form").get_by_role("button", name="Calculer les effectifs").click()
+    expect(page.locator("#staffing-title")).to_be_visible()
+    page.get_by_label("Temps de calcul maximal (s)").fill("3")
+    # hold the first submission in the page to see the form say it is at work
+    page.evaluate("window.addEventListener('submit', e => e.preventDefault(), {once: true})")
+    page.get_by_role("button", name="Établir les horaires").click()
+    expect(page.locator("#schedule-form")).to_have_attribute("aria-busy", "true")
+    expect(page.locator("#schedule-form .busy-note")).to_be_visible()
+    expect(page.get_by_role("button", name="Établir les horaires")).to_be_disabled()
+    page.evaluate("document.getElementById('schedule-form').submit()")
+    expect(page.locator("#schedule-result")).to_be_visible(timeout=30_000)
+    with page.expect_download() as download:
+        page.get_by_role("button", name="Télécharger les horaires (CSV)").click()
+    assert download.value.suggested_filename == "horaires.csv"
+    page.locator("#replay-replications").fill("2")
+    page.get_by_role("button", name="Rejouer sur la fédération").click()
+    expect(page.locator("#replay-table tbody tr")).to_have_count(3, timeout=30_000)
+    expect(page.locator("#replay-staffed")).to_contain_text("conseillers réels")
+    tab.shot("planner-replay")
+    page.get_by_label("Nom du plan").fill("Lendemain d'allocution")
+    page.get_by_role("button", name="Enregistrer", exact=True).click()
+    expect(page.locator("#saved-table")).to_contain_text("Lendemain d'allocution")
+    tab.shot("planner-chain")
+
+
 def test_admin_creates_and_edits(open_page: OpenPage) -> None:
     tab = open_page("admin")
     page = log_in(tab, "admin", "/admin/outsourcers")

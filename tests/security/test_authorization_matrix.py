@@ -19,6 +19,7 @@ import shutil
 import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
+from datetime import date
 from pathlib import Path
 from typing import Any
 
@@ -28,6 +29,7 @@ from sqlalchemy import func, select
 
 from renfort.api.app import create_app
 from renfort.config import Settings
+from renfort.demo.history import demo_history
 from renfort.domain.clock import ManualClock
 from renfort.store import tables as t
 from tests.conftest import T0
@@ -223,6 +225,44 @@ def _fresh_flag(m: Matrix, w: World, role: str) -> Call:
     return Call(params={"flag_id": str(event.data["flag"])})
 
 
+_CHAIN: dict[str, str] = {}
+
+
+def _chain(m: Matrix) -> dict[str, str]:
+    """A history and what the planning chain makes of it (made once, by the admin)."""
+    if _CHAIN:
+        return _CHAIN
+    history = demo_history(date(2020, 3, 17))
+    forecast = m.admin("POST", "/api/v1/plans/forecast", json={
+        "history": history, "start": "2020-03-17", "days": 1})
+    rows = [{k: row[k] for k in ("queue", "interval_start", "interval_minutes", "volume",
+                                 "aht_seconds", "patience_seconds")}
+            for row in forecast["rows"]]
+    plan = m.admin("POST", "/api/v1/plans/staffing", json={"rows": rows})
+    columns = ["queue", "interval_start", "interval_minutes", "volume", "aht_seconds",
+               "agents", "scheduled_heads"]
+    staffing = "\n".join([",".join(columns)] + [",".join(str(row[c]) for c in columns)
+                                                for row in plan["rows"]]) + "\n"
+    m.client.cookies.clear()
+    shifts = m.client.post("/api/v1/plans/schedule?format=shifts.csv", headers=m.headers[A],
+                           json={"staffing": staffing, "seat_cap": 10, "time_limit": 1}).text
+    forecast_csv = m.client.post("/api/v1/plans/forecast?format=csv", headers=m.headers[A],
+                                 json={"history": history, "start": "2020-03-17"}).text
+    _CHAIN.update(history=history, staffing=staffing, shifts=shifts, forecast=forecast_csv)
+    return _CHAIN
+
+
+def _plan_of(m: Matrix, w: World, role: str) -> Call:
+    """A plan of the side's tenant: the role's own on its side, Azur's manager's on the
+    other."""
+    savers = {M: "manager-atlantique", S: "sup-atlantique", C: "client-numero-vert"}
+    username = savers.get(role, "manager-atlantique") if w is m.own else "manager-azur"
+    m.client.cookies.clear()
+    made = m.client.post("/api/v1/plans/saved", headers=m.bearer(username), json={
+        "name": f"plan-{_n()}", "forecast": "queue,interval_start\n"}).json()
+    return Call(params={"plan_id": made["id"]})
+
+
 def _checkin(m: Matrix, w: World, role: str) -> Call:
     return Call(json={"agent": "me" if role == G else w["agent"], "seat": "S1"})
 
@@ -373,6 +413,24 @@ RULES: dict[tuple[str, str], Rule] = {
         content=FORECAST, content_type="text/csv")),
     ("POST", "/api/v1/simulations"): R({A, M, S}, call=_body(
         {"scenario": SCENARIO, "replications": 1})),
+    ("POST", "/api/v1/plans/forecast"): R({A, M, S, C}, call=lambda m, w, r: Call(
+        json={"history": _chain(m)["history"], "start": "2020-03-17", "days": 1})),
+    ("POST", "/api/v1/plans/backtest"): R({A, M, S, C}, call=lambda m, w, r: Call(
+        json={"history": _chain(m)["history"], "horizon": 2, "origins": 1})),
+    ("POST", "/api/v1/plans/schedule"): R({A, M, S, C}, call=lambda m, w, r: Call(
+        json={"staffing": _chain(m)["staffing"], "seat_cap": 10, "time_limit": 1})),
+    ("POST", "/api/v1/plans/replay"): R({A, M, S}, call=lambda m, w, r: Call(
+        json={"forecast": _chain(m)["forecast"], "schedule": _chain(m)["shifts"],
+              "replications": 1})),
+    ("POST", "/api/v1/plans/saved"): R({A, M, S, C}, ok=OK_CREATED, call=_body(
+        {"name": "matrice", "forecast": "queue,interval_start\n"})),
+    ("GET", "/api/v1/plans/saved"): R({A, M, S, C}),
+    ("GET", "/api/v1/plans/saved/{plan_id}"): R({A, M, S, C}, {A}, call=_plan_of),
+    ("GET", "/api/v1/plans/saved/{plan_id}/{artefact}.csv"): R(
+        {A, M, S, C}, {A}, call=lambda m, w, r: Call(params={**_plan_of(m, w, r).params,
+                                                             "artefact": "forecast"})),
+    ("DELETE", "/api/v1/plans/saved/{plan_id}"): R({A, M, S, C}, {A}, ok={204},
+                                                  call=_plan_of),
     # -- knowledge
     ("GET", "/api/v1/kb/search"): R(LOGGED, {A}, call=lambda m, w, r: Call(
         query={"q": "attestation", "client": w["client"]})),

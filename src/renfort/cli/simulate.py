@@ -1,15 +1,17 @@
 """``renfort simulate``: a day of the hotline through the real router (a thin shell).
 
-``renfort simulate SCENARIO.yaml`` or ``renfort simulate --staffing PLAN.csv``; see
-``--help`` and README ("Simulation"). A bad scenario or plan ends the command with one line
-on stderr and exit code 2, before anything runs or is written.
+``renfort simulate SCENARIO.yaml``, ``renfort simulate --staffing PLAN.csv``, or
+``renfort simulate --federation --forecast F.csv --schedule S.csv`` (the schedule's shifts
+given to the federation's real agents, read from the database); see ``--help`` and README
+("Simulation", "Planning"). A bad scenario or plan ends the command with one line on
+stderr and exit code 2, before anything runs or is written.
 """
 
 from __future__ import annotations
 
 import sys
 from pathlib import Path
-from typing import Annotated, NoReturn
+from typing import TYPE_CHECKING, Annotated, NoReturn
 
 import typer
 from rich import box
@@ -18,9 +20,9 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TimeElapsedCo
 from rich.table import Table
 
 from renfort.domain.errors import RenfortError
-from renfort.services.simulations import expected_calls, run_simulation, scenario_from_plan
-from renfort.simulation.runner import default_workers, dumps, load_scenario_file, write_outputs
-from renfort.simulation.scenario import Scenario
+
+if TYPE_CHECKING:
+    from renfort.simulation.scenario import Scenario
 
 _out = Console(width=None if sys.stdout.isatty() else 110)
 _err = Console(stderr=True)
@@ -47,10 +49,29 @@ def simulate(
     sl: Annotated[float, typer.Option(help="with --staffing: service-level target")] = 0.8,
     within: Annotated[float, typer.Option(help="with --staffing: answer-time threshold, s")] = (
         60.0),
+    federation: Annotated[bool, typer.Option(
+        "--federation", help="replay --forecast with the shifts of --schedule given to the "
+                             "federation's real agents (from the database)")] = False,
+    forecast: Annotated[Path | None, typer.Option(
+        help="with --federation: the forecast CSV ('plan forecast --output')")] = None,
+    schedule: Annotated[Path | None, typer.Option(
+        help="with --federation: the shifts CSV ('plan schedule --output DIR')")] = None,
 ) -> None:
-    """Simulate a day (or a staffing plan) through the production routing rules."""
+    """Simulate a day (a staffing plan, or a schedule on the real federation) through the
+    production routing rules."""
+    # the simulator (NumPy, SciPy) loads with the command, not with 'renfort --help'
+    from renfort.services.simulations import expected_calls, run_simulation
+    from renfort.simulation.runner import default_workers, dumps, write_outputs
+
+    staffed: dict[str, object] | None = None
     try:
-        day = _scenario(scenario, staffing, heads=heads, sl=sl, within=within)
+        if federation or forecast is not None or schedule is not None:
+            if scenario is not None or staffing is not None:
+                _fail("--federation replays --forecast and --schedule: no scenario or "
+                      "--staffing with it")
+            day, staffed = _federation(federation, forecast, schedule)
+        else:
+            day = _scenario(scenario, staffing, heads=heads, sl=sl, within=within)
         work = expected_calls(day) * replications
         n = workers or (default_workers() if work >= LONG_RUN_CALLS else 1)
         if work >= LONG_RUN_CALLS and sys.stderr.isatty():
@@ -75,14 +96,21 @@ def simulate(
             _fail(f"cannot write to {output}: {error.strerror or error}")
         if not as_json:
             _err.print("wrote " + ", ".join(str(p) for p in paths), highlight=False)
+    if staffed is not None:
+        report = {**report, "staffing": staffed}
     if as_json:
         sys.stdout.write(dumps(report))
     else:
         _out.print(_table(report))
+        if staffed is not None:
+            _out.print(_staffed_line(staffed), highlight=False)
 
 
 def _scenario(path: Path | None, plan: Path | None, *, heads: bool, sl: float,
               within: float) -> Scenario:
+    from renfort.services.simulations import scenario_from_plan
+    from renfort.simulation.runner import load_scenario_file
+
     if (path is None) == (plan is None):
         _fail("give a scenario file or --staffing PLAN.csv (one of them)")
     if plan is not None:
@@ -97,6 +125,41 @@ def _scenario(path: Path | None, plan: Path | None, *, heads: bool, sl: float,
             _fail(f"{plan.name}: {error.message}")
     assert path is not None
     return load_scenario_file(path)
+
+
+def _federation(federation: bool, forecast: Path | None,
+                schedule: Path | None) -> tuple[Scenario, dict[str, object]]:
+    if not federation or forecast is None or schedule is None:
+        _fail("give --federation with --forecast F.csv and --schedule S.csv")
+    texts = []
+    for path in (forecast, schedule):
+        try:
+            texts.append(path.read_text(encoding="utf-8-sig"))
+        except (OSError, UnicodeDecodeError) as error:
+            _fail(f"cannot read {path}: {getattr(error, 'strerror', None) or error}")
+    from renfort.bootstrap import build_runtime
+    from renfort.config import Settings
+    from renfort.services.planning import PlanningService, build_replay, staffed_out
+    from renfort.services.principals import Principal, Role
+    from renfort.simulation.scenario import parse_scenario
+
+    rt = build_runtime(Settings())
+    operator = Principal(user_id="cli", username="cli", role=Role.ADMIN)
+    built = build_replay(texts[0], texts[1],
+                         PlanningService(rt.engine, rt.clock).federation(operator))
+    return parse_scenario({**built.scenario, "name": forecast.stem}), staffed_out(built)
+
+
+def _staffed_line(staffed: dict[str, object]) -> str:
+    places = staffed["by_place"]
+    assert isinstance(places, dict)
+    where = ", ".join(f"{place} {count}" for place, count in places.items())
+    line = (f"{staffed['filled']} of {staffed['shifts']} shifts given to "
+            f"{staffed['agents']} real agents ({where})")
+    if staffed["unfilled"]:
+        line += (f"; {staffed['unfilled']} shifts ({staffed['unfilled_hours']} h) found no "
+                 "agent")
+    return line
 
 
 def _fail(message: str) -> NoReturn:

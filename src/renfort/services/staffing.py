@@ -3,7 +3,8 @@
 A forecast is a table of cells with the columns ``queue``, ``interval_start``
 (ISO 8601 with an offset or ``Z``), ``interval_minutes``, ``volume`` (calls
 expected in the interval), ``aht_seconds`` (average handling time) and, for
-Erlang A, ``patience_seconds`` (mean time before a caller hangs up). It comes
+Erlang A, ``patience_seconds`` (mean time before a caller hangs up); the
+``volume_low`` and ``volume_high`` of ``renfort plan forecast`` are read past. It comes
 as CSV text (``parse_forecast_csv``) or as a list of mappings, e.g. a JSON body
 (``parse_forecast_records``). A bad cell refuses the whole forecast with one
 ``ValidationError`` whose details name its ``line`` and ``column``; nothing is
@@ -34,6 +35,8 @@ from renfort.queueing.staffing import Targets, required_agents, scheduled_heads
 REQUIRED_COLUMNS = ("queue", "interval_start", "interval_minutes", "volume", "aht_seconds")
 OPTIONAL_COLUMNS = ("patience_seconds",)
 COLUMNS = REQUIRED_COLUMNS + OPTIONAL_COLUMNS
+FORECAST_EXTRAS = ("volume_low", "volume_high")
+"""Columns of ``renfort plan forecast`` (the 80 % interval) read past without use."""
 _Bad = Callable[[str, str], ValidationError]
 DEFAULT_MAX_ABANDON = 0.05
 """Abandonment cap applied with Erlang A unless the caller sets one: on a crisis
@@ -191,7 +194,7 @@ def parse_forecast_records(records: Sequence[Mapping[str, object]]) -> list[Fore
         if not isinstance(record, Mapping):
             raise ValidationError(f"line {number}: a row must be an object",
                                   {"line": number, "column": None})
-        unknown = sorted(set(record) - set(COLUMNS))
+        unknown = sorted(set(record) - set(COLUMNS) - set(FORECAST_EXTRAS))
         if unknown:
             raise ValidationError(f"line {number}: unknown column {unknown[0]!r}",
                                   {"line": number, "column": unknown[0]})
@@ -304,7 +307,7 @@ def _remarks(
 
 def _check_header(header: list[str], line: int) -> None:
     for name in header:
-        if name not in COLUMNS:
+        if name not in COLUMNS and name not in FORECAST_EXTRAS:
             raise ValidationError(
                 f"line {line}: unknown column {name!r} (expected {', '.join(COLUMNS)})",
                 {"line": line, "column": name},

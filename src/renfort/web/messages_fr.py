@@ -405,6 +405,55 @@ MESSAGES: dict[str, str] = {
     # --- planner
     "planner.title": "Planification des effectifs",
     "planner.step1": "1. Prévision de trafic",
+    "planner.intro": "De l'historique des appels aux horaires de demain : prévision (avec les "
+                     "annonces), effectifs (Erlang), horaires dans la capacité des sites, "
+                     "puis rejeu de la journée avec les vrais conseillers de la fédération. "
+                     "Chaque résultat se télécharge en CSV.",
+    "planner.history_format": "Historique CSV : queue, interval_start (ISO 8601 avec fuseau), "
+                              "interval_minutes, volume, et si possible aht_seconds, "
+                              "patience_seconds, event (annonce passée). Un intervalle sans "
+                              "ligne est un intervalle fermé.",
+    "planner.history_sample": "Télécharger un historique d'exemple",
+    "planner.history": "Historique des appels (CSV)",
+    "planner.events": "Annonces à venir (CSV, facultatif)",
+    "planner.events_format": "Annonces : at, kind, et facultativement factor (×3), "
+                             "decay_hours (demi-vie en heures d'ouverture), queue. Sans "
+                             "facteur, il est appris des annonces passées du même type.",
+    "planner.start": "Premier jour",
+    "planner.days": "Jours d'ouverture à prévoir",
+    "planner.country": "Jours fériés du pays",
+    "planner.timezone": "Fuseau horaire de la ligne",
+    "planner.forecast_run": "Prévoir le trafic",
+    "planner.no_history": "Choisissez un fichier d'historique.",
+    "planner.bad_start": "Premier jour : une date (AAAA-MM-JJ).",
+    "planner.bad_timezone": "Fuseau horaire inconnu : {zone} (par exemple Europe/Paris).",
+    "planner.bad_number": "{field} : un nombre.",
+    "planner.bad_range": "{field} : entre {low} et {high}.",
+    "planner.bad_pools": "Répartition des files inconnue.",
+    "planner.bad_schedule": "Les horaires transmis sont illisibles : recalculez-les.",
+    "planner.no_forecast": "Choisissez un fichier de prévision.",
+    "planner.forecast_result": "Appels prévus : {rows} intervalles, {days}",
+    "planner.chart_forecast": "Appels prévus par intervalle (heure locale de la ligne)",
+    "planner.calls": "Appels prévus",
+    "planner.download_forecast": "Télécharger la prévision (CSV)",
+    "planner.have_forecast": "Vous avez déjà une prévision ? La déposer directement",
+    "planner.from_forecast": "Effectifs à partir de la prévision ci-dessus.",
+    "planner.note.holidays_closed": "Ligne fermée les jours fériés ({closed} des {seen} "
+                                    "jours fériés de l'historique) : {skipped} jour(s) férié(s) "
+                                    "sans prévision.",
+    "planner.note.holidays_open": "Ligne ouverte les jours fériés ({seen} dans l'historique) : "
+                                  "leur effet est appris.",
+    "planner.note.holidays_unknown": "Aucun jour férié dans l'historique : la ligne est "
+                                     "supposée ouverte les jours fériés.",
+    "planner.note.aht_default": "{queues} file(s) sans durée de traitement dans "
+                                "l'historique : {seconds} s retenues.",
+    "planner.note.patience_default": "{queues} file(s) sans patience dans l'historique : "
+                                     "{seconds} s retenues.",
+    "planner.note.surge_learned": "Annonces « {kind} » : ×{factor} à leur début, demi-vie "
+                                  "{decay} heures d'ouverture, appris de {events} annonce(s) "
+                                  "passée(s).",
+    "planner.note.surge_applied": "{events} annonce(s) appliquée(s) : jusqu'à ×{peak}.",
+    "planner.busy": "Calcul en cours… la page se mettra à jour d'elle-même.",
     "planner.format": "Fichier CSV : queue, interval_start (ISO 8601 avec fuseau), "
                       "interval_minutes, volume, aht_seconds, et facultativement "
                       "patience_seconds.",
@@ -419,7 +468,7 @@ MESSAGES: dict[str, str] = {
     "planner.compute": "Calculer les effectifs",
     "planner.bad_options": "Paramètres invalides : {detail}",
     "planner.too_many": "Plus de {n} lignes : utilisez la commande « renfort plan » ou l'API.",
-    "planner.too_big": "Le fichier dépasse 2 Mo.",
+    "planner.too_big": "Le fichier dépasse {mb} Mo.",
     "planner.not_utf8": "Le fichier doit être du texte UTF-8.",
     "planner.step2": "2. Agents nécessaires par intervalle et par file",
     "planner.summary": "{rows} lignes ; pointe à {peak} agents sur une file.",
@@ -448,7 +497,8 @@ MESSAGES: dict[str, str] = {
     "planner.asa": "Attente moy. (s)",
     "planner.abandon": "Abandons",
     "planner.occupancy": "Occupation",
-    "planner.step3": "3. Vérification par simulation",
+    "planner.step3": "Vérification rapide par simulation (un groupe d'agents par file)",
+    "planner.step2_result": "Agents nécessaires",
     "planner.sim_hint": "Rejoue le plan dans le moteur de routage réel, sur une horloge "
                         "virtuelle : appels aléatoires, agents du plan, abandons.",
     "planner.replications": "Journées simulées",
@@ -460,6 +510,66 @@ MESSAGES: dict[str, str] = {
     "planner.offered": "Appels",
     "planner.ci": "Intervalle à 95 %",
     "planner.download_sim": "Télécharger la simulation (CSV)",
+    "planner.step3_title": "3. Horaires dans la capacité des sites",
+    "planner.schedule_hint_federation": "Vacations de 4, 6 et 8 heures, pauses placées par le "
+                                        "solveur ; sur vos sites, dans leur capacité sous "
+                                        "distanciation, avec les conseillers qui y "
+                                        "travaillent ; le télétravail seulement pour les "
+                                        "files dont le client l'accepte.",
+    "planner.schedule_hint_cap": "Vacations de 4, 6 et 8 heures, pauses placées par le "
+                                 "solveur ; les agents sur site ne dépassent jamais le "
+                                 "nombre de places indiqué, toutes files confondues.",
+    "planner.seat_cap": "Places sur site",
+    "planner.seat_cap_federation": "Places sur site (vide : vos sites et leurs conseillers)",
+    "planner.home_share": "Part maximale du télétravail (0 à 1)",
+    "planner.pools": "Files",
+    "planner.pools_separate": "Chaque conseiller sur une seule file",
+    "planner.pools_shared": "Conseillers polyvalents (toutes les files)",
+    "planner.time_limit": "Temps de calcul maximal (s)",
+    "planner.schedule_run": "Établir les horaires",
+    "planner.schedule_result": "{shifts} vacations, {hours} heures·agent pour {required} "
+                               "requises",
+    "planner.shortfall": "Manque : {short} agents·intervalles (places ou conseillers "
+                         "insuffisants).",
+    "planner.no_shortfall": "Besoin entièrement couvert.",
+    "planner.solver": "Solveur : {status}, écart à l'optimum ≤ {gap}, {seconds} s.",
+    "planner.chart_schedule": "Agents requis et planifiés, toutes files (heure de Paris)",
+    "planner.required": "Requis",
+    "planner.scheduled": "Planifiés",
+    "planner.on_site": "Sur site",
+    "planner.at_home": "À domicile",
+    "planner.place": "Lieu",
+    "planner.shifts": "Vacations",
+    "planner.short_at": "Intervalles en manque",
+    "planner.download_shifts": "Télécharger les horaires (CSV)",
+    "planner.download_coverage": "Télécharger la couverture (CSV)",
+    "planner.step4": "4. Rejeu sur la fédération réelle",
+    "planner.replay_hint": "Chaque vacation est confiée à un vrai conseiller (compétences, "
+                           "niveau, langues, site ou domicile, dérogations, contrats), puis la "
+                           "journée prévue passe par le vrai moteur de routage.",
+    "planner.replay_run": "Rejouer sur la fédération",
+    "planner.replay_needs_forecast": "Le rejeu part d'une prévision (étape 1).",
+    "planner.replay_staffed": "{filled} vacations sur {shifts} confiées à {agents} "
+                              "conseillers réels.",
+    "planner.replay_unfilled": "{unfilled} vacations ({hours} h) sans conseiller disponible.",
+    "planner.download_replay": "Télécharger le rejeu (CSV)",
+    "planner.save_title": "Enregistrer ce plan",
+    "planner.save_name": "Nom du plan",
+    "planner.save_run": "Enregistrer",
+    "planner.saved_title": "Plans enregistrés",
+    "planner.saved_none": "Aucun plan enregistré.",
+    "planner.saved_ok": "Plan enregistré.",
+    "planner.deleted_ok": "Plan supprimé.",
+    "planner.saved_at": "Enregistré le",
+    "planner.saved_by": "Par",
+    "planner.first_day": "Premier jour",
+    "planner.files": "Fichiers",
+    "planner.delete": "Supprimer",
+    "planner.file.forecast": "prévision",
+    "planner.file.staffing": "effectifs",
+    "planner.file.shifts": "horaires",
+    "planner.file.coverage": "couverture",
+    "planner.file.replay": "rejeu",
     # --- knowledge editor
     "kb.editor_title": "Base de connaissances",
     "kb.new": "Nouvel article",

@@ -9,9 +9,11 @@ from string import Formatter
 from renfort.domain.contacts import ContactState
 from renfort.domain.model import Channel
 from renfort.domain.retention import KINDS
+from renfort.planning.forecast import NOTES
 from renfort.routing.types import AgentStatus
 from renfort.services.principals import Role
 from renfort.services.retention import COUNTED
+from renfort.services.saved_plans import FILES
 from renfort.services.staffing import REMARKS
 from renfort.web.i18n import gettext, translator
 from renfort.web.messages_fr import MESSAGES
@@ -53,6 +55,8 @@ def test_keys_built_from_domain_values_exist() -> None:
         + [f"privacy.kind.{kind}" for kind in COUNTED]
         + [f"privacy.retention.{kind}" for kind in KINDS]
         + [f"privacy.action.{action}" for action in ("purge", "export", "erase")]
+        + [f"planner.note.{code}" for code in NOTES]
+        + [f"planner.file.{name}" for name in FILES]
     )
     assert sorted(k for k in built if k not in MESSAGES) == []
 
@@ -60,6 +64,13 @@ def test_keys_built_from_domain_values_exist() -> None:
 def test_staffing_remarks_use_the_same_figures_in_french() -> None:
     for code, english in REMARKS.items():
         french = MESSAGES[f"planner.remark.{code}"]
+        assert {f[1] for f in Formatter().parse(french) if f[1]} == {
+            f[1] for f in Formatter().parse(english) if f[1]}, code
+
+
+def test_forecast_notes_use_the_same_figures_in_french() -> None:
+    for code, english in NOTES.items():
+        french = MESSAGES[f"planner.note.{code}"]
         assert {f[1] for f in Formatter().parse(french) if f[1]} == {
             f[1] for f in Formatter().parse(english) if f[1]}, code
 

@@ -9,6 +9,7 @@ from fastapi import APIRouter, Request
 from pydantic import BaseModel, ConfigDict, Field
 
 from renfort.api.deps import PrincipalDep
+from renfort.api.routes import plans_chain, plans_saved
 from renfort.api.schemas import inline_schema
 from renfort.domain.errors import ValidationError
 from renfort.services import access
@@ -22,6 +23,8 @@ from renfort.services.staffing import (
 )
 
 router = APIRouter(prefix="/plans", tags=["planning"])
+router.include_router(plans_chain.router)
+router.include_router(plans_saved.router)
 PLANNERS = (Role.OUTSOURCER_MANAGER, Role.SUPERVISOR, Role.CLIENT_VIEWER)
 MAX_UPLOAD = 5_000_000
 

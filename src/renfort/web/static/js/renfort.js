@@ -190,6 +190,26 @@
     flash.hidden = false;
   });
 
+  /* Long computations (the planner's steps): a form marked data-busy shows that it is
+   * working and cannot be sent twice; coming back to the page (history) re-arms it. */
+  document.addEventListener("submit", function (event) {
+    var form = event.target;
+    if (!form.matches || !form.matches("form[data-busy]")) { return; }
+    if (form.getAttribute("aria-busy") === "true") { event.preventDefault(); return; }
+    form.setAttribute("aria-busy", "true");
+    form.querySelectorAll(".busy-note").forEach(function (el) { el.hidden = false; });
+    setTimeout(function () {
+      form.querySelectorAll("button[type=submit]").forEach(function (b) { b.disabled = true; });
+    }, 0);
+  });
+  window.addEventListener("pageshow", function () {
+    document.querySelectorAll("form[data-busy][aria-busy]").forEach(function (form) {
+      form.removeAttribute("aria-busy");
+      form.querySelectorAll(".busy-note").forEach(function (el) { el.hidden = true; });
+      form.querySelectorAll("button[type=submit]").forEach(function (b) { b.disabled = false; });
+    });
+  });
+
   /* Buttons that put a knowledge answer (with its source) into the reply box. */
   document.addEventListener("click", function (event) {
     var button = event.target.closest ? event.target.closest("[data-insert-text]") : null;
