@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 from typing import Annotated
 
 from fastapi import Depends, Request
@@ -51,16 +52,18 @@ async def current_principal(
     """Bearer token, then API key, then the browser's session cookie.
 
     Async so that FastAPI does not hop to a worker thread on every request: a known token
-    is answered from the in-memory cache; an unknown one costs one indexed lookup.
+    is answered from the in-memory cache, on the event loop; an unknown one is looked up in
+    the store from a worker thread, so that a slow store never blocks the loop.
     """
-    if token:
-        return rt.auth.principal_for_token(token)
-    if api_key:
-        return rt.auth.principal_for_api_key(api_key)
-    cookie = request.cookies.get(SESSION_COOKIE)
-    if cookie:
-        return rt.auth.principal_for_token(cookie)
-    raise AuthenticationError("log in first: bearer token, API key or session cookie")
+    secret = token or api_key or request.cookies.get(SESSION_COOKIE)
+    if not secret:
+        raise AuthenticationError("log in first: bearer token, API key or session cookie")
+    is_key = not token and bool(api_key)
+    cached = rt.auth.cached(secret, api_key=is_key)
+    if cached is not None:
+        return cached
+    lookup = rt.auth.principal_for_api_key if is_key else rt.auth.principal_for_token
+    return await asyncio.to_thread(lookup, secret)
 
 
 PrincipalDep = Annotated[Principal, Depends(current_principal)]

@@ -256,6 +256,18 @@ class AuthService:
                 created_at=self._clock.now()))
         return key
 
+    def cached(self, secret: str, *, api_key: bool = False) -> Principal | None:
+        """The principal of a token (or API key) known from a recent lookup, without any
+        I/O; ``None`` when the store must be asked."""
+        entry = self._cache.get(_digest(secret))
+        if entry is None:
+            return None
+        principal, expires, fresh_until = entry
+        now = self._clock.now()
+        if fresh_until > now and (api_key or expires > now):
+            return principal
+        return None
+
     def principal_for_api_key(self, key: str) -> Principal:
         digest = _digest(key)
         cached = self._cache.get(digest)
