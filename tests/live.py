@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import json
 import os
 import socket
 import subprocess
 import sys
+import threading
 import time
 from pathlib import Path
 
@@ -41,3 +43,19 @@ def start_server(data_dir: Path, port: int,
         time.sleep(0.1)
     process.kill()
     raise AssertionError("server did not become ready")
+
+
+def first_event(base: str, headers: dict[str, str], ready: threading.Event,
+                out: list[dict[str, object]], kind: str | None = None) -> None:
+    """Read ``/api/v1/events`` until the first event (of ``kind``, when given): its data,
+    with its ``type``, goes to ``out``. ``ready`` is set once the stream is open."""
+    with httpx.stream("GET", f"{base}/api/v1/events", headers=headers, timeout=30) as stream:
+        seen = None
+        for line in stream.iter_lines():
+            if line.startswith("retry:"):
+                ready.set()
+            elif line.startswith("event:"):
+                seen = line.split(":", 1)[1].strip()
+            elif line.startswith("data:") and seen and (kind is None or seen == kind):
+                out.append({"type": seen, **json.loads(line.split(":", 1)[1])})
+                return

@@ -3,7 +3,6 @@ the desk, and when either is killed the other goes on within seconds, losing not
 
 from __future__ import annotations
 
-import json
 import signal
 import subprocess
 import sys
@@ -15,7 +14,7 @@ import httpx
 import pytest
 
 from tests.chaos.harness import Load, assert_nothing_acknowledged_lost, database, token
-from tests.live import free_port
+from tests.live import first_event, free_port
 
 pytestmark = [pytest.mark.slow, pytest.mark.postgres]
 AGENT_USER = "agent-hotline"
@@ -96,8 +95,8 @@ def _offered_across(taker: str, agent_side: str) -> None:
                           headers=agent_headers).status_code == 200
     seen: list[dict[str, object]] = []
     ready = threading.Event()
-    listener = threading.Thread(target=_first_offer, args=(agent_side, admin_there, ready,
-                                                           seen), daemon=True)
+    listener = threading.Thread(target=first_event, args=(agent_side, admin_there, ready,
+                                                           seen, "contact.offered"), daemon=True)
     listener.start()
     assert ready.wait(10)
     contact = httpx.post(f"{taker}/api/v1/contacts", headers=token(taker), json={
@@ -114,20 +113,6 @@ def _offered_across(taker: str, agent_side: str) -> None:
     assert closed.json()["state"] == "closed"
     listener.join(10)
     assert seen and seen[0]["contact"] == contact["id"]
-
-
-def _first_offer(base: str, headers: dict[str, str], ready: threading.Event,
-                 out: list[dict[str, object]]) -> None:
-    with httpx.stream("GET", f"{base}/api/v1/events", headers=headers, timeout=30) as stream:
-        kind = None
-        for line in stream.iter_lines():
-            if line.startswith("retry:"):
-                ready.set()
-            elif line.startswith("event:"):
-                kind = line.split(":", 1)[1].strip()
-            elif line.startswith("data:") and kind == "contact.offered":
-                out.append(json.loads(line.split(":", 1)[1]))
-                return
 
 
 @pytest.mark.parametrize("victim", ["leader", "follower"])

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 import shutil
 import signal
 import threading
@@ -10,27 +9,13 @@ from pathlib import Path
 
 import httpx
 
-from tests.live import free_port, start_server
+from tests.live import first_event, free_port, start_server
 
 
 def _token(base: str, username: str) -> dict[str, str]:
     reply = httpx.post(f"{base}/api/v1/auth/token",
                        data={"username": username, "password": f"{username}-demo"})
     return {"Authorization": f"Bearer {reply.json()['access_token']}"}
-
-
-def _first_event(base: str, headers: dict[str, str], ready: threading.Event,
-                 out: list[dict[str, object]]) -> None:
-    with httpx.stream("GET", f"{base}/api/v1/events", headers=headers, timeout=30) as stream:
-        kind = None
-        for line in stream.iter_lines():
-            if line.startswith("retry:"):
-                ready.set()
-            elif line.startswith("event:"):
-                kind = line.split(":", 1)[1].strip()
-            elif line.startswith("data:") and kind:
-                out.append({"type": kind, **json.loads(line.split(":", 1)[1])})
-                return
 
 
 def test_sse_delivers_each_tenant_its_own_events(tmp_path: Path, demo_template: Path) -> None:
@@ -45,7 +30,7 @@ def test_sse_delivers_each_tenant_its_own_events(tmp_path: Path, demo_template: 
         threads = []
         for username, out in seen.items():
             ready = threading.Event()
-            thread = threading.Thread(target=_first_event,
+            thread = threading.Thread(target=first_event,
                                       args=(base, _token(base, username), ready, out))
             thread.start()
             assert ready.wait(10)

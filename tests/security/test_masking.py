@@ -3,7 +3,6 @@ events, lists and logs carry it masked for everyone else (the admin included).""
 
 from __future__ import annotations
 
-import json
 import logging
 import shutil
 import signal
@@ -18,7 +17,7 @@ from renfort.domain.errors import ConflictError
 from renfort.domain.model import Channel
 from renfort.services.commands import ReceiveContact
 from tests.conftest import login
-from tests.live import free_port, start_server
+from tests.live import first_event, free_port, start_server
 
 PHONE = "06 12 34 56 78"
 EMAIL = "jeanne.martin@example.org"
@@ -83,20 +82,6 @@ def test_a_failed_commit_logs_no_customer_reference(
     assert rt.engine.hide_parameters
 
 
-def _collect(base: str, headers: dict[str, str], ready: threading.Event,
-             out: list[dict[str, object]]) -> None:
-    with httpx.stream("GET", f"{base}/api/v1/events", headers=headers, timeout=30) as stream:
-        kind = None
-        for line in stream.iter_lines():
-            if line.startswith("retry:"):
-                ready.set()
-            elif line.startswith("event:"):
-                kind = line.split(":", 1)[1].strip()
-            elif line.startswith("data:") and kind == "message.posted":
-                out.append(json.loads(line.split(":", 1)[1]))
-                return
-
-
 def test_message_events_are_masked_per_subscriber(tmp_path: Path,
                                                   demo_template: Path) -> None:
     shutil.copy(demo_template, tmp_path / "renfort.db")
@@ -119,8 +104,8 @@ def test_message_events_are_masked_per_subscriber(tmp_path: Path,
             threads = []
             for name, headers in users.items():
                 ready = threading.Event()
-                thread = threading.Thread(target=_collect,
-                                          args=(base, headers, ready, seen[name]))
+                thread = threading.Thread(target=first_event, args=(
+                    base, headers, ready, seen[name], "message.posted"))
                 thread.start()
                 assert ready.wait(10)
                 threads.append(thread)

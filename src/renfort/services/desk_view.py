@@ -83,7 +83,39 @@ def config_view_of(config: FederationConfig) -> ConfigView:
 _IDLE = AgentView("", AgentStatus.LOGGED_OUT, None, 0.0, ())
 
 
-class DeskView:
+class ConfigReads:
+    """Questions on the routing configuration, the same for every reader of the desk."""
+
+    _config: ConfigView
+
+    @property
+    def config(self) -> ConfigView:
+        return self._config
+
+    def queue_id(self, ref: str) -> str:
+        """A queue's id from its id or slug."""
+        config = self._config
+        if ref in config.queues:
+            return ref
+        found = config.slugs.get(ref)
+        if found is None:
+            raise NotFoundError(f"unknown queue {ref!r}", {"field": "queue"})
+        return found
+
+    def queue(self, ref: str) -> Queue:
+        return self._config.queues[self.queue_id(ref)]
+
+    def serving_outsourcers(self, queue_id: str) -> frozenset[str]:
+        return self._config.serving.get(queue_id, frozenset())
+
+    def agents(self) -> tuple[Agent, ...]:
+        return self._config.agents
+
+    def agent_outsourcer(self, agent_id: str) -> str | None:
+        return self._config.agent_outsourcer.get(agent_id)
+
+
+class DeskView(ConfigReads):
     """The committed state of the desk, read by API handlers, pages and statistics."""
 
     def __init__(self) -> None:
@@ -115,34 +147,6 @@ class DeskView:
                     self._contacts[contact_id] = view
             self._agents.update(agents)
             self._queues.update(queues)
-
-    # ------------------------------------------------------------------ configuration
-
-    @property
-    def config(self) -> ConfigView:
-        return self._config
-
-    def queue_id(self, ref: str) -> str:
-        """A queue's id from its id or slug."""
-        config = self._config
-        if ref in config.queues:
-            return ref
-        found = config.slugs.get(ref)
-        if found is None:
-            raise NotFoundError(f"unknown queue {ref!r}", {"field": "queue"})
-        return found
-
-    def queue(self, ref: str) -> Queue:
-        return self._config.queues[self.queue_id(ref)]
-
-    def serving_outsourcers(self, queue_id: str) -> frozenset[str]:
-        return self._config.serving.get(queue_id, frozenset())
-
-    def agents(self) -> tuple[Agent, ...]:
-        return self._config.agents
-
-    def agent_outsourcer(self, agent_id: str) -> str | None:
-        return self._config.agent_outsourcer.get(agent_id)
 
     # ------------------------------------------------------------------ live state
 

@@ -16,10 +16,16 @@ from sqlalchemy import Engine, func, select
 
 from renfort.domain.contacts import FINAL_STATES, HELD_STATES, WAITING_STATES, ContactState
 from renfort.domain.errors import NotFoundError
-from renfort.domain.model import Agent, Channel, Queue
+from renfort.domain.model import Channel
 from renfort.routing.policy import load_of
 from renfort.routing.types import AgentStatus
-from renfort.services.desk_view import AgentView, ConfigView, ContactView, config_view_of
+from renfort.services.desk_view import (
+    AgentView,
+    ConfigReads,
+    ConfigView,
+    ContactView,
+    config_view_of,
+)
 from renfort.store import repository as repo
 from renfort.store import tables as t
 
@@ -41,7 +47,7 @@ def _view(row: Any) -> ContactView:
                        offered_at)
 
 
-class StoreView:
+class StoreView(ConfigReads):
     """Same questions as :class:`~renfort.services.desk_view.DeskView`, answered by the store."""
 
     def __init__(self, engine: Engine) -> None:
@@ -51,33 +57,6 @@ class StoreView:
     def reload_config(self) -> None:
         with self._engine.connect() as conn:
             self._config = config_view_of(repo.load_federation(conn))
-
-    # ------------------------------------------------------------------ configuration
-
-    @property
-    def config(self) -> ConfigView:
-        return self._config
-
-    def queue_id(self, ref: str) -> str:
-        config = self._config
-        if ref in config.queues:
-            return ref
-        found = config.slugs.get(ref)
-        if found is None:
-            raise NotFoundError(f"unknown queue {ref!r}", {"field": "queue"})
-        return found
-
-    def queue(self, ref: str) -> Queue:
-        return self._config.queues[self.queue_id(ref)]
-
-    def serving_outsourcers(self, queue_id: str) -> frozenset[str]:
-        return self._config.serving.get(queue_id, frozenset())
-
-    def agents(self) -> tuple[Agent, ...]:
-        return self._config.agents
-
-    def agent_outsourcer(self, agent_id: str) -> str | None:
-        return self._config.agent_outsourcer.get(agent_id)
 
     # ------------------------------------------------------------------ live state
 
