@@ -170,6 +170,15 @@ def _refusal(error: BaseException, command: Command) -> RenfortError:
                          {"incident": incident})
 
 
+def _answer(outcomes: list[Outcome]) -> None:
+    """Tell every caller of a committed batch how their command went."""
+    for pending, result, failure in outcomes:
+        if failure is not None:
+            pending.fail(failure)
+        else:
+            pending.succeed(result)
+
+
 class DeskWriter:
     """Runs :class:`DeskCore` commands in its own thread; see the module's docstring."""
 
@@ -344,11 +353,7 @@ class DeskWriter:
                     raise
                 raise _Retry from error
         self._committed(batch, False)
-        for pending, result, failure in outcomes:
-            if failure is not None:
-                pending.fail(failure)
-            else:
-                pending.succeed(result)
+        _answer(outcomes)
 
     # ------------------------------------------------------------------ careful path
 
@@ -380,11 +385,7 @@ class DeskWriter:
             committed.published = self.hooks.number(committed.published)
             self.hooks.before_commit(conn, committed, outcomes)
         self._committed(committed, True)
-        for pending, result, failure in outcomes:
-            if failure is not None:
-                pending.fail(failure)
-            else:
-                pending.succeed(result)
+        _answer(outcomes)
 
     def _route_alone(self, conn: Connection) -> Batch:
         """Route in a savepoint of its own: a failure there undoes the routing, not the
