@@ -127,6 +127,8 @@ _RULES: tuple[tuple[str, Label, str, str], ...] = (
      r"|\b(c est|est ce|est il) (grave|inquietant|normal)\w* (si|que|de|quand) (je|j|mon|"
      r"ma|il|elle|on)\b|\bce que je ai\b(?! (le )?droit)",
      "demande d'avis ou de diagnostic : médecin traitant"),
+    ("medical.symptom_question", Label.MEDICAL, "",
+     "un symptôme et la question de savoir ce qu'il est : médecin traitant"),
     ("medical.medicines", Label.MEDICAL,
      r"\b(" + _DRUGS + r"|soign(e|er|ent|ez|ons|ait)|gueri\w*|guerir|cure|treat)\b"
      r"|\btraitements?\b.{0,25}\b(covid|maladie|contre|antiviral|efficace|marche|"
@@ -201,6 +203,38 @@ def _personal_symptom(text: str) -> str | None:
     return None
 
 
+_WHAT_IS_IT = re.compile(
+    r"\b(est ce|c est|serait ce|ce serait|ca (peut|pourrait) etre|peut etre|signe|signes|"
+    r"symptome|symptomes|is it|could it be|might it be|sign of|signs of)\b.{0,30}"
+    r"\b(covid|corona\w*|virus|grippe|flu)\b"
+    r"|\b(covid|corona\w*|virus)\b.{0,15}\bou\b.{0,15}\b(rhume|grippe|allergie\w*|angine)\b"
+    r"|\b(rhume|grippe|allergie\w*|angine)\b.{0,15}\bou\b.{0,15}\b(covid|corona\w*)\b")
+_TELL_APART = re.compile(
+    r"\b(distingu\w*|distinction|faire la difference|differencier|tell apart|"
+    r"tell the difference)\b.{0,50}\b(rhume|rhumes|grippe|allergie\w*|angine|covid|"
+    r"corona\w*|cold|flu|allerg\w*)\b"
+    r"|\bcomment\b.{0,30}\b(savoir|reconnaitre|deviner)\b.{0,20}\b(si|que|s)\b.{0,20}"
+    r"\b(est|a|ont|sont|suis|ai)\b.{0,10}\b(infecte\w*|contamine\w*|malade|positi\w*|"
+    r"covid|porteu\w*|atteint\w*)\b")
+_SHORT = 4
+"""Words at most of a message that is little more than a symptom ("Rhume ?")."""
+
+
+def _symptom_question(text: str) -> str | None:
+    """Asking what a symptom is, or how to tell the illness apart: a diagnosis is asked
+    for, whoever it is about. A message that is hardly more than a symptom counts too:
+    when in doubt, it is medical."""
+    tell = _TELL_APART.search(text)
+    if tell:
+        return tell.group(0)
+    symptom = _SYMPTOM_RE.search(text)
+    if symptom is None:
+        return None
+    if _WHAT_IS_IT.search(text) or len(text.split()) <= _SHORT:
+        return symptom.group(0)
+    return None
+
+
 def _regex(pattern: str) -> Matcher:
     compiled = re.compile(pattern)
 
@@ -211,9 +245,12 @@ def _regex(pattern: str) -> Matcher:
     return match
 
 
+_MATCHERS: dict[str, Matcher] = {"medical.symptoms": _personal_symptom,
+                                  "medical.symptom_question": _symptom_question}
+"""Rules that are more than one pattern."""
 RULES: tuple[tuple[str, Label, Matcher, str], ...] = tuple(
     [(rule.id, Label.MEDICAL_URGENT, rule.match, rule.reason) for rule in danger.RULES]
-    + [(rule_id, label, _regex(pattern) if pattern else _personal_symptom, reason)
+    + [(rule_id, label, _regex(pattern) if pattern else _MATCHERS[rule_id], reason)
        for rule_id, label, pattern, reason in _RULES])
 """The rules in the order they are tried: ``(id, label, matcher, reason)``."""
 
