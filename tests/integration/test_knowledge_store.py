@@ -15,6 +15,7 @@ from renfort.domain.ids import ClientId
 from renfort.domain.model import Client, Sector
 from renfort.services.knowledge import KnowledgeService
 from renfort.services.knowledge_search import KnowledgeBases
+from renfort.services.principals import Principal, Role
 from renfort.store import knowledge_tables as k
 from renfort.store import repository as repo
 from renfort.store.engine import make_engine
@@ -80,3 +81,36 @@ def test_an_index_follows_another_process_incrementally(make: Maker) -> None:
     found = reader.search("numero-vert", "sans limite de durée", k=1)
     assert (found.result.hits[0].ref, found.result.hits[0].number) == ("a", 2)
     assert found.versions[0].content.answer.startswith("Sans limite")
+
+
+def test_an_import_publishes_drafts_replaces_versions_and_revives_archived_articles(
+        make: Maker) -> None:
+    clock = ManualClock(T0)
+    engine, service = make(clock)
+    _hotline(engine)
+    admin = Principal("u", "admin", Role.ADMIN)
+    assert service.import_lines("numero-vert", [_line("a"), _line("b"), _line("c")],
+                                by="test", publish=False)["created"] == 3
+    assert service.search("numero-vert", "question sport", k=5).result.hits == ()
+    clock.advance(60)
+    counts = service.import_lines("numero-vert", [_line("a"), _line("b", "Deux heures."),
+                                                  _line("c")], by="test")
+    assert counts == {"created": 0, "updated": 3, "unchanged": 0}
+    service.archive(admin, "numero-vert", "c")
+    clock.advance(60)
+    counts = service.import_lines("numero-vert", [_line("a", "Trois heures."), _line("c")],
+                                  by="test")
+    assert counts == {"created": 0, "updated": 2, "unchanged": 0}
+    history = {ref: [(v["version"], v["status"]) for v in service.history(admin, "numero-vert",
+                                                                          ref)]
+               for ref in "abc"}
+    # a: v1 published then replaced by v2 (window closed); b: the draft v1 kept, v2 in force;
+    # c: archived, then a new version published brings it back.
+    assert history == {"a": [(1, "published"), (2, "published")],
+                       "b": [(1, "draft"), (2, "published")],
+                       "c": [(1, "published"), (2, "published")]}
+    a_versions = service.history(admin, "numero-vert", "a")
+    assert a_versions[0]["valid_to"] == a_versions[1]["valid_from"]
+    hits = service.search("numero-vert", "question sport", k=5).result.hits
+    assert sorted((h.ref, h.number) for h in hits) == [("a", 2), ("b", 2), ("c", 2)]
+    assert service.get(admin, "numero-vert", "c")["status"] == "published"

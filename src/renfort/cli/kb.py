@@ -45,7 +45,12 @@ def _runtime() -> Runtime:
 
 
 def _lines(path: Path) -> list[str]:
-    return path.read_text(encoding="utf-8").splitlines()
+    """Lines ended by \\n (or \\r\\n) only: JSON text may hold U+2028 or U+0085, which
+    ``str.splitlines`` would also cut at."""
+    lines = path.read_text(encoding="utf-8").split("\n")
+    if lines and lines[-1] == "":
+        lines.pop()
+    return [line.removesuffix("\r") for line in lines]
 
 
 def _questions(question: str | None, file: Path | None) -> Iterator[str]:

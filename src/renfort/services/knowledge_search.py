@@ -131,6 +131,14 @@ class KnowledgeBases:
                 self._apply(base, change)
             base.revision = max([stored] + [c.revision for c in changes])
 
+    def refresh(self, client_id: str) -> None:
+        """Catch up after a change made here, if this process holds the base's index (one
+        never searched is not built: an import from the CLI only writes)."""
+        with self._lock:
+            held = client_id in self._bases
+        if held:
+            self.sync(client_id)
+
     @staticmethod
     def _apply(base: _Base, change: kr.Change) -> None:
         version = change.version

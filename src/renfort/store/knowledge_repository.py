@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
-from sqlalchemy import Connection, func, insert, select, update
+from sqlalchemy import Connection, bindparam, func, insert, select, update
 
 from renfort.knowledge.articles import Audience, Content, Status, Version
 from renfort.store import knowledge_tables as k
@@ -97,6 +97,71 @@ def versions(conn: Connection, article: ArticleRow) -> list[Version]:
     rows = conn.execute(select(k.kb_versions).where(k.kb_versions.c.article_id == article.id)
                         .order_by(k.kb_versions.c.number)).mappings().all()
     return [version_from(r, article.ref) for r in rows]
+
+
+def articles_by_ref(conn: Connection, client_id: str) -> dict[str, ArticleRow]:
+    """Every article of a base by its ref (one query: an import reads them all at once)."""
+    return {a.ref: a for a in articles(conn, client_id)}
+
+
+CHUNK = 500
+"""Ids per ``IN (…)`` list: well under every database's limit on bound parameters."""
+
+
+def versions_of(conn: Connection, chosen: Sequence[ArticleRow]) -> dict[str, list[Version]]:
+    """The versions of many articles by article id, in number order (a query per 500)."""
+    refs = {a.id: a.ref for a in chosen}
+    out: dict[str, list[Version]] = {a.id: [] for a in chosen}
+    ids = list(refs)
+    for start in range(0, len(ids), CHUNK):
+        rows = conn.execute(select(k.kb_versions)
+                            .where(k.kb_versions.c.article_id.in_(ids[start:start + CHUNK]))
+                            .order_by(k.kb_versions.c.article_id, k.kb_versions.c.number)
+                            ).mappings()
+        for row in rows:
+            out[row["article_id"]].append(version_from(row, refs[row["article_id"]]))
+    return out
+
+
+def insert_articles(conn: Connection, rows: Sequence[ArticleRow]) -> None:
+    """Many new articles in one statement (executemany)."""
+    insert_rows(conn, k.kb_articles, (
+        {"id": r.id, "client_id": r.client_id, "ref": r.ref, "status": r.status,
+         "created_at": r.created_at, "updated_at": r.updated_at} for r in rows))
+
+
+def insert_versions(conn: Connection, rows: Sequence[tuple[ArticleRow, Version]],
+                    rev: int) -> None:
+    """Many new versions in one statement (executemany)."""
+    insert_rows(conn, k.kb_versions, (
+        {"article_id": a.id, "client_id": a.client_id, "revision": rev, **_version_values(v)}
+        for a, v in rows))
+
+
+def update_versions(conn: Connection, rows: Sequence[tuple[ArticleRow, Version]],
+                    rev: int) -> None:
+    """:func:`update_version` for many versions in one statement."""
+    if not rows:
+        return
+    c = k.kb_versions.c
+    conn.execute(update(k.kb_versions)
+                 .where(c.article_id == bindparam("b_article"))
+                 .where(c.number == bindparam("b_number"))
+                 .values(status=bindparam("b_status"), valid_from=bindparam("b_from"),
+                         valid_to=bindparam("b_to"), published_at=bindparam("b_at"),
+                         published_by=bindparam("b_by"), revision=rev),
+                 [{"b_article": a.id, "b_number": v.number, "b_status": str(v.status),
+                   "b_from": v.valid_from, "b_to": v.valid_to, "b_at": v.published_at,
+                   "b_by": v.published_by} for a, v in rows])
+
+
+def set_articles_status(conn: Connection, article_ids: Sequence[str], status: str,
+                        now: float) -> None:
+    """:func:`set_article_status` for many articles in one statement."""
+    if article_ids:
+        conn.execute(update(k.kb_articles).where(k.kb_articles.c.id == bindparam("b_id"))
+                     .values(status=status, updated_at=now),
+                     [{"b_id": i} for i in article_ids])
 
 
 def next_number(conn: Connection, article_id: str) -> int:
