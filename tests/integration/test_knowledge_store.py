@@ -13,9 +13,13 @@ from renfort.domain.clock import ManualClock
 from renfort.domain.errors import ValidationError
 from renfort.domain.ids import ClientId
 from renfort.domain.model import Client, Sector
+from renfort.knowledge import snapshot
+from renfort.knowledge.search import KnowledgeSearch
+from renfort.services import knowledge_search
 from renfort.services.knowledge import KnowledgeService
 from renfort.services.knowledge_search import KnowledgeBases
 from renfort.services.principals import Principal, Role
+from renfort.store import knowledge_repository as kr
 from renfort.store import knowledge_tables as k
 from renfort.store import repository as repo
 from renfort.store.engine import make_engine
@@ -114,3 +118,44 @@ def test_an_import_publishes_drafts_replaces_versions_and_revives_archived_artic
     hits = service.search("numero-vert", "question sport", k=5).result.hits
     assert sorted((h.ref, h.number) for h in hits) == [("a", 2), ("b", 2), ("c", 2)]
     assert service.get(admin, "numero-vert", "c")["status"] == "published"
+
+
+def test_a_process_starts_from_the_stored_index_and_applies_only_later_changes(
+        make: Maker, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(knowledge_search, "SNAPSHOT_AFTER", 3)
+    clock = ManualClock(T0)
+    engine, writer = make(clock)
+    _hotline(engine)
+    writer.import_lines("numero-vert", [_line(r) for r in "abcd"], by="test")
+    with engine.connect() as conn:
+        assert kr.snapshot(conn, "cl-hotline") is None  # an import only writes
+    _, first = make(clock)
+    assert len(first.search("numero-vert", "question sport", k=10).result.hits) == 4
+    with engine.connect() as conn:
+        shot = kr.snapshot(conn, "cl-hotline")
+    assert shot is not None and shot.revision == 1  # the first search built and stored it
+    clock.advance(60)
+    writer.import_lines("numero-vert", [_line("b", "Sans limite de durée désormais.")],
+                        by="test")
+    analysed: list[str] = []
+    put = KnowledgeSearch.put
+    monkeypatch.setattr(KnowledgeSearch, "put",
+                        lambda self, v: (analysed.append(v.key), put(self, v))[1])
+    _, second = make(clock)
+    found = second.search("numero-vert", "sans limite de durée", k=1)
+    assert (found.result.hits[0].ref, found.result.hits[0].number) == ("b", 2)
+    assert found.versions[0].content.answer.startswith("Sans limite")
+    assert sorted(analysed) == ["b#1", "b#2"]  # the change since the snapshot, not a, c, d
+    assert {h.ref for h in second.search("numero-vert", "question sport", k=10).result.hits} \
+        == set("abcd")
+
+
+def test_an_unreadable_snapshot_is_rebuilt(make: Maker) -> None:
+    clock = ManualClock(T0)
+    engine, writer = make(clock)
+    _hotline(engine)
+    writer.import_lines("numero-vert", [_line("a")], by="test")
+    with engine.begin() as conn:
+        kr.save_snapshot(conn, "cl-hotline", kr.Snapshot(1, snapshot.FORMAT, b"garbage"), T0)
+    _, reader = make(clock)
+    assert [h.ref for h in reader.search("numero-vert", "sport", k=5).result.hits] == ["a"]

@@ -215,6 +215,21 @@ def changes_since(conn: Connection, client_id: str, since: int) -> list[Change]:
                    int(r["revision"])) for r in conn.execute(query).mappings()]
 
 
+def versions_by_number(conn: Connection, client_id: str,
+                       wanted: Sequence[tuple[str, int]]) -> dict[tuple[str, int], Version]:
+    """Given versions of a base by ``(ref, number)`` (the hits of a search), in one query."""
+    refs = sorted({ref for ref, _ in wanted})
+    rows = conn.execute(
+        select(k.kb_versions, k.kb_articles.c.ref)
+        .join(k.kb_articles, k.kb_articles.c.id == k.kb_versions.c.article_id)
+        .where(k.kb_articles.c.client_id == client_id)
+        .where(k.kb_articles.c.ref.in_(refs))
+        .where(k.kb_versions.c.number.in_(sorted({n for _, n in wanted})))).mappings()
+    keep = set(wanted)
+    return {(r["ref"], r["number"]): version_from(r, r["ref"]) for r in rows
+            if (r["ref"], r["number"]) in keep}
+
+
 def in_force_versions(conn: Connection, client_id: str) -> Sequence[Version]:
     """Every published version of a base's live articles (for export and reading)."""
     rows = conn.execute(
@@ -231,3 +246,35 @@ def insert_rows(conn: Connection, table: Any, rows: Iterable[dict[str, Any]]) ->
     batch = list(rows)
     if batch:
         conn.execute(insert(table), batch)
+
+
+@dataclass(frozen=True, slots=True)
+class Snapshot:
+    revision: int
+    format: int
+    data: bytes
+
+
+def snapshot(conn: Connection, client_id: str) -> Snapshot | None:
+    """The stored snapshot of a base's search index, if any."""
+    t = k.kb_index_snapshots.c
+    row = conn.execute(select(t.revision, t.format, t.data)
+                       .where(t.client_id == client_id)).first()
+    return Snapshot(int(row.revision), int(row.format), bytes(row.data)) if row else None
+
+
+def save_snapshot(conn: Connection, client_id: str, shot: Snapshot, now: float) -> bool:
+    """Keep ``shot`` unless the stored one is as recent (another process got there first)."""
+    t = k.kb_index_snapshots.c
+    stored = conn.execute(select(t.revision).where(t.client_id == client_id)
+                          .with_for_update()).scalar_one_or_none()
+    values = {"revision": shot.revision, "format": shot.format, "data": shot.data,
+              "saved_at": now}
+    if stored is None:
+        conn.execute(insert(k.kb_index_snapshots).values(client_id=client_id, **values))
+    elif stored < shot.revision:
+        conn.execute(update(k.kb_index_snapshots).where(t.client_id == client_id)
+                     .values(**values))
+    else:
+        return False
+    return True
