@@ -55,6 +55,8 @@ def test_kb_search_does_not_import_the_simulator_or_scipy(demo_settings: Setting
                        data_dir=demo_settings.data_dir)
     assert "renfort.knowledge.search" in modules  # it did search
     assert _heavy(modules) == []
+    # Migrations (Alembic, Mako) and the PostgreSQL driver are for the commands that use them.
+    assert {"alembic", "mako", "psycopg"} & modules == set()
 
 
 def test_the_check_sees_a_heavy_import() -> None:
