@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Callable, Iterator
+from concurrent.futures import ThreadPoolExecutor
 
 import pytest
 from sqlalchemy import Engine, func, select
@@ -159,3 +160,44 @@ def test_an_unreadable_snapshot_is_rebuilt(make: Maker) -> None:
         kr.save_snapshot(conn, "cl-hotline", kr.Snapshot(1, snapshot.FORMAT, b"garbage"), T0)
     _, reader = make(clock)
     assert [h.ref for h in reader.search("numero-vert", "sport", k=5).result.hits] == ["a"]
+
+
+def test_an_import_that_stores_the_index_spares_every_process_the_analysis(
+        make: Maker, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(knowledge_search, "SNAPSHOT_AFTER", 3)
+    clock = ManualClock(T0)
+    engine, writer = make(clock)
+    _hotline(engine)
+    writer.import_lines("numero-vert", [_line("a")], by="test", index=True)
+    _, server = make(clock)  # a process that searched before the big import
+    assert [h.ref for h in server.search("numero-vert", "sport", k=5).result.hits] == ["a"]
+    clock.advance(60)
+    writer.import_lines("numero-vert", [_line(r) for r in "abcdef"], by="test", index=True)
+    with engine.connect() as conn:
+        shot = kr.snapshot(conn, "cl-hotline")
+        assert shot is not None and shot.revision == kr.revision(conn, "cl-hotline")
+    analysed: list[str] = []
+    put = KnowledgeSearch.put
+    monkeypatch.setattr(KnowledgeSearch, "put",
+                        lambda self, v: (analysed.append(v.key), put(self, v))[1])
+    hits = server.search("numero-vert", "question sport", k=10).result.hits
+    assert {h.ref for h in hits} == set("abcdef")
+    assert analysed == []  # five new articles: the stored index was loaded instead
+
+
+def test_concurrent_first_searches_build_the_index_once(
+        make: Maker, monkeypatch: pytest.MonkeyPatch) -> None:
+    clock = ManualClock(T0)
+    engine, writer = make(clock)
+    _hotline(engine)
+    writer.import_lines("numero-vert", [_line(r) for r in "abcd"], by="test")
+    analysed: list[str] = []
+    put = KnowledgeSearch.put
+    monkeypatch.setattr(KnowledgeSearch, "put",
+                        lambda self, v: (analysed.append(v.key), put(self, v))[1])
+    _, reader = make(clock)
+    with ThreadPoolExecutor(4) as pool:
+        found = list(pool.map(lambda _: reader.search("numero-vert", "question sport", k=10),
+                              range(8)))
+    assert all({h.ref for h in f.result.hits} == set("abcd") for f in found)
+    assert sorted(analysed) == ["a#1", "b#1", "c#1", "d#1"]

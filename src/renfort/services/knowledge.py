@@ -292,11 +292,13 @@ class KnowledgeService:
     # ------------------------------------------------------------------ import / export
 
     def import_lines(self, client: str, lines: Sequence[str], *, by: str,
-                     publish: bool = True) -> dict[str, int]:
+                     publish: bool = True, index: bool = False) -> dict[str, int]:
         """Import articles (see :func:`parse_import_lines`) into a base, all or nothing.
 
         A new id makes an article; a known one gets a new version unless its in-force (or,
         for drafts, latest) content is the same, so importing a file twice changes nothing.
+        ``index``: bring the base's search index up to date now and store it, so that no
+        search (in any process) pays for analysing the articles imported.
         """
         parsed = parse_import_lines(lines)
         with self._engine.connect() as conn:
@@ -340,6 +342,8 @@ class KnowledgeService:
             batch.write(conn, rev, now)
 
         self._write(client_id, work)
+        if index:
+            self.bases.sync(client_id, save=True)
         return counts
 
     def export(self, client: str) -> list[Data]:

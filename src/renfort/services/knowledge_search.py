@@ -89,6 +89,7 @@ class KnowledgeBases:
         self._synonyms: Synonyms | None = None
         self._triage: Triage | None = None
         self._bases: dict[str, _Base] = {}
+        self._gates: dict[str, threading.Lock] = {}
         self._lock = threading.RLock()
 
     # ------------------------------------------------------------------ triage
@@ -124,40 +125,71 @@ class KnowledgeBases:
             self._synonyms = Synonyms(self._analyzer)
         return KnowledgeSearch(self._analyzer, self._synonyms)
 
-    def sync(self, client_id: str) -> None:
-        """Bring the base's index up to the stored revision (loads or builds it first)."""
+    def sync(self, client_id: str, *, wait: bool = False, save: bool = False) -> None:
+        """Bring the base's index up to the stored revision (loads or builds it first).
+
+        One thread at a time works on a base; while it does, the others search the index
+        as it stands unless they ``wait`` (a base not loaded yet is always waited for).
+        ``save`` stores a snapshot of any change applied, however few.
+        """
+        with self._lock:
+            gate = self._gates.setdefault(client_id, threading.Lock())
+            held = client_id in self._bases
+        if not gate.acquire(blocking=wait or save or not held):
+            return
+        try:
+            self._sync(client_id, save)
+        finally:
+            gate.release()
+
+    def _sync(self, client_id: str, save: bool) -> None:
         with self._engine.connect() as conn:
             stored = kr.revision(conn, client_id)
             with self._lock:
                 base = self._bases.get(client_id)
-                if base is not None and base.revision >= stored:
-                    return
-                known = base.revision if base else 0
-            loaded = self._load(conn, client_id, stored) if base is None else None
-            if loaded is not None:
-                known = loaded.revision
-            changes = kr.changes_since(conn, client_id, known)
-        with self._lock:
-            base = self._bases.get(client_id)
-            if base is None:
-                base = self._bases[client_id] = loaded or _Base(self._new_search())
-            elif base.revision != known:  # another thread got there first
+            if base is not None and base.revision >= stored and not (save and base.unsaved):
                 return
-            for change in changes:
-                self._apply(base, change)
-            base.revision = max([stored, known] + [c.revision for c in changes])
-            base.unsaved += len(changes)
-            shot = None
-            if base.unsaved >= SNAPSHOT_AFTER:
-                shot = kr.Snapshot(base.revision, snapshot.FORMAT, snapshot.dump(base.search))
-                base.unsaved = 0
-        if shot is not None:
+            known = base.revision if base is not None else 0
+            # Many changes (an import): a newer snapshot, if one was stored, is cheaper.
+            fresh = None
+            if base is None or kr.changed_count(conn, client_id, known) > SNAPSHOT_AFTER:
+                fresh = self._load(conn, client_id, stored,
+                                   newer_than=known if base is not None else -1)
+            if fresh is not None:
+                known = fresh.revision
+            elif base is None:
+                fresh = _Base(self._new_search())
+            changes = kr.changes_since(conn, client_id, known)
+        if fresh is not None:
+            # Not shared yet: built without the lock, so searches go on meanwhile.
+            self._catch_up(fresh, changes, stored)
+            with self._lock:
+                self._bases[client_id] = fresh
+        else:
+            assert base is not None
+            with self._lock:
+                self._catch_up(base, changes, stored)
+        work = fresh or base
+        assert work is not None
+        if work.unsaved >= SNAPSHOT_AFTER or (save and work.unsaved):
+            with self._lock:
+                shot = kr.Snapshot(work.revision, snapshot.FORMAT, snapshot.dump(work.search))
+                work.unsaved = 0
             self._save(client_id, shot)
 
-    def _load(self, conn: Connection, client_id: str, stored: int) -> _Base | None:
-        """The base as its stored snapshot has it, or None (none, or of another format)."""
+    def _catch_up(self, base: _Base, changes: list[kr.Change], stored: int) -> None:
+        for change in changes:
+            self._apply(base, change)
+        base.revision = max([stored, base.revision] + [c.revision for c in changes])
+        base.unsaved += len(changes)
+
+    def _load(self, conn: Connection, client_id: str, stored: int,
+              newer_than: int) -> _Base | None:
+        """The base as its stored snapshot has it, or None (none newer than ``newer_than``,
+        or of another format)."""
         shot = kr.snapshot(conn, client_id)
-        if shot is None or shot.format != snapshot.FORMAT or shot.revision > stored:
+        if (shot is None or shot.format != snapshot.FORMAT or shot.revision > stored
+                or shot.revision <= newer_than):
             return None
         if self._synonyms is None:
             self._synonyms = Synonyms(self._analyzer)
@@ -182,7 +214,7 @@ class KnowledgeBases:
         with self._lock:
             held = client_id in self._bases
         if held:
-            self.sync(client_id)
+            self.sync(client_id, wait=True)  # whoever changed the base then reads it
 
     @staticmethod
     def _apply(base: _Base, change: kr.Change) -> None:

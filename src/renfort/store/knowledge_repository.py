@@ -230,6 +230,13 @@ def versions_by_number(conn: Connection, client_id: str,
             if (r["ref"], r["number"]) in keep}
 
 
+def changed_count(conn: Connection, client_id: str, since: int) -> int:
+    """How many versions of the base changed after revision ``since`` (indexed count)."""
+    return int(conn.execute(select(func.count()).select_from(k.kb_versions)
+                            .where(k.kb_versions.c.client_id == client_id)
+                            .where(k.kb_versions.c.revision > since)).scalar_one())
+
+
 def in_force_versions(conn: Connection, client_id: str) -> Sequence[Version]:
     """Every published version of a base's live articles (for export and reading)."""
     rows = conn.execute(
