@@ -185,7 +185,7 @@ class KnowledgeService:
         with self._engine.connect() as conn:
             client_id = (access.readable_base(conn, who, client) if who is not None
                          else access.client_id_of(conn, client))
-        return self.bases.search(client_id, text, k=k, public_only=public_only)
+            return self.bases.search(client_id, text, k=k, public_only=public_only, conn=conn)
 
     # ------------------------------------------------------------------ writing
 

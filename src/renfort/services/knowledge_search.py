@@ -125,12 +125,14 @@ class KnowledgeBases:
             self._synonyms = Synonyms(self._analyzer)
         return KnowledgeSearch(self._analyzer, self._synonyms)
 
-    def sync(self, client_id: str, *, wait: bool = False, save: bool = False) -> None:
+    def sync(self, client_id: str, *, wait: bool = False, save: bool = False,
+             conn: Connection | None = None) -> None:
         """Bring the base's index up to the stored revision (loads or builds it first).
 
         One thread at a time works on a base; while it does, the others search the index
         as it stands unless they ``wait`` (a base not loaded yet is always waited for).
-        ``save`` stores a snapshot of any change applied, however few.
+        ``save`` stores a snapshot of any change applied, however few. ``conn``: the
+        caller's open connection, to read with (one checkout per search, not three).
         """
         with self._lock:
             gate = self._gates.setdefault(client_id, threading.Lock())
@@ -138,28 +140,31 @@ class KnowledgeBases:
         if not gate.acquire(blocking=wait or save or not held):
             return
         try:
-            self._sync(client_id, save)
+            if conn is not None:
+                self._sync(client_id, save, conn)
+            else:
+                with self._engine.connect() as own:
+                    self._sync(client_id, save, own)
         finally:
             gate.release()
 
-    def _sync(self, client_id: str, save: bool) -> None:
-        with self._engine.connect() as conn:
-            stored = kr.revision(conn, client_id)
-            with self._lock:
-                base = self._bases.get(client_id)
-            if base is not None and base.revision >= stored and not (save and base.unsaved):
-                return
-            known = base.revision if base is not None else 0
-            # Many changes (an import): a newer snapshot, if one was stored, is cheaper.
-            fresh = None
-            if base is None or kr.changed_count(conn, client_id, known) > SNAPSHOT_AFTER:
-                fresh = self._load(conn, client_id, stored,
-                                   newer_than=known if base is not None else -1)
-            if fresh is not None:
-                known = fresh.revision
-            elif base is None:
-                fresh = _Base(self._new_search())
-            changes = kr.changes_since(conn, client_id, known)
+    def _sync(self, client_id: str, save: bool, conn: Connection) -> None:
+        stored = kr.revision(conn, client_id)
+        with self._lock:
+            base = self._bases.get(client_id)
+        if base is not None and base.revision >= stored and not (save and base.unsaved):
+            return
+        known = base.revision if base is not None else 0
+        # Many changes (an import): a newer snapshot, if one was stored, is cheaper.
+        fresh = None
+        if base is None or kr.changed_count(conn, client_id, known) > SNAPSHOT_AFTER:
+            fresh = self._load(conn, client_id, stored,
+                               newer_than=known if base is not None else -1)
+        if fresh is not None:
+            known = fresh.revision
+        elif base is None:
+            fresh = _Base(self._new_search())
+        changes = kr.changes_since(conn, client_id, known)
         if fresh is not None:
             # Not shared yet: built without the lock, so searches go on meanwhile.
             self._catch_up(fresh, changes, stored)
@@ -224,18 +229,21 @@ class KnowledgeBases:
             base.search.put(change.version)
 
     def search(self, client_id: str, question: str, *, k: int = 5,
-               public_only: bool = False) -> Found:
-        """The best ``k`` articles in force now in the base of ``client_id``."""
-        self.sync(client_id)
+               public_only: bool = False, conn: Connection | None = None) -> Found:
+        """The best ``k`` articles in force now in the base of ``client_id`` (read with
+        ``conn`` when given)."""
+        if conn is None:
+            with self._engine.connect() as own:
+                return self.search(client_id, question, k=k, public_only=public_only,
+                                   conn=own)
+        self.sync(client_id, conn=conn)
         with self._lock:
             base = self._bases[client_id]
             result = base.search.search(question, now=self._clock.now(), k=k,
                                         public_only=public_only)
         if not result.hits:
             return Found(result, ())
-        with self._engine.connect() as conn:
-            stored = kr.versions_by_number(conn, client_id,
-                                           [(h.ref, h.number) for h in result.hits])
+        stored = kr.versions_by_number(conn, client_id, [(h.ref, h.number) for h in result.hits])
         # A hit whose version has gone since (never, short of a deleted row) is left out.
         hits = tuple(h for h in result.hits if (h.ref, h.number) in stored)
         return Found(replace(result, hits=hits),
