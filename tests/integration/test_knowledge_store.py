@@ -201,3 +201,23 @@ def test_concurrent_first_searches_build_the_index_once(
                               range(8)))
     assert all({h.ref for h in f.result.hits} == set("abcd") for f in found)
     assert sorted(analysed) == ["a#1", "b#1", "c#1", "d#1"]
+
+
+def test_many_changes_without_a_stored_index_are_applied_all_the_same(
+        make: Maker, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(knowledge_search, "SNAPSHOT_AFTER", 3)
+    clock = ManualClock(T0)
+    engine, writer = make(clock)
+    _hotline(engine)
+    writer.import_lines("numero-vert", [_line("a")], by="test")
+    _, server = make(clock)
+    assert [h.ref for h in server.search("numero-vert", "sport", k=5).result.hits] == ["a"]
+    clock.advance(60)
+    writer.import_lines("numero-vert", [_line("a", "Plus de limite.")]
+                        + [_line(r) for r in "bcdef"], by="test")
+    found = server.search("numero-vert", "question sport", k=10)
+    assert {(h.ref, h.number) for h in found.result.hits} == {
+        ("a", 2), ("b", 1), ("c", 1), ("d", 1), ("e", 1), ("f", 1)}
+    with engine.connect() as conn:  # six changes: the server stored what it applied
+        shot = kr.snapshot(conn, "cl-hotline")
+        assert shot is not None and shot.revision == kr.revision(conn, "cl-hotline")

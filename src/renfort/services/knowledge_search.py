@@ -121,9 +121,12 @@ class KnowledgeBases:
     # ------------------------------------------------------------------ indexes
 
     def _new_search(self) -> KnowledgeSearch:
+        return KnowledgeSearch(self._analyzer, self._shared_synonyms())
+
+    def _shared_synonyms(self) -> Synonyms:
         if self._synonyms is None:
             self._synonyms = Synonyms(self._analyzer)
-        return KnowledgeSearch(self._analyzer, self._synonyms)
+        return self._synonyms
 
     def sync(self, client_id: str, *, wait: bool = False, save: bool = False,
              conn: Connection | None = None) -> None:
@@ -155,11 +158,17 @@ class KnowledgeBases:
         if base is not None and base.revision >= stored and not (save and base.unsaved):
             return
         known = base.revision if base is not None else 0
-        # Many changes (an import): a newer snapshot, if one was stored, is cheaper.
+        # Many changes (an import): a newer snapshot, if one was stored, is cheaper; if none,
+        # they are applied to a copy, so that searches go on with the index as it stands.
         fresh = None
         if base is None or kr.changed_count(conn, client_id, known) > SNAPSHOT_AFTER:
             fresh = self._load(conn, client_id, stored,
                                newer_than=known if base is not None else -1)
+            if fresh is None and base is not None:
+                with self._lock:
+                    copy = snapshot.dump(base.search)
+                fresh = _Base(snapshot.load(copy, self._analyzer, self._shared_synonyms()),
+                              base.revision, base.unsaved)
         if fresh is not None:
             known = fresh.revision
         elif base is None:
@@ -196,10 +205,8 @@ class KnowledgeBases:
         if (shot is None or shot.format != snapshot.FORMAT or shot.revision > stored
                 or shot.revision <= newer_than):
             return None
-        if self._synonyms is None:
-            self._synonyms = Synonyms(self._analyzer)
         try:
-            search = snapshot.load(shot.data, self._analyzer, self._synonyms)
+            search = snapshot.load(shot.data, self._analyzer, self._shared_synonyms())
         except ValueError as error:
             log.warning("knowledge base %s: snapshot unreadable, rebuilt (%s)", client_id, error)
             return None
