@@ -9,7 +9,6 @@ from sqlalchemy import Engine
 from renfort.config import Settings
 from renfort.domain.clock import Clock, SystemClock
 from renfort.services.auth import AuthService
-from renfort.services.cluster import Cluster
 from renfort.services.desk import Desk
 from renfort.services.events import EventBus
 from renfort.services.knowledge import KnowledgeService
@@ -62,7 +61,11 @@ def build_runtime(settings: Settings, clock: Clock | None = None) -> Runtime:
     engine = make_engine(url)
     bus = EventBus()
     # On PostgreSQL any number of processes serve; one leads the desk (services.cluster).
-    cluster = Cluster(url, engine, clock) if is_postgres(url) else None
+    cluster = None
+    if is_postgres(url):
+        from renfort.services.cluster import Cluster  # psycopg: only on PostgreSQL
+
+        cluster = Cluster(url, engine, clock)
     desk = Desk(engine, clock, bus, settings.offer_timeout_seconds, cluster=cluster)
     bases = KnowledgeBases(engine, clock)
     throttle = Throttle({PUBLIC_CHAT: settings.rate_public_chat,

@@ -45,7 +45,12 @@ def _runtime() -> Runtime:
 
 
 def _lines(path: Path) -> list[str]:
-    return path.read_text(encoding="utf-8").splitlines()
+    """Lines ended by \\n (or \\r\\n) only: JSON text may hold U+2028 or U+0085, which
+    ``str.splitlines`` would also cut at."""
+    lines = path.read_text(encoding="utf-8").split("\n")
+    if lines and lines[-1] == "":
+        lines.pop()
+    return [line.removesuffix("\r") for line in lines]
 
 
 def _questions(question: str | None, file: Path | None) -> Iterator[str]:
@@ -84,12 +89,16 @@ def import_(
     file: Annotated[Path, typer.Argument(help="JSON Lines: one article per line")],
     client: ClientOption = HOTLINE_BASE,
     draft: Annotated[bool, typer.Option(help="import as drafts, publish nothing")] = False,
+    index: Annotated[bool, typer.Option(
+        help="also update and store the search index now (else the first search does)")
+    ] = False,
 ) -> None:
     """Import articles (id, question, alternatives, answer, category, lang, source,
     source_url, source_date, audience); a bad line is refused with its number and nothing
     is imported."""
     rt = _runtime()
-    counts = rt.knowledge.import_lines(client, _lines(file), by="cli", publish=not draft)
+    counts = rt.knowledge.import_lines(client, _lines(file), by="cli", publish=not draft,
+                                       index=index)
     console.print(f"{client}: {counts['created']} created, {counts['updated']} updated, "
                   f"{counts['unchanged']} unchanged")
 

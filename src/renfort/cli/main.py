@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import sys
 from datetime import UTC, datetime
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 from rich.console import Console
@@ -16,8 +16,11 @@ from renfort.cli.plan import app as plan_app
 from renfort.cli.privacy import app as privacy_app
 from renfort.cli.simulate import simulate
 from renfort.cli.sites import app as sites_app
-from renfort.config import Settings
 from renfort.services.principals import HUMAN_ROLES, Role
+
+if TYPE_CHECKING:
+    # Settings pulls pydantic-settings and the rate limiter: only for commands that run.
+    from renfort.config import Settings
 
 app = typer.Typer(help="Renfort: a crisis hotline through outsourced contact centers.",
                   no_args_is_help=True, pretty_exceptions_enable=False)
@@ -32,6 +35,8 @@ console = Console()
 
 
 def _settings() -> Settings:
+    from renfort.config import Settings
+
     return Settings()
 
 

@@ -20,7 +20,6 @@ from enum import StrEnum
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, NoReturn
 
-import pydantic
 import typer
 from rich import box
 from rich.console import Console
@@ -88,6 +87,8 @@ def staffing(
     ),
 ) -> None:
     """Agents needed per queue and interval to meet the targets, from a forecast CSV."""
+    import pydantic  # here, not at the top: it weighs on the start-up of every command
+
     from renfort.services.staffing import StaffingOptions, parse_forecast_csv, plan_staffing
 
     if as_json and output is not None:

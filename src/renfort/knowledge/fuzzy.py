@@ -64,6 +64,10 @@ class Vocabulary:
     def __len__(self) -> int:
         return len(self._words)
 
+    def words(self) -> list[str]:
+        """Every known word, sorted (what a restored vocabulary is rebuilt from)."""
+        return sorted(self._words)
+
     def add(self, word: str) -> None:
         if word in self._words or len(word) < 4:
             self._words.add(word)

@@ -17,8 +17,9 @@ from __future__ import annotations
 
 import math
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
 
@@ -241,6 +242,49 @@ class KnowledgeSearch:
             scores = np.where(usable, scores, 0.0)
         hits = self._top(scores, terms, k)
         return Result(tuple(hits), used, tuple(terms), tuple(corrections))
+
+    # ------------------------------------------------------------------ persistence
+
+    def export(self) -> dict[str, Any]:
+        """Everything the search knows, as arrays and lists (:mod:`renfort.knowledge.snapshot`
+        turns it into bytes); :meth:`restore` gives back a search that ranks the same."""
+        slots = sorted(self._meta)
+        size = self._index.capacity
+        return {
+            **{f"index.{name}": value for name, value in self._index.export().items()},
+            "meta_slots": np.asarray(slots, dtype=np.int64),
+            "meta_refs": [self._meta[s].ref for s in slots],
+            "meta_numbers": np.asarray([self._meta[s].number for s in slots], dtype=np.int64),
+            "valid_from": self._valid_from[:size].copy(),
+            "valid_to": self._valid_to[:size].copy(), "public": self._public[:size].copy(),
+            "surfaces": list(self._stem_of), "stems": list(self._stem_of.values()),
+            "words": self._vocabulary.words(),
+        }
+
+    @classmethod
+    def restore(cls, data: Mapping[str, Any], analyzer: Analyzer | None = None,
+                synonyms: Synonyms | None = None) -> KnowledgeSearch:
+        search = cls(analyzer, synonyms)
+        search._index = InvertedIndex.restore(
+            {name[6:]: value for name, value in data.items() if name.startswith("index.")})
+        size = max(64, search._index.capacity)
+        search._valid_from = np.full(size, FOREVER)
+        search._valid_to = np.zeros(size)
+        search._public = np.zeros(size, dtype=bool)
+        used = len(data["valid_from"])
+        search._valid_from[:used] = data["valid_from"]
+        search._valid_to[:used] = data["valid_to"]
+        search._public[:used] = data["public"]
+        for slot, ref, number in zip(data["meta_slots"].tolist(), data["meta_refs"],
+                                     data["meta_numbers"].tolist(), strict=True):
+            search._meta[slot] = _Meta(ref, number, float(search._valid_from[slot]),
+                                       float(search._valid_to[slot]),
+                                       bool(search._public[slot]))
+            search._by_ref.setdefault(ref, set()).add(f"{ref}#{number}")
+        search._stem_of = dict(zip(data["surfaces"], data["stems"], strict=True))
+        for word in data["words"]:
+            search._vocabulary.add(word)
+        return search
 
     def _top(self, scores: np.ndarray, terms: list[tuple[str, float]], k: int) -> list[Hit]:
         positive = int(np.count_nonzero(scores > 0))

@@ -18,6 +18,7 @@ from several threads.
 
 from __future__ import annotations
 
+import itertools
 import re
 import threading
 import unicodedata
@@ -26,6 +27,8 @@ from dataclasses import dataclass
 from typing import Literal
 
 import snowballstemmer
+
+from renfort.knowledge.literals import leading_literals
 
 Lang = Literal["fr", "en"]
 LANGS: tuple[Lang, ...] = ("fr", "en")
@@ -76,7 +79,9 @@ _COLLOQUIAL: tuple[tuple[str, str], ...] = (
     (r"\bcorona ?virus\b", " covid "),
     (r"@covid|@virus", " covid "),
 )
-_COLLOQUIAL_RE = tuple((re.compile(p), r) for p, r in _COLLOQUIAL)
+# Each with the strings its matches start with: most never occur in an article, and looking
+# for them is much cheaper than running the pattern (see :mod:`renfort.knowledge.literals`).
+_COLLOQUIAL_RE = tuple((re.compile(p), r, leading_literals(p)) for p, r in _COLLOQUIAL)
 
 # French elisions: the article or pronoun is written out (they are stop words anyway) so the
 # word after it stands alone: "l'attestation" → "le attestation", "qu'on" → "que on".
@@ -125,8 +130,9 @@ _FR_MARKERS = _wordset("le la les de des du est je un une et que qui pour dans p
 def fold(text: str) -> str:
     """Lower case, plain apostrophes, colloquial and elided forms written out."""
     text = unicodedata.normalize("NFC", text).lower().translate(_APOSTROPHES)
-    for pattern, replacement in _COLLOQUIAL_RE:
-        text = pattern.sub(replacement, text)
+    for pattern, replacement, needles in _COLLOQUIAL_RE:
+        if needles is None or any(needle in text for needle in needles):
+            text = pattern.sub(replacement, text)
     text = _ELISION.sub(lambda m: _ELIDED[m.group(1)] + " ", text)
     for pattern, replacement in _EN_CONTRACTIONS:
         text = pattern.sub(replacement, text)
@@ -168,6 +174,9 @@ class Word:
     stem: str
 
 
+_UNSEEN = object()
+
+
 class Analyzer:
     """Words → stems, with a bounded cache; one instance can serve many threads."""
 
@@ -175,6 +184,9 @@ class Analyzer:
         self._stemmers = {"fr": snowballstemmer.stemmer("french"),
                           "en": snowballstemmer.stemmer("english")}
         self._cache: dict[tuple[str, str], str] = {}
+        # A text's words are mostly words already seen: one look-up instead of the stop-word
+        # test, two accent strips and the stem cache (a base is analysed word by word).
+        self._words: dict[tuple[str, str], Word | None] = {}
         self._cache_size = cache_size
         self._lock = threading.Lock()
 
@@ -191,12 +203,24 @@ class Analyzer:
             self._cache[key] = stem
         return stem
 
+    def word(self, word: str, lang: Lang) -> Word | None:
+        """The content word of a token, or None for a stop word or a lone letter."""
+        key = (word, lang)
+        found = self._words.get(key, _UNSEEN)
+        if found is not _UNSEEN:
+            return found  # type: ignore[return-value]
+        kept = (not is_stopword(word, lang) and len(word) > 1) or word.isdigit()
+        made = Word(strip_accents(word), self.stem(word, lang)) if kept else None
+        if len(self._words) >= self._cache_size:
+            self._words.clear()
+        self._words[key] = made  # the same value whoever writes it: no lock needed
+        return made
+
     def analyse(self, text: str, lang: Lang | None = None) -> tuple[list[Word], Lang]:
         """Content words of ``text`` (stop words dropped) and the language used."""
         words = tokens(text)
         chosen: Lang = lang or detect_lang(words)
-        out = [Word(strip_accents(w), self.stem(w, chosen))
-               for w in words if (not is_stopword(w, chosen) and len(w) > 1) or w.isdigit()]
+        out = [w for w in map(self.word, words, itertools.repeat(chosen)) if w is not None]
         return out, chosen
 
 

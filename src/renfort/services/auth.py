@@ -6,6 +6,7 @@ usable token, and there is no signing secret to configure.
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import re
 import secrets
@@ -33,7 +34,13 @@ from renfort.store import tables as t
 _hasher = PasswordHasher()
 MAX_PASSWORD = 200
 _KEY_NAME = re.compile(r"^[A-Za-z0-9._-]{1,100}$")
-_DUMMY_HASH = _hasher.hash("renfort-timing-equaliser")
+
+
+@functools.cache
+def _dummy_hash() -> str:
+    """Verified against when the user is unknown, so that answering takes as long. Made on
+    first use, not at import: hashing costs every CLI command half a second of CPU."""
+    return _hasher.hash("renfort-timing-equaliser")
 
 
 def _digest(token: str) -> str:
@@ -198,7 +205,7 @@ class AuthService:
         with self._engine.begin() as conn:
             row = conn.execute(select(t.users).where(t.users.c.username == username)) \
                 .mappings().first()
-            stored = str(row["password_hash"]) if row else _DUMMY_HASH
+            stored = str(row["password_hash"]) if row else _dummy_hash()
             try:
                 _hasher.verify(stored, password)
             except (VerificationError, InvalidHashError):

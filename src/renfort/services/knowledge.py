@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Sequence
+from dataclasses import replace
 from datetime import datetime
 from typing import Any
 
@@ -73,6 +74,40 @@ def parse_import_lines(lines: Sequence[str]) -> list[tuple[str, a.Content]]:
             raise ValidationError(f"line {number}: {error.message}",
                                   {"line": number, **error.details}) from None
     return parsed
+
+
+class _ImportBatch:
+    """What an import writes, gathered first and then written one statement per table."""
+
+    def __init__(self) -> None:
+        self.articles: list[kr.ArticleRow] = []
+        self.versions: list[tuple[kr.ArticleRow, a.Version]] = []
+        self.updates: list[tuple[kr.ArticleRow, a.Version]] = []
+        self.published: list[kr.ArticleRow] = []
+
+    def publish(self, article: kr.ArticleRow, versions: Sequence[a.Version], number: int,
+                by: str, now: float, *, unwritten: bool = False) -> None:
+        """As :meth:`KnowledgeService._publish`; ``unwritten``: the version published is
+        the last one added to the batch, so it is written as published at once."""
+        for changed in a.publish(versions, number, now=now, by=by):
+            if unwritten and changed.number == number:
+                self.versions[-1] = (article, changed)
+            else:
+                self.updates.append((article, changed))
+        self.published.append(article)
+
+    def write(self, conn: Connection, rev: int, now: float) -> None:
+        published = {x.id for x in self.published}
+        new = {x.id for x in self.articles}
+        kr.insert_articles(conn, [replace(x, status=str(a.Status.PUBLISHED), updated_at=now)
+                                  if x.id in published else x for x in self.articles])
+        kr.insert_versions(conn, self.versions, rev)
+        kr.update_versions(conn, self.updates, rev)
+        for article in self.published:
+            if article.status == str(a.Status.ARCHIVED):
+                kr.touch_versions(conn, article.id, rev)
+        kr.set_articles_status(conn, [x.id for x in self.published if x.id not in new],
+                               str(a.Status.PUBLISHED), now)
 
 
 class KnowledgeService:
@@ -150,7 +185,7 @@ class KnowledgeService:
         with self._engine.connect() as conn:
             client_id = (access.readable_base(conn, who, client) if who is not None
                          else access.client_id_of(conn, client))
-        return self.bases.search(client_id, text, k=k, public_only=public_only)
+            return self.bases.search(client_id, text, k=k, public_only=public_only, conn=conn)
 
     # ------------------------------------------------------------------ writing
 
@@ -162,7 +197,7 @@ class KnowledgeService:
         except IntegrityError as error:
             raise ConflictError("this change clashes with another one; try again", {}) \
                 from error
-        self.bases.sync(client_id)
+        self.bases.refresh(client_id)
         return result
 
     def create(self, who: Principal, client: str, ref: str, data: Data, *,
@@ -257,11 +292,13 @@ class KnowledgeService:
     # ------------------------------------------------------------------ import / export
 
     def import_lines(self, client: str, lines: Sequence[str], *, by: str,
-                     publish: bool = True) -> dict[str, int]:
+                     publish: bool = True, index: bool = False) -> dict[str, int]:
         """Import articles (see :func:`parse_import_lines`) into a base, all or nothing.
 
         A new id makes an article; a known one gets a new version unless its in-force (or,
         for drafts, latest) content is the same, so importing a file twice changes nothing.
+        ``index``: bring the base's search index up to date now and store it, so that no
+        search (in any process) pays for analysing the articles imported.
         """
         parsed = parse_import_lines(lines)
         with self._engine.connect() as conn:
@@ -269,24 +306,28 @@ class KnowledgeService:
         counts = {"created": 0, "updated": 0, "unchanged": 0}
 
         def work(conn: Connection, rev: int) -> None:
+            # Read the base once and write in bulk: one statement per kind of change, not
+            # one round trip per article (20,000 articles in seconds, not minutes).
             now = self._clock.now()
+            known = kr.articles_by_ref(conn, client_id)
+            history = kr.versions_of(conn, [known[r] for r, _ in parsed if r in known])
+            batch = _ImportBatch()
             for ref, content in parsed:
-                article = kr.article(conn, client_id, ref)
+                article = known.get(ref)
                 if article is None:
                     article = kr.ArticleRow(new_id(), client_id, ref, str(a.Status.DRAFT),
                                             now, now)
-                    kr.insert_article(conn, article)
+                    batch.articles.append(article)
                     versions: list[a.Version] = []
                     counts["created"] += 1
                 else:
-                    versions = kr.versions(conn, article)
+                    versions = history[article.id]
                     reference = a.in_force(versions, now) or (versions[-1] if versions
                                                                else None)
                     live = article.status != str(a.Status.ARCHIVED)
                     if reference is not None and reference.content == content and live:
                         if publish and reference.status is a.Status.DRAFT:
-                            self._publish(conn, article, versions, reference.number, by,
-                                          rev, None, None)
+                            batch.publish(article, versions, reference.number, by, now)
                             counts["updated"] += 1
                         else:
                             counts["unchanged"] += 1
@@ -294,12 +335,15 @@ class KnowledgeService:
                     counts["updated"] += 1
                 draft = a.Version(ref, len(versions) + 1, content, created_at=now,
                                   created_by=by)
-                kr.insert_version(conn, article, draft, rev)
+                batch.versions.append((article, draft))
                 if publish:
-                    self._publish(conn, article, [*versions, draft], draft.number, by, rev,
-                                  None, None)
+                    batch.publish(article, [*versions, draft], draft.number, by, now,
+                                  unwritten=True)
+            batch.write(conn, rev, now)
 
         self._write(client_id, work)
+        if index:
+            self.bases.sync(client_id, save=True)
         return counts
 
     def export(self, client: str) -> list[Data]:

@@ -26,7 +26,6 @@ from dataclasses import dataclass
 from typing import Literal
 
 import numpy as np
-from scipy.spatial import cKDTree
 
 from renfort.domain.errors import ValidationError
 from renfort.sites.layout import SeatPlan
@@ -126,6 +125,8 @@ def conflicts(plan: SeatPlan, rule: DistancingRule) -> list[tuple[int, int]]:
     """Pairs ``(i, j)``, ``i < j``, of seat indexes that cannot both be occupied, sorted."""
     pairs: set[tuple[int, int]] = set()
     if rule.min_distance is not None and len(plan.seats) > 1:
+        from scipy.spatial import cKDTree  # SciPy is slow to import: only for seat plans
+
         points = np.array([(s.x, s.y) for s in plan.seats], dtype=float)
         tree = cKDTree(points)
         for i, j in tree.query_pairs(rule.min_distance, output_type="ndarray").tolist():

@@ -15,6 +15,7 @@ from sqlalchemy import (
     ForeignKey,
     Index,
     Integer,
+    LargeBinary,
     String,
     Table,
     Text,
@@ -70,6 +71,18 @@ kb_versions = Table(
     Column("revision", BigInteger, nullable=False),
     UniqueConstraint("article_id", "number", name="uq_kb_versions_article_number"),
     Index("ix_kb_versions_client_revision", "client_id", "revision"),
+)
+
+kb_index_snapshots = Table(
+    "kb_index_snapshots",
+    metadata,
+    # A base's search index as it stood at ``revision`` (renfort.knowledge.snapshot): a
+    # process loads it and applies the changes made since, instead of analysing every article.
+    Column("client_id", String(ID), ForeignKey("clients.id"), primary_key=True),
+    Column("revision", BigInteger, nullable=False),
+    Column("format", Integer, nullable=False),
+    Column("data", LargeBinary, nullable=False),
+    Column("saved_at", Float, nullable=False),
 )
 
 kb_triage_decisions = Table(

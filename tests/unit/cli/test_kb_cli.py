@@ -117,3 +117,15 @@ def test_eval_triage_prints_safety_figures(database: Path, tmp_path: Path) -> No
 
 def questions_bad(tmp_path: Path) -> Path:
     return _write(tmp_path / "bad.jsonl", ['{"query": "sans relevant_ids"}'])
+
+
+def test_an_answer_holding_a_unicode_line_separator_is_one_line(database: Path,
+                                                                 tmp_path: Path) -> None:
+    line = {**LINE, "id": "cli-sep", "answer": "Première ligne\u2028seconde ligne\u0085fin."}
+    path = tmp_path / "sep.jsonl"
+    path.write_text(json.dumps(line, ensure_ascii=False) + "\r\n", encoding="utf-8")
+    code, out, err = run("import", str(path))
+    assert code == 0, err
+    code, out, _ = run("export")
+    exported = {row["id"]: row for row in map(json.loads, out.strip().split("\n"))}
+    assert exported["cli-sep"]["answer"] == line["answer"]
