@@ -16,11 +16,13 @@ from __future__ import annotations
 
 import math
 from collections.abc import Iterable
+from typing import Any
 
 from renfort.domain.clock import Clock
 from renfort.domain.errors import AgentStateError, ConflictError, ValidationError
 from renfort.domain.ids import AgentId, ContactId, QueueId
 from renfort.domain.model import PRIORITY_CLASSES, Agent, Channel, Contract, Queue, Waiver
+from renfort.routing import audit as auditing
 from renfort.routing import explain as explaining
 from renfort.routing import matching
 from renfort.routing.agents import AgentState
@@ -373,6 +375,13 @@ class Router(RouterReads):
         record = self._contact(contact_id)
         state = self._agent(agent_id)
         return explaining.explain(self._state, record, state, self._clock.now())
+
+    def audit(self, offer: Offer) -> dict[str, Any]:
+        """The rules that made *offer* (see :mod:`renfort.routing.audit`); call it right
+        after :meth:`route`, while the offer stands."""
+        record = self._contact(offer.contact_id)
+        state = self._agent(offer.agent_id)
+        return auditing.offer_reasons(self._state, record, state, offer.at)
 
     # ---- lookups --------------------------------------------------------------------------
 
