@@ -12,6 +12,8 @@ from typing import Any
 
 from sqlalchemy import Connection, Table, bindparam, update
 
+from renfort.domain.contacts import FINAL_STATES
+from renfort.services import facts
 from renfort.services.events import LiveEvent
 from renfort.store import report_tables as r
 from renfort.store import repository as repo
@@ -80,6 +82,12 @@ class Batch:
         repo.insert_many(conn, t.agent_events, self.agent_events)
         repo.insert_many(conn, s.outbox, self.outbox)
         repo.insert_many(conn, r.offer_audit, self.audits)
+        finished = [e["contact_id"] for e in self.contact_events if e["to_state"] in _FINAL]
+        if finished:
+            facts.add_finished(conn, finished)
+
+
+_FINAL = frozenset(str(s) for s in FINAL_STATES)
 
 
 def _by_columns(rows: list[dict[str, Any]]) -> list[list[dict[str, Any]]]:

@@ -390,7 +390,7 @@ class DeskCore(DeskState):
         self.router.release(ContactId(contact.id))
         self.changed = True
         self._transition(contact, Action.TRANSFER, batch, agent_id=command.agent_id,
-                         to_queue=target.id)
+                         to_queue=target.id, from_queue=contact.queue_id)
         now = self._clock.now()
         self._seq += 1
         batch.touched_queues.add(contact.queue_id)
