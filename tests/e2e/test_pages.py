@@ -30,7 +30,7 @@ def test_landing_login_logout_and_expired_session(open_page: OpenPage, server: s
     page.get_by_role("button", name="Se connecter").click()
     page.wait_for_url("**/planner")
     nav = page.get_by_role("navigation", name="Navigation principale")
-    expect(nav.get_by_role("link")).to_have_text(["Supervision", "Planification",
+    expect(nav.get_by_role("link")).to_have_text(["Supervision", "Rapports", "Planification",
                                                   "Sites et télétravail"])
     # A page of another role says so.
     page.goto("/admin")

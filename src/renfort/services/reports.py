@@ -23,7 +23,8 @@ from renfort.services.principals import OUTSOURCER_ROLES, Principal, Role
 from renfort.store import report_tables as r
 from renfort.store import tables as t
 
-GROUPS = ("day", "interval")
+GROUPS = ("day", "interval", "total")
+"""``total``: the whole range as one period (the pages' summary tables)."""
 INTERVALS = (15, 30)
 MAX_DAYS = 366
 READERS = (Role.CLIENT_VIEWER, Role.OUTSOURCER_MANAGER, Role.SUPERVISOR)
@@ -50,7 +51,8 @@ class ReportQuery:
         if (end - start).days >= MAX_DAYS:
             raise ValidationError(f"a report covers at most {MAX_DAYS} days", {"field": "to"})
         if group_by not in GROUPS:
-            raise ValidationError("group_by is 'day' or 'interval'", {"field": "group_by"})
+            raise ValidationError("group_by is 'day', 'interval' or 'total'",
+                                  {"field": "group_by"})
         if interval_minutes not in INTERVALS:
             raise ValidationError("interval is 15 or 30 minutes", {"field": "interval"})
         dims = tuple(d.strip() for d in by.split(",") if d.strip())
@@ -68,6 +70,8 @@ class ReportQuery:
         return start, end
 
     def period_of(self, instant: float) -> str:
+        if self.group_by == "total":
+            return f"{self.first.isoformat()}/{self.last.isoformat()}"
         if self.group_by == "day":
             return datetime.fromtimestamp(instant, tz=PARIS).date().isoformat()
         start = interval_of(instant, self.interval_minutes * 60.0)
@@ -180,7 +184,6 @@ def staffing(conn: Connection, who: Principal, query: ReportQuery) -> list[dict[
             opened[agent] = max(float(at), start)
     for agent, since in opened.items():
         sessions.setdefault(agent, []).append((since, end))
-    step = 86_400.0 if query.group_by == "day" else query.interval_minutes * 60.0
     counted: dict[tuple[str, str], dict[str, set[str]]] = {}
     for agent, spans in sessions.items():
         outsourcer, place = agents[agent]
@@ -190,7 +193,7 @@ def staffing(conn: Connection, who: Principal, query: ReportQuery) -> list[dict[
                 period = query.period_of(moment)
                 cell = counted.setdefault((period, outsourcer), {"site": set(), "home": set()})
                 cell["home" if place == "home" else "site"].add(agent)
-                moment += min(step, 900.0)
+                moment += 900.0
     named = names(conn).outsourcers
     return [{"period": period, "outsourcer": named.get(outsourcer, outsourcer),
              "staffed": len(cell["site"]) + len(cell["home"]), "on_site": len(cell["site"]),
