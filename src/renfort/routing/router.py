@@ -88,7 +88,9 @@ class Router(RouterReads):
     def set_contracts(self, contracts: Iterable[Contract]) -> None:
         """Replace every contract (which outsourcer serves which queue)."""
         st = self._state
+        contracts = tuple(contracts)
         st.contracts = ContractBook(contracts)
+        st.shares.set_contracts(contracts)
         st.rebuild(list(st.agents.values()), self._clock.now())
 
     def set_waivers(self, waivers: Iterable[Waiver]) -> None:
@@ -348,6 +350,7 @@ class Router(RouterReads):
 
     def route(self) -> list[Offer]:
         """Make every offer possible now (see renfort.routing.matching for the order)."""
+        self._state.shares.notes.clear()
         return matching.route(self._state, self._clock.now())
 
     def expire_offers(self) -> list[OfferExpired]:
@@ -381,7 +384,8 @@ class Router(RouterReads):
         after :meth:`route`, while the offer stands."""
         record = self._contact(offer.contact_id)
         state = self._agent(offer.agent_id)
-        return auditing.offer_reasons(self._state, record, state, offer.at)
+        return auditing.offer_reasons(self._state, record, state, offer.at,
+                                      self._state.shares.notes.get(offer.contact_id))
 
     # ---- lookups --------------------------------------------------------------------------
 
