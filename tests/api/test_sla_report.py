@@ -184,3 +184,28 @@ def test_rebuild_gives_the_table_kept_incrementally_and_the_cli_reports(
         ["rows"])
     bad = runner.invoke(app, ["report", "sla", "--from", DAY, "--by", "colour"])
     assert bad.exit_code == 2 and "unknown breakdown colour" in bad.output
+
+
+def test_the_bank_sees_its_calls_answered_from_home_under_its_waiver(
+        client: TestClient, clock: ManualClock) -> None:
+    admin = login(client, "admin")
+    agents = client.get("/api/v1/agents", headers=admin).json()
+    home = [a["id"] for a in sorted(agents, key=lambda a: -a["skills"].get("bank-cards", 0))
+            if a["works_from"] == "home" and "bank-cards" in a["skills"]]
+    agent = next(a for a in home if client.post(f"/api/v1/agents/{a}/login",
+                                                headers=admin).status_code == 200)
+    client.put(f"/api/v1/agents/{agent}/state", headers=admin, json={"state": "available"})
+    contact = client.post("/api/v1/contacts", headers=admin, json={
+        "queue": "bank-cards", "channel": "voice", "customer_ref": "+33 6 11 11 11 11"}).json()
+    assert contact["state"] == "offered", contact
+    clock.advance(3)
+    client.post(f"/api/v1/contacts/{contact['id']}/accept", headers=admin)
+    clock.advance(30)
+    client.post(f"/api/v1/contacts/{contact['id']}/wrap-up", headers=admin,
+                json={"disposition": "card-blocked"})
+    (row,) = _report(client, "client-banque-hermine", by="queue")["rows"]
+    assert row["queue"] == "bank-cards" and row["answered"] == 1
+    assert row["answered_home"] == row["answered_waiver"] == 1
+    assert row["telework_share"] == 1.0
+    assert row["waivers"] == {"wv-banque-hermine-teletravail": 1}
+    assert _report(client, "client-numero-vert", by="queue")["rows"] == []

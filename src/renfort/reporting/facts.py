@@ -19,6 +19,8 @@ INTERVAL_SECONDS = 900.0
 SHORT_ABANDON_SECONDS = 5.0
 """An abandon before this wait is a wrong number or a misdial: counted apart."""
 NO_OUTSOURCER = ""
+UNDER_WAIVER = "from home under waiver"
+"""How the routing audit names the telework basis of a waiver (renfort.routing.audit)."""
 
 FactKey = tuple[float, str, str, str]
 """(interval start, queue id, outsourcer id or '', channel)."""
@@ -56,6 +58,7 @@ class Addition:
     counts: dict[str, int] = field(default_factory=dict)
     sums: dict[str, float] = field(default_factory=dict)
     redirects: dict[str, int] = field(default_factory=dict)
+    waivers: dict[str, int] = field(default_factory=dict)
 
     def count(self, name: str, n: int = 1) -> None:
         self.counts[name] = self.counts.get(name, 0) + n
@@ -70,6 +73,8 @@ class Addition:
             self.add(name, s)
         for label, n in other.redirects.items():
             self.redirects[label] = self.redirects.get(label, 0) + n
+        for waiver, n in other.waivers.items():
+            self.waivers[waiver] = self.waivers.get(waiver, 0) + n
 
 
 def legs_of(first_queue: str, events: Iterable[Mapping[str, Any]]) -> list[Leg]:
@@ -178,8 +183,10 @@ def contact_facts(
                 add.add("wrap_seconds", leg.closed_at - leg.ended_at)
             if leg.place == "home":
                 add.count("answered_home")
-                if note is not None and note.telework.startswith("from home under waiver"):
+                if note is not None and note.telework.startswith(UNDER_WAIVER):
                     add.count("answered_waiver")
+                    waiver = note.telework[len(UNDER_WAIVER):].strip() or "?"
+                    add.waivers[waiver] = add.waivers.get(waiver, 0) + 1
             overflow = note.overflow if note is not None else (
                 "solidarity" if contact.get("overflow") and leg.outcome != "transferred"
                 else "none")

@@ -23,7 +23,9 @@ DIMENSIONS = ("client", "queue", "outsourcer", "channel")
 RATIOS = ("service_level", "sl_target", "sl_on_answered", "abandon_rate", "asa_seconds",
           "aht_seconds", "handle_seconds_avg", "wrap_seconds_avg", "overflow_share",
           "telework_share", "share_achieved", "share_contracted")
-COLUMNS = ("period", *DIMENSIONS, *COUNTS, *RATIOS, "redirects")
+TALLIES = ("redirects", "waivers")
+"""Counts by destination (redirections) and by waiver (answered from home under one)."""
+COLUMNS = ("period", *DIMENSIONS, *COUNTS, *RATIOS, *TALLIES)
 """Every column of a report row (a dimension not asked for is left out)."""
 UNASSIGNED = "(aucun)"
 """Name shown for contacts no outsourcer held when they ended."""
@@ -78,13 +80,14 @@ def report(
         if row is None:
             row = rows[key] = {"period": period, **{d: ids[d] for d in wanted},
                                **dict.fromkeys(COUNTS, 0), **dict.fromkeys(SUMS, 0.0),
-                               "redirects": {}}
+                               "redirects": {}, "waivers": {}}
         for name in COUNTS:
             row[name] += int(fact[name])
         for name in SUMS:
             row[name] += float(fact[name])
-        for label, n in (fact.get("redirects") or {}).items():
-            row["redirects"][label] = row["redirects"].get(label, 0) + int(n)
+        for tally in TALLIES:
+            for label, n in (fact.get(tally) or {}).items():
+                row[tally][label] = row[tally].get(label, 0) + int(n)
         targets.setdefault(key, set()).add(names.sl_targets.get(ids["queue"], 0.8))
         # Volume shares: answered per (period, queue) among contracted outsourcers.
         pair = (ids["queue"], ids["outsourcer"])

@@ -102,14 +102,16 @@ def _write(conn: Connection, total: dict[FactKey, Addition]) -> None:
             conn.execute(r.interval_facts.insert().values(
                 interval_start=interval, queue_id=queue, outsourcer_id=outsourcer,
                 channel=channel, client_id=add.client_id,
-                redirects=dict(sorted(add.redirects.items())) or None, **values))
+                redirects=dict(sorted(add.redirects.items())) or None,
+                waivers=dict(sorted(add.waivers.items())) or None, **values))
             continue
         changes: dict[str, Any] = {name: row[name] + add.counts[name] for name in add.counts}
         changes.update({name: row[name] + add.sums[name] for name in add.sums})
-        if add.redirects:
-            merged = dict(row["redirects"] or {})
-            for label, n in add.redirects.items():
-                merged[label] = merged.get(label, 0) + n
-            changes["redirects"] = dict(sorted(merged.items()))
+        for column, tally in (("redirects", add.redirects), ("waivers", add.waivers)):
+            if tally:
+                merged = dict(row[column] or {})
+                for label, n in tally.items():
+                    merged[label] = merged.get(label, 0) + n
+                changes[column] = dict(sorted(merged.items()))
         if changes:
             conn.execute(r.interval_facts.update().where(where).values(**changes))

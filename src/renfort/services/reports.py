@@ -130,7 +130,7 @@ def sla_report(conn: Connection, who: Principal, query: ReportQuery) -> dict[str
     rows = sla.report(facts, named, by=query.by, period_of=query.period_of,
                       share_facts=shares_from)
     columns = ["period", *[d for d in sla.DIMENSIONS if d in query.by], *sla.COUNTS,
-               *sla.RATIOS, "redirects"]
+               *sla.RATIOS, *sla.TALLIES]
     return {"from": query.first.isoformat(), "to": query.last.isoformat(),
             "group_by": query.group_by, "interval_minutes": query.interval_minutes
             if query.group_by == "interval" else None, "by": list(query.by),

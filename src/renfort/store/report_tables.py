@@ -38,6 +38,8 @@ FACT_COUNTS = (
 FACT_SUMS = ("wait_answered_seconds", "wait_abandoned_seconds", "handle_seconds",
              "wrap_seconds")
 """Float columns (sums of seconds) of ``interval_facts``."""
+FACT_TALLIES = ("redirects", "waivers")
+"""JSON columns of ``interval_facts``: counts by destination and by waiver."""
 
 interval_facts = Table(
     "interval_facts",
@@ -51,8 +53,10 @@ interval_facts = Table(
     Column("client_id", String(ID), nullable=False),
     *(Column(name, Integer, nullable=False, server_default="0") for name in FACT_COUNTS),
     *(Column(name, Float, nullable=False, server_default="0") for name in FACT_SUMS),
-    # Redirections by label (e.g. the medical line), as {label: count}.
+    # Redirections by destination (e.g. the medical line), as {destination: count}.
     Column("redirects", JSON, nullable=True),
+    # Contacts answered from home under a client's waiver, as {waiver id: count}.
+    Column("waivers", JSON, nullable=True),
     Index("ix_interval_facts_client_interval", "client_id", "interval_start"),
     Index("ix_interval_facts_outsourcer_interval", "outsourcer_id", "interval_start"),
 )

@@ -826,6 +826,7 @@ MESSAGES: dict[str, str] = {
     "reports.telework": "Part en télétravail",
     "reports.answered_home": "Répondus depuis le domicile",
     "reports.answered_waiver": "dont sous dérogation",
+    "reports.waivers": "Dérogations invoquées",
     "reports.target": "Objectif {target}",
     "reports.chart_sl": "Niveau de service par prestataire",
     "reports.chart_volumes": "Appels présentés par prestataire",

@@ -49,6 +49,7 @@ def upgrade() -> None:
         *(sa.Column(name, sa.Integer(), server_default="0", nullable=False) for name in COUNTS),
         *(sa.Column(name, sa.Float(), server_default="0", nullable=False) for name in SUMS),
         sa.Column("redirects", sa.JSON(), nullable=True),
+        sa.Column("waivers", sa.JSON(), nullable=True),
         sa.PrimaryKeyConstraint("interval_start", "queue_id", "outsourcer_id", "channel",
                                 name=op.f("pk_interval_facts")),
     )
