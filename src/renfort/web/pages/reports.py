@@ -30,8 +30,11 @@ router = APIRouter(prefix="/reports", dependencies=[Depends(check_origin)])
 GROUPINGS = {"day": ("day", 30), "30": ("interval", 30), "15": ("interval", 15)}
 
 
-def _label(period: str, group_by: str) -> str:
-    return period[5:10] if group_by == "day" else period[11:16]
+def _label(period: str, group_by: str, several_days: bool) -> str:
+    """``03-17`` per day; ``10:30`` per interval, ``17 10:30`` over several days."""
+    if group_by == "day":
+        return period[5:10]
+    return f"{period[8:10]} {period[11:16]}" if several_days else period[11:16]
 
 
 def _chart(rows: list[dict[str, Any]], dimension: str, figure: str, periods: list[str],
@@ -40,7 +43,8 @@ def _chart(rows: list[dict[str, Any]], dimension: str, figure: str, periods: lis
     names = sorted({str(r[dimension]) for r in rows}, key=lambda n: (n == UNASSIGNED, n))
     cells = {(str(r[dimension]), r["period"]): r.get(figure) for r in rows}
     series = {name: [cells.get((name, p)) for p in periods] for name in names}
-    chart = line_chart(series, [_label(p, group_by) for p in periods], title=title,
+    several = len({p[:10] for p in periods}) > 1
+    chart = line_chart(series, [_label(p, group_by, several) for p in periods], title=title,
                        y_max=1.0 if ratio else None, target=target,
                        target_label=message("reports.target",
                                             target=percent(target)) if target else "",
