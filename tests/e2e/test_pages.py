@@ -30,7 +30,7 @@ def test_landing_login_logout_and_expired_session(open_page: OpenPage, server: s
     page.get_by_role("button", name="Se connecter").click()
     page.wait_for_url("**/planner")
     nav = page.get_by_role("navigation", name="Navigation principale")
-    expect(nav.get_by_role("link")).to_have_text(["Supervision", "Planification",
+    expect(nav.get_by_role("link")).to_have_text(["Supervision", "Rapports", "Planification",
                                                   "Sites et télétravail"])
     # A page of another role says so.
     page.goto("/admin")
@@ -258,3 +258,18 @@ def test_sites_plan_register_and_waivers(open_page: OpenPage) -> None:
     expect(page.get_by_text("Dérogation révoquée.")).to_be_visible()
     expect(row).to_contain_text("révoquée")
     client.shot("sites-waivers")
+
+
+def test_reports_page_charts_and_spreadsheet_export(open_page: OpenPage) -> None:
+    tab = open_page("reports")
+    page = log_in(tab, "client-numero-vert", "/reports")
+    expect(page.get_by_role("heading", name="Rapports de niveau de service")).to_be_visible()
+    page.get_by_label("Regroupement").select_option("day")
+    page.get_by_role("button", name="Afficher").click()
+    expect(page.locator("svg.chart").first).to_be_visible()
+    expect(page.get_by_role("heading", name="Vos files : historique et télétravail")
+           ).to_be_visible()
+    with page.expect_download() as download:
+        page.get_by_role("link", name="Exporter en XLSX (tableur)").click()
+    assert download.value.suggested_filename.endswith(".xlsx")
+    tab.shot("reports")

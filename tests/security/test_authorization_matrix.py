@@ -403,6 +403,9 @@ RULES: dict[tuple[str, str], Rule] = {
     ("PUT", "/api/v1/agents/{agent_ref}/state"): R({A, M, S, G}, {A}, ok=OK_STATE,
                                                    call=_body({"state": "available"})),
     ("GET", "/api/v1/queues/{ref}/stats"): R(HOTLINE_READERS, {A}, ref="queue"),
+    # -- reports: every reader gets only its tenant's rows (tests/api/test_sla_report.py)
+    ("GET", "/api/v1/reports/sla"): R({A, M, S, C}, call=lambda m, w, r: Call(
+        query={"from": "2020-03-17", "by": "outsourcer,queue"})),
     ("GET", "/api/v1/events"): R(LOGGED, stream=True),
     ("POST", "/api/v1/telephony/events"): R(
         {A, KEY}, {A}, ok=OK_CREATED, denied={403, 404, 422}, call=lambda m, w, r: Call(json={

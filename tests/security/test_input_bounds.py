@@ -168,7 +168,7 @@ def damaged(demo_settings: Settings, clock: ManualClock) -> Iterator[TestClient]
 
 
 PAGES = ["/supervisor", "/supervisor/wall", "/sites", "/sites/atlantique-nantes",
-         "/admin/queues", "/admin/contracts", "/planner", "/knowledge", "/agent"]
+         "/admin/queues", "/admin/contracts", "/planner", "/knowledge", "/agent", "/reports"]
 
 
 @pytest.mark.parametrize("username", ["admin", "sup-atlantique", "manager-azur",

@@ -8,7 +8,8 @@ from pathlib import Path
 import pytest
 
 SRC = Path(__file__).resolve().parents[2] / "src" / "renfort"
-PURE = ("domain", "routing", "queueing", "knowledge", "simulation", "sites", "planning")
+PURE = ("domain", "routing", "queueing", "knowledge", "simulation", "sites", "planning",
+        "reporting")
 ADAPTERS = ("store", "services", "api", "web", "cli", "bootstrap", "config")
 FORBIDDEN_LIBRARIES = ("sqlalchemy", "fastapi", "starlette", "typer", "httpx", "uvicorn")
 

@@ -28,6 +28,7 @@ from renfort.api.routes import (
     plans,
     privacy,
     queues_live,
+    reports,
     safety,
     simulations,
     sites,
@@ -135,7 +136,7 @@ def create_app(settings: Settings | None = None, clock: Clock | None = None) -> 
     for module in (auth, catalog, contacts, agents_live, queues_live, events, telephony,
                    plans, knowledge, simulations, safety):
         app.include_router(module.router, prefix="/api/v1")
-    for module in (sites, telework, measures, privacy):
+    for module in (sites, telework, measures, privacy, reports):
         app.include_router(module.router, prefix="/api/v1")
     install_pages(app)
     return app

@@ -14,6 +14,7 @@ from renfort.cli.errors import one_line_errors
 from renfort.cli.kb import app as kb_app
 from renfort.cli.plan import app as plan_app
 from renfort.cli.privacy import app as privacy_app
+from renfort.cli.report import app as report_app
 from renfort.cli.simulate import simulate
 from renfort.cli.sites import app as sites_app
 from renfort.services.principals import HUMAN_ROLES, Role
@@ -146,6 +147,7 @@ def serve(
 
 app.add_typer(plan_app, name="plan")
 app.add_typer(sites_app, name="sites")
+app.add_typer(report_app, name="report")
 app.command("simulate")(simulate)
 app.add_typer(kb_app, name="kb")
 app.add_typer(privacy_app, name="privacy")

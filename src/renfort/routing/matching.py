@@ -33,6 +33,7 @@ from renfort.domain.ids import AgentId, ContactId
 from renfort.routing.agents import AgentState, Membership
 from renfort.routing.lines import ContactRecord, Line, RoutingKey, routing_key
 from renfort.routing.policy import NEVER, floor_at, overflow_open
+from renfort.routing.shares import adjust as shares_adjust
 from renfort.routing.state import LineKey, RouterState
 from renfort.routing.types import AgentStatus, Offer, OfferExpired
 
@@ -232,7 +233,7 @@ class _Pass:
         """:func:`best_agent`, with the loose agents weighed by the same order."""
         match = best_agent(record, self.now)
         if not self.loose:
-            return match
+            return shares_adjust(self.state, record, match, self.now)
         line = record.line
         for agent in self.loose:
             if line.channel not in agent.ready:
@@ -246,7 +247,7 @@ class _Pass:
                 -match[2], match[0].idle_since, match[0].seq
             ):
                 match = (agent, membership.overflow, membership.proficiency)
-        return match
+        return shares_adjust(self.state, record, match, self.now, self.loose)
 
     def _search_decliners(self, record: ContactRecord) -> None:
         # A band head nobody may take settles its band, except for agents that declined it:
@@ -295,8 +296,10 @@ def _one_agent(state: RouterState, now: float) -> list[Offer]:
         if found is None:
             break
         record, membership = found
-        offers.append(state.offer(record, agent, membership.overflow, membership.proficiency,
-                                  now))
+        match = shares_adjust(state, record, (agent, membership.overflow,
+                                              membership.proficiency), now)
+        assert match is not None
+        offers.append(state.offer(record, *match, now))
     agent.sync_buckets()
     if state.touched_lines:
         _schedule_touched(state, now)
@@ -322,7 +325,7 @@ def _one_line(state: RouterState, now: float) -> list[Offer]:
                 state.mark_line(line)
                 offers.extend(_Pass(state, now).run())
                 return offers
-            match = best_agent(head, now)
+            match = shares_adjust(state, head, best_agent(head, now), now)
             if match is None:
                 break
             agent, overflow, proficiency = match

@@ -16,11 +16,13 @@ from __future__ import annotations
 
 import math
 from collections.abc import Iterable
+from typing import Any
 
 from renfort.domain.clock import Clock
 from renfort.domain.errors import AgentStateError, ConflictError, ValidationError
 from renfort.domain.ids import AgentId, ContactId, QueueId
 from renfort.domain.model import PRIORITY_CLASSES, Agent, Channel, Contract, Queue, Waiver
+from renfort.routing import audit as auditing
 from renfort.routing import explain as explaining
 from renfort.routing import matching
 from renfort.routing.agents import AgentState
@@ -86,7 +88,9 @@ class Router(RouterReads):
     def set_contracts(self, contracts: Iterable[Contract]) -> None:
         """Replace every contract (which outsourcer serves which queue)."""
         st = self._state
+        contracts = tuple(contracts)
         st.contracts = ContractBook(contracts)
+        st.shares.set_contracts(contracts)
         st.rebuild(list(st.agents.values()), self._clock.now())
 
     def set_waivers(self, waivers: Iterable[Waiver]) -> None:
@@ -346,6 +350,7 @@ class Router(RouterReads):
 
     def route(self) -> list[Offer]:
         """Make every offer possible now (see renfort.routing.matching for the order)."""
+        self._state.shares.notes.clear()
         return matching.route(self._state, self._clock.now())
 
     def expire_offers(self) -> list[OfferExpired]:
@@ -373,6 +378,14 @@ class Router(RouterReads):
         record = self._contact(contact_id)
         state = self._agent(agent_id)
         return explaining.explain(self._state, record, state, self._clock.now())
+
+    def audit(self, offer: Offer) -> dict[str, Any]:
+        """The rules that made *offer* (see :mod:`renfort.routing.audit`); call it right
+        after :meth:`route`, while the offer stands."""
+        record = self._contact(offer.contact_id)
+        state = self._agent(offer.agent_id)
+        return auditing.offer_reasons(self._state, record, state, offer.at,
+                                      self._state.shares.notes.get(offer.contact_id))
 
     # ---- lookups --------------------------------------------------------------------------
 

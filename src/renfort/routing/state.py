@@ -27,6 +27,7 @@ from renfort.routing.policy import (
     speaks,
     telework_allows,
 )
+from renfort.routing.shares import ShareBook
 from renfort.routing.types import Offer
 
 LineKey = tuple[QueueId, Channel]
@@ -45,6 +46,7 @@ class RouterState:
         self.agents_by_skill: dict[str, dict[AgentId, None]] = {}
         self.contacts: dict[ContactId, ContactRecord] = {}
         self.contracts = ContractBook()
+        self.shares = ShareBook()
         self.waivers = WaiverBook()
         self.waiver_check_at = NEVER
         """Next waiver boundary at which home agents' memberships must be rebuilt."""
@@ -145,6 +147,7 @@ class RouterState:
         line.offered += 1
         self.touched_lines[line.key] = line
         self.hold(record, agent, now, accepted=False, overflow=overflow, proficiency=proficiency)
+        self.shares.offered(line.queue.id, agent.agent.outsourcer_id)
         return Offer(record.id, agent.id, line.queue.id, line.channel, now, overflow, proficiency)
 
     def hold(

@@ -12,7 +12,10 @@ from typing import Any
 
 from sqlalchemy import Connection, Table, bindparam, update
 
+from renfort.domain.contacts import FINAL_STATES
+from renfort.services import facts
 from renfort.services.events import LiveEvent
+from renfort.store import report_tables as r
 from renfort.store import repository as repo
 from renfort.store import safety_tables as s
 from renfort.store import tables as t
@@ -33,6 +36,8 @@ class Batch:
     config_changed: bool = False
     outbox: list[dict[str, Any]] = field(default_factory=list)
     """Events for integrations (services.outbound), committed with the change they tell."""
+    audits: list[dict[str, Any]] = field(default_factory=list)
+    """Why each offer of the batch went where it went (routing audit)."""
 
     def update_contact(self, contact_id: str, **values: Any) -> None:
         self.contact_updates.setdefault(contact_id, {}).update(values)
@@ -52,11 +57,12 @@ class Batch:
         self.touched_queues |= other.touched_queues
         self.config_changed = self.config_changed or other.config_changed
         self.outbox.extend(other.outbox)
+        self.audits.extend(other.audits)
 
     def empty(self) -> bool:
         return not (self.new_contacts or self.contact_updates or self.contact_events
                     or self.messages or self.agent_updates or self.agent_events
-                    or self.outbox)
+                    or self.outbox or self.audits)
 
     def write(self, conn: Connection) -> None:
         """Write everything in the transaction (or savepoint) the caller opened."""
@@ -75,6 +81,13 @@ class Batch:
         _update_by_id(conn, t.agents, self.agent_updates)
         repo.insert_many(conn, t.agent_events, self.agent_events)
         repo.insert_many(conn, s.outbox, self.outbox)
+        repo.insert_many(conn, r.offer_audit, self.audits)
+        finished = [e["contact_id"] for e in self.contact_events if e["to_state"] in _FINAL]
+        if finished:
+            facts.add_finished(conn, finished)
+
+
+_FINAL = frozenset(str(s) for s in FINAL_STATES)
 
 
 def _by_columns(rows: list[dict[str, Any]]) -> list[list[dict[str, Any]]]:

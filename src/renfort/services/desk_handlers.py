@@ -36,6 +36,7 @@ from renfort.domain.errors import (
 from renfort.domain.ids import AgentId, ContactId, QueueId, new_id
 from renfort.domain.model import Channel, WorkPlace
 from renfort.knowledge.text import mask_personal
+from renfort.routing.audit import summary as audit_summary
 from renfort.routing.types import AgentStatus, Explanation, Offer
 from renfort.services import commands as c
 from renfort.services import events as ev
@@ -157,6 +158,11 @@ class DeskCore(DeskState):
         batch.update_contact(contact.id, agent_id=offer.agent_id,
                              outsourcer_id=contact.outsourcer_id, overflow=offer.overflow,
                              offered_at=offer.at)
+        reasons = self.router.audit(offer)
+        batch.audits.append({
+            "contact_id": contact.id, "at": offer.at, "agent_id": offer.agent_id,
+            "outsourcer_id": contact.outsourcer_id, "queue_id": offer.queue_id,
+            "rule": audit_summary(reasons)[:1000], "reasons": reasons})
 
     def _tick(self, _: c.Tick, batch: Batch) -> None:
         for expired in self.router.expire_offers():
@@ -384,7 +390,7 @@ class DeskCore(DeskState):
         self.router.release(ContactId(contact.id))
         self.changed = True
         self._transition(contact, Action.TRANSFER, batch, agent_id=command.agent_id,
-                         to_queue=target.id)
+                         to_queue=target.id, from_queue=contact.queue_id)
         now = self._clock.now()
         self._seq += 1
         batch.touched_queues.add(contact.queue_id)

@@ -19,6 +19,7 @@ from renfort.web.pages import (
     planner,
     privacy,
     redirects,
+    reports,
     sites,
     supervisor,
 )
@@ -52,7 +53,7 @@ def install(app: FastAPI) -> None:
     """Add the pages (``/``, ``/login``, ``/agent``…) and ``/static`` to ``app``."""
     app.mount("/static", StaticFiles(directory=STATIC), name="static")
     # privacy before admin: /admin/privacy is not one of admin's generic /admin/{kind}.
-    for module in (auth, agent, supervisor, chat, knowledge, redirects, planner, sites,
+    for module in (auth, agent, supervisor, chat, knowledge, redirects, reports, planner, sites,
                    privacy, admin):
         app.include_router(module.router, include_in_schema=False)
     app.add_exception_handler(LoginRequiredError, _login_required)

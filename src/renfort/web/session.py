@@ -34,6 +34,8 @@ PAGES: tuple[Page, ...] = (
          frozenset({R.ADMIN, R.OUTSOURCER_MANAGER, R.SUPERVISOR, R.CLIENT_VIEWER})),
     Page("knowledge", "/knowledge",
          frozenset({R.ADMIN, R.KNOWLEDGE_EDITOR, R.CLIENT_VIEWER})),
+    Page("reports", "/reports",
+         frozenset({R.ADMIN, R.OUTSOURCER_MANAGER, R.SUPERVISOR, R.CLIENT_VIEWER})),
     Page("planner", "/planner",
          frozenset({R.ADMIN, R.OUTSOURCER_MANAGER, R.SUPERVISOR, R.CLIENT_VIEWER})),
     Page("sites", "/sites",

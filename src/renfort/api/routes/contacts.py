@@ -11,11 +11,11 @@ from renfort.api.deps import PrincipalDep, RuntimeDep
 from renfort.api.routes.safety import agent_redirect
 from renfort.api.schemas import ContactIn, MessageIn, RedirectIn, TransferIn, WrapUpIn
 from renfort.bootstrap import Runtime
-from renfort.domain.contacts import HELD_STATES, ContactState
+from renfort.domain.contacts import FINAL_STATES, HELD_STATES, ContactState
 from renfort.domain.errors import ConflictError, NotFoundError, PermissionDeniedError
 from renfort.domain.model import Channel
 from renfort.routing.types import Explanation
-from renfort.services import access, contacts_read
+from renfort.services import access, contacts_read, routing_audit
 from renfort.services import commands as c
 from renfort.services.desk_view import ContactView
 from renfort.services.principals import OUTSOURCER_ROLES, Principal, Role
@@ -220,19 +220,34 @@ async def request_callback(contact_id: str, rt: RuntimeDep, who: PrincipalDep
 
 
 @router.get("/{contact_id}/explain")
-async def explain(contact_id: str, agent: str, rt: RuntimeDep, who: PrincipalDep
-                  ) -> dict[str, Any]:
-    """Why ``agent`` is or is not eligible for this contact right now, rule by rule."""
+async def explain(contact_id: str, rt: RuntimeDep, who: PrincipalDep,
+                  agent: Annotated[str | None, Query(max_length=80)] = None) -> dict[str, Any]:
+    """Why ``agent`` is or is not eligible for this contact right now, rule by rule, and
+    why each offer of it went where it went (``offers``, from the routing audit).
+
+    A finished contact (or a call without ``agent``) is answered from the audit alone."""
     access.require(who, Role.SUPERVISOR, Role.OUTSOURCER_MANAGER)
-    await _visible(rt, who, contact_id)
+    contact = await _visible(rt, who, contact_id)
 
-    def check_agent() -> None:
+    finished = ContactState(contact["state"]) in FINAL_STATES
+
+    def recorded() -> dict[str, Any]:
         with rt.engine.connect() as conn:
-            access.can_act_for_agent(conn, who, agent)
+            if agent is not None:
+                access.can_act_for_agent(conn, who, agent)
+            return routing_audit.finished_explanation(
+                conn, who, contact_id, agent if finished else None)
 
-    await asyncio.to_thread(check_agent)
-    answer: Explanation = await rt.desk.execute(c.Explain(contact_id, agent))
+    history = await asyncio.to_thread(recorded)
+    if agent is None or finished:
+        return history
+    try:
+        answer: Explanation = await rt.desk.execute(c.Explain(contact_id, agent))
+    except NotFoundError:
+        # Finished between the read and the desk: the record answers.
+        return history
     return {"contact": contact_id, "agent": agent, "eligible": answer.eligible,
-            "at": answer.at,
+            "at": answer.at, "finished": False, "state": history["state"],
             "checks": [{"name": c.name, "passed": c.passed, "detail": c.detail}
-                       for c in answer.checks]}
+                       for c in answer.checks],
+            "offers": history["offers"]}

@@ -8,6 +8,7 @@ from renfort.store import (
     knowledge_tables,  # noqa: F401  (registers the knowledge tables)
     planning_tables,  # noqa: F401  (registers the saved plans)
     privacy_tables,  # noqa: F401  (registers the privacy audit)
+    report_tables,  # noqa: F401  (registers the routing audit and the reporting facts)
     safety_tables,  # noqa: F401  (registers the safety tables)
     sites_tables,  # noqa: F401  (registers the sites tables)
 )

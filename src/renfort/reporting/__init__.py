@@ -1,0 +1,1 @@
+"""Contact-centre reporting: interval facts from contact histories, service-level reports."""
