@@ -8,16 +8,18 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 from rich.console import Console
 from rich.table import Table
-from sqlalchemy import Engine
 
 from renfort.cli.errors import one_line_errors
 from renfort.domain.errors import ValidationError
 from renfort.services.principals import Principal, Role
+
+if TYPE_CHECKING:
+    from sqlalchemy import Engine
 
 app = typer.Typer(help="Reports: service level per outsourcer, queue, client; facts rebuild.",
                   no_args_is_help=True)
