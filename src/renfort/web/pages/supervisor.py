@@ -13,8 +13,7 @@ from fastapi.responses import HTMLResponse
 
 from renfort.api.deps import RuntimeDep
 from renfort.bootstrap import Runtime
-from renfort.routing.types import AgentStatus
-from renfort.services import stats
+from renfort.services import desktop, stats
 from renfort.services.catalog import KINDS, Catalog
 from renfort.services.principals import Principal
 from renfort.web import occupancy
@@ -23,7 +22,7 @@ from renfort.web.support import allow, check_origin, page
 from renfort.web.templating import render
 
 router = APIRouter(prefix="/supervisor", dependencies=[Depends(check_origin)])
-STATES = ("available", "busy", "break", "missed", "logged_out")
+STATES = ("available", "offered", "busy", "break", "missed", "logged_out")
 WAIVER_WARNING_SECONDS = 3 * 86_400.0
 
 
@@ -47,6 +46,7 @@ def _agents(rt: Runtime, who: Principal) -> list[dict[str, Any]]:
     catalog = Catalog(rt.engine)
     sites = catalog.list(KINDS["sites"], who)
     agents = catalog.list(KINDS["agents"], who)
+    now = rt.clock.now()
     groups: dict[str, dict[str, Any]] = {}
     for site in sites:
         groups[site["id"]] = {"key": site["id"], "name": site["name"], "site": site,
@@ -54,12 +54,12 @@ def _agents(rt: Runtime, who: Principal) -> list[dict[str, Any]]:
     home: dict[str, Any] = {"key": "home", "name": None, "site": None, "agents": [],
                             "counts": Counter()}
     for agent in agents:
-        live = rt.desk.view.agent(agent["id"])
-        status = live.status
-        busy = status is AgentStatus.AVAILABLE and live.load > 0
-        state = "busy" if busy else str(status)
+        state = desktop.agent_state(rt.desk, agent["id"])
+        since = agent.get("status_since")
         entry = {"id": agent["id"], "name": agent["name"], "state": state,
-                 "reason": agent.get("status_reason"), "outsourcer": agent.get("outsourcer")}
+                 "reason": agent.get("status_reason"), "outsourcer": agent.get("outsourcer"),
+                 "since": since, "in_state": max(0.0, now - since) if since else None,
+                 "skills": sorted(agent.get("skills") or {})}
         group: dict[str, Any] = home if agent["works_from"] == "home" or not agent["site_id"] \
             else groups.get(agent["site_id"], home)
         group["counts"][state] += 1

@@ -343,6 +343,13 @@
       if (el.textContent !== label) { el.textContent = label; }
       el.classList.toggle("urgent", left <= 5);
     });
+    /* How long someone has waited: data-since is POSIX seconds on the server's clock. */
+    document.querySelectorAll("[data-since]").forEach(function (el) {
+      var spent = Math.max(0, Math.round(now - parseFloat(el.getAttribute("data-since"))));
+      var label = spent < 60 ? spent + " s" :
+        Math.floor(spent / 60) + " min " + ("0" + (spent % 60)).slice(-2) + " s";
+      if (el.textContent !== label) { el.textContent = label; }
+    });
   }
 
   function autoscroll(root) {
@@ -446,4 +453,71 @@
       box.form.requestSubmit();
     }
   });
+  /* ---- Offers announce themselves: a short beep (WebAudio, no file), the tab's title, and
+   * a desktop notification when the agent allowed them. Each offer once. */
+  var announced = {};
+  var baseTitle = null;
+  var audio = null;
+
+  function unlockAudio() {
+    var Context = window.AudioContext || window.webkitAudioContext;
+    if (!Context) { return; }
+    if (!audio) { audio = new Context(); }
+    if (audio.state === "suspended") { audio.resume(); }
+  }
+  /* Browsers start sound only after a gesture: the agent's first click or key does it. */
+  document.addEventListener("click", unlockAudio, true);
+  document.addEventListener("keydown", unlockAudio, true);
+
+  function beep() {
+    if (!audio || audio.state !== "running") { return false; }
+    [0, 0.25].forEach(function (at) {
+      var osc = audio.createOscillator();
+      var gain = audio.createGain();
+      osc.frequency.value = 880;
+      gain.gain.setValueAtTime(0.0001, audio.currentTime + at);
+      gain.gain.exponentialRampToValueAtTime(0.3, audio.currentTime + at + 0.02);
+      gain.gain.exponentialRampToValueAtTime(0.0001, audio.currentTime + at + 0.18);
+      osc.connect(gain).connect(audio.destination);
+      osc.start(audio.currentTime + at);
+      osc.stop(audio.currentTime + at + 0.2);
+    });
+    return true;
+  }
+
+  function announceOffers() {
+    var offers = document.querySelectorAll(".offer[data-offer]");
+    if (baseTitle === null) { baseTitle = document.title; }
+    document.title = offers.length ? "(" + offers.length + ") " +
+      offers[0].getAttribute("data-offer-title") + " · " + baseTitle : baseTitle;
+    offers.forEach(function (offer) {
+      var id = offer.getAttribute("data-offer");
+      if (announced[id]) { return; }
+      announced[id] = true;
+      var how = ["title"];
+      if (beep()) { how.push("sound"); }
+      if (window.Notification && Notification.permission === "granted") {
+        try {
+          new Notification(offer.getAttribute("data-offer-title"),
+                           {body: offer.getAttribute("data-offer-body") || "", tag: id});
+          how.push("notification");
+        } catch (e) { /* some browsers only notify from a service worker */ }
+      }
+      document.body.setAttribute("data-announced", id);
+      document.body.setAttribute("data-announced-by", how.join(" "));
+    });
+    /* Offer the notifications where the browser can show them and nobody decided yet. */
+    document.querySelectorAll("[data-alerts-setup]").forEach(function (el) {
+      el.hidden = !(window.Notification && Notification.permission === "default");
+    });
+  }
+
+  document.addEventListener("click", function (event) {
+    if (!event.target.closest || !event.target.closest("[data-enable-notifications]")) { return; }
+    if (window.Notification) {
+      Notification.requestPermission().then(announceOffers);
+    }
+  });
+  document.addEventListener("DOMContentLoaded", announceOffers);
+  document.addEventListener("htmx:afterSettle", announceOffers);
 })();
