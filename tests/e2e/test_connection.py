@@ -129,7 +129,7 @@ def test_lost_connection_banner_then_recovery(browser: Browser,
     expect(wall.get_by_text("Mis à jour en direct.")).to_be_visible()
     expect(wall.locator("body")).to_have_attribute("data-live-ready", "1")
     # the wall follows live again: the agent's break shows without a reload
-    expect(wall.locator("li[data-state=break]", has_text="Karim")).to_be_visible()
+    expect(wall.locator("#agents-table tr[data-state=break]", has_text="Karim")).to_be_visible()
     for page in (wall, agent, citizen):
         page.context.close()
     assert errors == []

@@ -520,4 +520,89 @@
   });
   document.addEventListener("DOMContentLoaded", announceOffers);
   document.addEventListener("htmx:afterSettle", announceOffers);
+  /* ---- Actions on the supervisor wall call the JSON API with the session cookie (the
+   * same-origin check is the CSRF guard). The answer goes to the flash area, then the wall
+   * reloads; a request that cannot reach the server is said to have failed. */
+  function flashText(message, error) {
+    var flash = document.getElementById("flash");
+    if (!flash) { return; }
+    flash.textContent = message;
+    flash.className = "flash notice " + (error ? "error" : "ok");
+    flash.hidden = false;
+  }
+
+  function problemText(reply) {
+    return reply.text().then(function (body) {
+      try { var p = JSON.parse(body); return p.detail || p.title || reply.statusText; }
+      catch (e) { return reply.statusText; }
+    });
+  }
+
+  function callApi(method, url, body, label) {
+    var init = {method: method, credentials: "same-origin", headers: {"Accept": "application/json"}};
+    if (body !== null && body !== undefined) {
+      init.headers["Content-Type"] = "application/json";
+      init.body = typeof body === "string" ? body : JSON.stringify(body);
+    }
+    return fetch(url, init).then(function (reply) {
+      if (reply.ok) {
+        var flash = document.getElementById("flash");
+        flashText(((flash && flash.getAttribute("data-done-prefix")) || "") + label, false);
+        resyncAll();
+        return reply;
+      }
+      return problemText(reply).then(function (why) {
+        var flash = document.getElementById("flash");
+        flashText(((flash && flash.getAttribute("data-error-prefix")) || "") + why, true);
+        if ([502, 503, 504].indexOf(reply.status) >= 0) { markLost(); }
+        return null;
+      });
+    }, function () {
+      var flash = document.getElementById("flash");
+      flashText(((flash && flash.getAttribute("data-error-prefix")) || "") + label + " — " +
+                text("failed").replace("{what}", "").replace(/^[^:]*:\s*/, ""), true);
+      markLost();
+      return null;
+    });
+  }
+
+  document.addEventListener("click", function (event) {
+    var button = event.target.closest ? event.target.closest("[data-api]") : null;
+    if (!button) { return; }
+    var question = button.getAttribute("data-api-confirm");
+    if (question && !window.confirm(question)) { return; }
+    var parts = button.getAttribute("data-api").split(" ");
+    button.disabled = true;
+    callApi(parts[0], parts[1], button.getAttribute("data-api-body"),
+            button.getAttribute("data-action-label")).then(function () { button.disabled = false; });
+  });
+
+  /* "Affecter": the agent now serves the chosen queue's skill only (proficiency kept when
+   * they had it), through the agents API that managers use. */
+  document.addEventListener("click", function (event) {
+    var button = event.target.closest ? event.target.closest("[data-move-agent]") : null;
+    if (!button) { return; }
+    var id = button.getAttribute("data-move-agent");
+    var select = document.getElementById(button.getAttribute("data-move-select"));
+    if (!select) { return; }
+    var skill = select.value;
+    var url = "/api/v1/agents/" + encodeURIComponent(id);
+    button.disabled = true;
+    fetch(url, {credentials: "same-origin", headers: {"Accept": "application/json"}})
+      .then(function (reply) {
+        if (!reply.ok) { throw reply; }
+        return reply.json();
+      }).then(function (agent) {
+        var skills = {};
+        skills[skill] = (agent.skills && agent.skills[skill]) || 3;
+        return callApi("PUT", url, {
+          name: agent.name, outsourcer: agent.outsourcer_id, skills: skills,
+          languages: agent.languages, works_from: agent.works_from,
+          site: agent.site_id, capacity: agent.capacity
+        }, button.getAttribute("data-action-label"));
+      }).catch(function () {
+        flashText(button.getAttribute("data-action-label") + " — " + text("failed")
+                  .replace("{what}", "").replace(/^[^:]*:\s*/, ""), true);
+      }).then(function () { button.disabled = false; });
+  });
 })();
