@@ -124,3 +124,35 @@ def test_the_wall_filters_sorts_drills_down_and_counts_agree(client: TestClient,
     # another tenant's agent is not there to drill into
     _web_login(client, "sup-azur")
     assert 'id="wall-detail"' not in client.get(f"/supervisor/wall?agent={agent_id}").text
+
+
+def test_a_waiting_citizen_sees_position_and_wait_and_asks_a_callback(
+        client: TestClient) -> None:
+    _handed_off(client, "je voudrais parler à un conseiller")  # someone else, ahead
+    greeted = client.post("/chat/messages", data={"message": "Bonjour !"})
+    assert "Quelle est votre question" in greeted.text
+    assert "Un conseiller va vous répondre" not in greeted.text  # no contact for a greeting
+    log = client.post("/chat/messages", data={"message": "je voudrais parler à un conseiller"})
+    assert 'id="chat-wait" data-position="2"' in log.text
+    assert "Vous êtes 2e dans la file d&#39;attente." in log.text
+    assert re.search(r"Attente estimée : environ \d+ min\.", log.text)
+    # nothing about the other citizen leaves the server
+    assert not re.search(r"chat-[0-9a-f]{10}", log.text)  # no pseudonym, no one's words
+    assert log.text.count("je voudrais parler à un conseiller") == 1
+    bad = client.post("/chat/callback", data={"phone": "12"})
+    assert "n&#39;est pas valide" in bad.text
+    asked = client.post("/chat/callback", data={"phone": "06 12 34 56 78"})
+    assert "Demande de rappel transmise" in asked.text
+    assert 'href="tel:0612345678"' in asked.text  # the citizen's own words, tappable
+    assert 'id="callback-asked"' in client.get("/chat/log").text
+
+
+def test_links_in_the_chat_are_clickable() -> None:
+    from renfort.web.linkify import linkify
+
+    shown = str(linkify("Source : Santé publique France (https://www.santepubliquefrance.fr/x)."
+                        " Appelez le 15, le 0 800 130 000 ou SMS au 114. <b>non</b>"))
+    assert '<a href="https://www.santepubliquefrance.fr/x" rel="noopener noreferrer"' in shown
+    assert 'href="tel:15"' in shown and 'href="tel:0800130000"' in shown
+    assert 'href="sms:114"' in shown and "&lt;b&gt;non&lt;/b&gt;" in shown
+    assert "tel:" not in str(linkify("il y a 15 jours, le 20 avril"))

@@ -110,4 +110,23 @@ MESSAGES: dict[str, str] = {
     "wall.detail.queue_agents": "Conseillers qui peuvent servir cette file",
     "wall.detail.queues": "Files servies",
     "wall.detail.held": "Contacts en cours ou proposés",
+    # --- citizen chat
+    "chat.wait.soon": "Un conseiller va vous répondre dans un instant.",
+    "chat.wait.first": "Vous êtes le prochain dans la file d'attente.",
+    "chat.wait.position": "Vous êtes {n}e dans la file d'attente.",
+    "chat.wait.estimate": "Attente estimée : environ {minutes} min.",
+    "chat.callback.offer": "Être rappelé plutôt que d'attendre",
+    "chat.callback.hint": "Laissez votre numéro : le conseiller qui prendra votre demande le "
+                          "verra et vous rappellera. Vous pouvez ensuite fermer cette page.",
+    "chat.callback.phone": "Votre numéro de téléphone",
+    "chat.callback.button": "Demander à être rappelé",
+    "chat.callback.label": "Demande de rappel",
+    "chat.callback.bad": "Ce numéro de téléphone n'est pas valide : 10 à 15 chiffres, espaces "
+                         "et + permis.",
+    "chat.callback.done": "Demande de rappel transmise : un conseiller vous rappellera au "
+                          "{phone}.",
+    "chat.callback.asked": "Votre demande de rappel est transmise au conseiller.",
+    "chat.ended.title": "Conversation terminée",
+    "chat.ended.text": "Le conseiller a terminé cet échange. Merci de votre message. Vous "
+                       "pouvez fermer cette page, ou poser une nouvelle question ci-dessous.",
 }

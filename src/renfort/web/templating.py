@@ -122,8 +122,9 @@ def environment() -> Environment:
                        duration=duration, short_duration=short_duration,
                        percent=percent, number=number)
     from renfort.web import notes  # notes reads the catalog through this module
+    from renfort.web.linkify import linkify
 
-    env.filters.update(note=notes.present_note, reason=notes.present_reason)
+    env.filters.update(note=notes.present_note, reason=notes.present_reason, linkify=linkify)
     return env
 
 
