@@ -16,60 +16,17 @@ import signal
 import subprocess
 import sys
 import tempfile
-from dataclasses import dataclass
 from pathlib import Path
 
 from playwright.sync_api import Browser, Page, sync_playwright
 
+from tests.e2e.pages import PAGES, log_in, overflow
 from tests.live import free_port, start_server
 
 CHROMIUM = Path(os.environ.get("RENFORT_CHROMIUM", "/usr/bin/chromium"))
 ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
         "--disable-component-update", "--disable-sync", "--no-first-run"]
 SIZES = {"desktop": {"width": 1366, "height": 800}, "phone": {"width": 390, "height": 844}}
-
-
-@dataclass(frozen=True)
-class Shot:
-    name: str
-    path: str
-    user: str | None = None
-    """Demo user (password: user + "-demo"); None for the public pages."""
-
-
-PAGES: tuple[Shot, ...] = (
-    Shot("landing", "/"),
-    Shot("login", "/login"),
-    Shot("chat", "/chat"),
-    Shot("agent", "/agent", "agent-hotline"),
-    Shot("supervisor", "/supervisor", "sup-atlantique"),
-    Shot("planner", "/planner", "manager-atlantique"),
-    Shot("sites", "/sites", "manager-atlantique"),
-    Shot("site", "/sites/atlantique-nantes", "manager-atlantique"),
-    Shot("sites-client", "/sites", "client-banque-hermine"),
-    Shot("knowledge", "/knowledge", "editor"),
-    Shot("knowledge-new", "/knowledge/new", "editor"),
-    Shot("redirects", "/knowledge/redirects", "editor"),
-    Shot("redirect-entry", "/knowledge/redirects/medical_urgent", "editor"),
-    Shot("admin", "/admin/agents", "admin"),
-    Shot("admin-privacy", "/admin/privacy", "admin"),
-)
-"""Every page behind a distinct template, with a user who may open it."""
-
-
-def log_in(page: Page, user: str, path: str) -> None:
-    page.goto(f"/login?next={path}")
-    page.get_by_label("Identifiant").fill(user)
-    page.get_by_label("Mot de passe").fill(f"{user}-demo")
-    page.get_by_role("button", name="Se connecter").click()
-    page.wait_for_url(f"**{path}")
-
-
-def overflow(page: Page) -> int:
-    """How many CSS pixels the page is wider than its window (0: no horizontal scroll)."""
-    return int(page.evaluate(
-        "Math.max(document.documentElement.scrollWidth, document.body.scrollWidth)"
-        " - document.documentElement.clientWidth"))
 
 
 def _pending_offer(browser: Browser, base: str) -> tuple[Page, Page]:

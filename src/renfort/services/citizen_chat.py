@@ -52,6 +52,8 @@ def conversation_view(engine: Engine, self_service: SelfService, conversation_id
 
 DEFAULT_HANDLE_SECONDS = 240.0
 """A chat's handling time before the queue has answered any today (a cautious guess)."""
+MIN_HANDLE_SECONDS = 60.0
+"""A few very short chats (a wrong number) must not promise a wait of seconds."""
 
 
 def waiting_estimate(engine: Engine, desk: Desk, now: float, contact_id: str
@@ -68,7 +70,8 @@ def waiting_estimate(engine: Engine, desk: Desk, now: float, contact_id: str
     if mine is None or mine.state not in WAITING_STATES | {ContactState.OFFERED}:
         return None
     if mine.state is ContactState.OFFERED:
-        return {"position": 1, "ahead": 0, "estimate_seconds": 0.0, "offered": True}
+        return {"position": 1, "ahead": 0, "estimate_seconds": 0.0, "offered": True,
+                "staffed": True}
     ahead = sum(1 for other in desk.view.contacts_in_flight()
                 if other.queue_id == mine.queue_id and other.id != mine.id
                 and other.state in WAITING_STATES
@@ -87,10 +90,11 @@ def waiting_estimate(engine: Engine, desk: Desk, now: float, contact_id: str
         estimate = 0.0
     else:
         with engine.connect() as conn:
-            handle = _mean_handle(conn, queue.id, now) or DEFAULT_HANDLE_SECONDS
+            handle = max(MIN_HANDLE_SECONDS,
+                         _mean_handle(conn, queue.id, now) or DEFAULT_HANDLE_SECONDS)
         estimate = (ahead + 1) * handle / max(working, 1)
     return {"position": ahead + 1, "ahead": ahead, "estimate_seconds": round(estimate),
-            "offered": False}
+            "offered": False, "staffed": working > 0}
 
 
 def _mean_handle(conn: Connection, queue_id: str, now: float) -> float | None:

@@ -115,6 +115,9 @@ MESSAGES: dict[str, str] = {
     "chat.wait.first": "Vous êtes le prochain dans la file d'attente.",
     "chat.wait.position": "Vous êtes {n}e dans la file d'attente.",
     "chat.wait.estimate": "Attente estimée : environ {minutes} min.",
+    "chat.wait.under_a_minute": "Attente estimée : moins d'une minute.",
+    "chat.wait.nobody": "Les conseillers sont tous occupés ou absents pour le moment : votre "
+                        "demande garde sa place.",
     "chat.callback.offer": "Être rappelé plutôt que d'attendre",
     "chat.callback.hint": "Laissez votre numéro : le conseiller qui prendra votre demande le "
                           "verra et vous rappellera. Vous pouvez ensuite fermer cette page.",
