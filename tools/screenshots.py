@@ -18,7 +18,8 @@ import sys
 import tempfile
 from pathlib import Path
 
-from playwright.sync_api import Browser, Page, sync_playwright
+import httpx
+from playwright.sync_api import Browser, Page, ViewportSize, sync_playwright
 
 from tests.e2e.pages import PAGES, log_in, overflow
 from tests.live import free_port, start_server
@@ -26,7 +27,26 @@ from tests.live import free_port, start_server
 CHROMIUM = Path(os.environ.get("RENFORT_CHROMIUM", "/usr/bin/chromium"))
 ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
         "--disable-component-update", "--disable-sync", "--no-first-run"]
-SIZES = {"desktop": {"width": 1366, "height": 800}, "phone": {"width": 390, "height": 844}}
+MAX_HEIGHT = 4000
+SIZES: dict[str, ViewportSize] = {"desktop": {"width": 1366, "height": 800},
+                                  "phone": {"width": 390, "height": 844}}
+
+
+def _a_day_so_far(base: str) -> None:
+    """A few contacts handled (through the API) so that today's charts have points."""
+    token = httpx.post(f"{base}/api/v1/auth/token", data={
+        "username": "agent-hotline", "password": "agent-hotline-demo"}).json()["access_token"]
+    agent = {"Authorization": f"Bearer {token}"}
+    httpx.post(f"{base}/api/v1/agents/me/login", headers=agent)
+    httpx.put(f"{base}/api/v1/agents/me/state", headers=agent, json={"state": "available"})
+    for _ in range(2):
+        started = httpx.post(f"{base}/api/v1/self-service/conversations",
+                             json={"message": "je voudrais parler à un conseiller"}).json()
+        contact = started["contact_id"]
+        for step, body in (("accept", None), ("end", None),
+                           ("wrap-up", {"disposition": "informed"})):
+            httpx.post(f"{base}/api/v1/contacts/{contact}/{step}", headers=agent, json=body)
+    httpx.post(f"{base}/api/v1/agents/me/logout", headers=agent)
 
 
 def _pending_offer(browser: Browser, base: str) -> tuple[Page, Page]:
@@ -49,9 +69,9 @@ def _pending_offer(browser: Browser, base: str) -> tuple[Page, Page]:
 def shoot(browser: Browser, base: str, out: Path, only: set[str]) -> list[str]:
     out.mkdir(parents=True, exist_ok=True)
     problems = []
+    _a_day_so_far(base)
     live_agent, live_citizen = _pending_offer(browser, base)
-    # phone first: the pending offer has not expired yet when the desktop is shot
-    for size, viewport in sorted(SIZES.items(), reverse=True):
+    for size, viewport in SIZES.items():
         for shot in PAGES:
             if only and shot.name not in only:
                 continue
@@ -74,7 +94,11 @@ def shoot(browser: Browser, base: str, out: Path, only: set[str]) -> list[str]:
             wider = overflow(page)
             if wider > 0:
                 problems.append(f"{shot.name} at {size}: {wider} px too wide")
-            page.screenshot(path=str(out / f"{shot.name}-{size}.png"), full_page=True)
+            # the whole page, but long lists (300 agents) only as far as a few screens
+            tall = int(page.evaluate("document.documentElement.scrollHeight"))
+            page.screenshot(path=str(out / f"{shot.name}-{size}.png"), full_page=True,
+                            clip={"x": 0, "y": 0, "width": viewport["width"],
+                                  "height": min(tall, MAX_HEIGHT)})
             if page not in (live_agent, live_citizen):
                 page.context.close()
     return problems
@@ -92,7 +116,8 @@ def main() -> int:
             subprocess.run([sys.executable, "-m", "renfort.cli", *step], env=env, check=True,
                            stdout=subprocess.DEVNULL)
         port = free_port()
-        server = start_server(Path(folder), port)
+        # offers wait long enough here to be shot at both sizes
+        server = start_server(Path(folder), port, {"RENFORT_OFFER_TIMEOUT_SECONDS": "600"})
         try:
             with sync_playwright() as driver:
                 browser = driver.chromium.launch(executable_path=str(CHROMIUM), args=ARGS)
