@@ -374,6 +374,20 @@
     ensureLive();
   });
 
+  /* A live fragment marked data-keep-focus is not reloaded under a control being used
+   * (the wall's "move to a queue" list would close in the supervisor's hand); the next
+   * event or tick reloads it. */
+  document.addEventListener("htmx:beforeRequest", function (event) {
+    var elt = event.detail.elt;
+    var verb = event.detail.requestConfig && event.detail.requestConfig.verb;
+    var active = document.activeElement;
+    if (verb === "get" && elt && elt.hasAttribute && elt.hasAttribute("data-keep-focus") &&
+        active && active !== document.body && elt.contains(active) &&
+        /^(SELECT|INPUT|TEXTAREA)$/.test(active.tagName)) {
+      event.preventDefault();
+    }
+  });
+
   /* A new action clears the last refusal shown. */
   document.addEventListener("htmx:beforeRequest", function (event) {
     var verb = event.detail.requestConfig && event.detail.requestConfig.verb;
