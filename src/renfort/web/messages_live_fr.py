@@ -9,6 +9,7 @@ MESSAGES: dict[str, str] = {
     "live.lost_since": "Affichage figé depuis",
     "live.retry_in": "Nouvel essai dans {n} s.",
     "live.retry_now": "Réessayer maintenant",
+    "live.dismiss": "J'ai compris",
     "live.pending.waiting": "Pas encore envoyé : {what} — sera renvoyé au retour de la connexion.",
     "live.pending.sending": "Renvoi en cours : {what}",
     "live.pending.resent": "Renvoyé : {what}",

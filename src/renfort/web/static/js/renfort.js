@@ -79,6 +79,9 @@
       var left = Math.max(0, Math.ceil((conn.nextAt - Date.now()) / 1000));
       retry.textContent = conn.lost ? text("retry").replace("{n}", left) : "";
     }
+    var settled = conn.pending.some(function (i) { return i.state === "failed"; });
+    var dismiss = banner.querySelector(".live-dismiss");
+    if (dismiss) { dismiss.hidden = conn.lost || !settled; }
     var list = banner.querySelector(".live-pending");
     if (list) {
       list.textContent = "";
@@ -133,6 +136,15 @@
       recovered();
     }).catch(function () { scheduleProbe(); renderBanner(); });
   }
+
+  /* "J'ai compris": the failed actions were seen; they leave the banner. */
+  document.addEventListener("click", function (event) {
+    if (!event.target.closest || !event.target.closest("[data-live-dismiss]")) { return; }
+    conn.pending = conn.pending.filter(function (i) {
+      return i.state === "waiting" || i.state === "sending";
+    });
+    renderBanner();
+  });
 
   /* "Réessayer maintenant" in the banner: probe at once, and start the delays again. */
   document.addEventListener("click", function (event) {
@@ -242,6 +254,17 @@
     var again = detail.requestConfig && sending(detail.requestConfig.path);
     if (again) { settle(again, false); markLost(); return; }
     if (isGet(detail)) { markLost(); } else { keep(detail); }
+  });
+
+  /* A request answered while the page thinks it is cut off (the wall's own tick): do not
+   * wait for the next probe, which may be 30 s away. */
+  document.addEventListener("htmx:afterRequest", function (event) {
+    var xhr = event.detail.xhr;
+    if (conn.lost && !conn.timerNow && xhr && xhr.status > 0 && xhr.status < 500) {
+      conn.timerNow = true;
+      if (conn.timer) { clearTimeout(conn.timer); conn.timer = null; }
+      setTimeout(function () { conn.timerNow = false; probe(); }, 0);
+    }
   });
 
   /* 502–504: no server, or the desk degraded (store away, restarting): nothing was done. */
