@@ -397,6 +397,24 @@
     ensureLive();
   });
 
+  /* A box that scrolls (a wide table on a phone) must be reachable from the keyboard. */
+  function focusScrollers() {
+    document.querySelectorAll("table, .table-scroll, .messages, .kb-results, .tabs")
+      .forEach(function (el) {
+        var scrolls = el.scrollWidth > el.clientWidth + 1 || el.scrollHeight > el.clientHeight + 1;
+        if (scrolls && !el.hasAttribute("tabindex")) {
+          el.setAttribute("tabindex", "0");
+          el.setAttribute("data-scroll-focus", "");
+        } else if (!scrolls && el.hasAttribute("data-scroll-focus")) {
+          el.removeAttribute("tabindex");
+          el.removeAttribute("data-scroll-focus");
+        }
+      });
+  }
+  document.addEventListener("DOMContentLoaded", focusScrollers);
+  document.addEventListener("htmx:afterSettle", focusScrollers);
+  window.addEventListener("resize", focusScrollers);
+
   /* A live fragment marked data-keep-focus is not reloaded under a control being used
    * (the wall's "move to a queue" list would close in the supervisor's hand); the next
    * event or tick reloads it. */
