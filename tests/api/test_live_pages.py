@@ -91,6 +91,8 @@ def test_the_wall_filters_sorts_drills_down_and_counts_agree(client: TestClient,
     assert accepted.status_code == 200, accepted.text
     second = _handed_off(client, "je voudrais parler à un conseiller, encore")
     clock.advance(300)  # waiting five minutes past a 60 s goal: critical
+    rt = client.app.state.runtime  # type: ignore[attr-defined]
+    client.portal.call(rt.desk.execute, Tick())  # type: ignore[union-attr]  # offer expired
     _web_login(client, "sup-atlantique")
     wall = client.get("/supervisor/wall").text
     assert 'data-level="critical"' in wall and "Critique" in wall
