@@ -54,7 +54,7 @@ def test_citizen_agent_supervisor(open_page: OpenPage) -> None:
     # The wall shows the agent busy without a reload.
     expect(sup.locator("#kpi-busy")).to_have_text(str(busy + 1))
     expect(sup.locator("#kpi-answered")).to_have_text(str(answered + 1))
-    expect(sup.locator("li[data-state=busy]", has_text="Karim")).to_be_visible()
+    expect(sup.locator("#agents-table tr[data-state=busy]", has_text="Karim")).to_be_visible()
 
     # The agent replies; the citizen sees it live, and the status changes.
     agent.get_by_label("Votre réponse").fill("Bonjour, je suis Karim, que puis-je pour vous ?")

@@ -40,7 +40,10 @@ def event_stream(request: Request, bus: EventBus, listener: Principal,
     the stream. ``alive`` says whether the session behind the stream still holds; ``quota``
     counts the stream against the listener's open streams while it runs.
     """
-    last_id = request.headers.get("last-event-id") if resumable else None
+    # The pages reopen a stream themselves after a loss (with a growing delay, not the
+    # browser's fixed retry): a new EventSource cannot set the header, so they pass the id.
+    last_id = (request.headers.get("last-event-id")
+               or request.query_params.get("last_event_id")) if resumable else None
     subscription = bus.subscribe(listener, last_id)
     ending: asyncio.Event | None = getattr(request.app.state, "ending", None)
     wait = REVOCATION_CHECK_SECONDS if alive is not None else HEARTBEAT_SECONDS

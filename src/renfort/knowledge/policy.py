@@ -83,6 +83,24 @@ def wants_agent(message: str) -> bool:
     return bool(_WANTS_AGENT.search(" ".join(strip_accents(w) for w in tokens(message))))
 
 
+_GREETINGS = frozenset({"bonjour", "bonsoir", "salut", "hello", "coucou", "allo", "hey",
+                        "bjr", "slt", "bonne", "journee", "soiree"})
+_COURTESY = frozenset({"madame", "monsieur", "mademoiselle", "a", "vous", "tous", "tout",
+                       "le", "monde", "svp", "merci", "cordialement", "oui"})
+GREETING_REPLY = ("Bonjour ! Je suis l'assistant du numéro vert. Quelle est votre question ? "
+                  "Écrivez-la en une phrase, par exemple : « Puis-je rendre visite à mes "
+                  "parents ? »")
+
+
+def is_greeting(message: str) -> bool:
+    """A message that only greets ("Bonjour", "bonsoir madame !"): there is no question to
+    answer or to pass on yet, so the assistant greets back and waits for it."""
+    # plain words, not tokens(): folding drops greetings as noise before a search
+    words = [strip_accents(w) for w in re.findall(r"[^\W\d_]+", message.lower())]
+    return bool(words) and any(w in _GREETINGS for w in words) and \
+        all(w in _GREETINGS or w in _COURTESY for w in words)
+
+
 def confidence(result: Result) -> float:
     """Calibrated probability that the first hit of ``result`` is the right article."""
     if not result.hits:

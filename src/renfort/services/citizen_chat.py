@@ -12,9 +12,13 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Engine, select
+from sqlalchemy import Connection, Engine, func, select
 
 from renfort.domain.clock import to_iso
+from renfort.domain.contacts import WAITING_STATES, ContactState
+from renfort.services.contacts_read import start_of_day
+from renfort.services.desk import Desk
+from renfort.services.desktop import agent_state
 from renfort.services.self_service import SelfService
 from renfort.store import tables as t
 
@@ -44,3 +48,59 @@ def conversation_view(engine: Engine, self_service: SelfService, conversation_id
                    if item["at"] else 0.0)
     return {"conversation_id": transcript["conversation_id"], "state": transcript["state"],
             "contact": contact, "items": items}
+
+
+DEFAULT_HANDLE_SECONDS = 240.0
+"""A chat's handling time before the queue has answered any today (a cautious guess)."""
+MIN_HANDLE_SECONDS = 60.0
+"""A few very short chats (a wrong number) must not promise a wait of seconds."""
+
+
+def waiting_estimate(engine: Engine, desk: Desk, now: float, contact_id: str
+                     ) -> dict[str, Any] | None:
+    """Where the citizen's own contact stands in its queue: its rank among the contacts of
+    that queue the router would serve first (higher priority, then longer wait), and an
+    estimated wait. Only these two numbers leave the server: nothing about the others.
+
+    The estimate: nobody ahead and an agent free → under a minute; otherwise the contacts
+    ahead (and this one) share the agents who can serve the queue and are logged in, each
+    taking today's mean handling time of the queue. None when the contact no longer waits.
+    """
+    mine = desk.live_contact(contact_id)
+    if mine is None or mine.state not in WAITING_STATES | {ContactState.OFFERED}:
+        return None
+    if mine.state is ContactState.OFFERED:
+        return {"position": 1, "ahead": 0, "estimate_seconds": 0.0, "offered": True,
+                "staffed": True}
+    ahead = sum(1 for other in desk.view.contacts_in_flight()
+                if other.queue_id == mine.queue_id and other.id != mine.id
+                and other.state in WAITING_STATES
+                and (-other.priority, other.enqueued_at, other.seq)
+                < (-mine.priority, mine.enqueued_at, mine.seq))
+    queue = desk.queue(mine.queue_id)
+    serving = desk.serving_outsourcers(queue.id)
+    free = working = 0
+    for agent in desk.agents():
+        if agent.outsourcer_id not in serving or queue.skill not in agent.skills:
+            continue
+        state = agent_state(desk, agent.id)
+        working += state in ("available", "offered", "busy")
+        free += state == "available"
+    if ahead == 0 and free:
+        estimate = 0.0
+    else:
+        with engine.connect() as conn:
+            handle = max(MIN_HANDLE_SECONDS,
+                         _mean_handle(conn, queue.id, now) or DEFAULT_HANDLE_SECONDS)
+        estimate = (ahead + 1) * handle / max(working, 1)
+    return {"position": ahead + 1, "ahead": ahead, "estimate_seconds": round(estimate),
+            "offered": False, "staffed": working > 0}
+
+
+def _mean_handle(conn: Connection, queue_id: str, now: float) -> float | None:
+    c = t.contacts.c
+    value = conn.execute(
+        select(func.avg(c.ended_at - c.answered_at)).where(c.queue_id == queue_id)
+        .where(c.answered_at.is_not(None)).where(c.ended_at.is_not(None))
+        .where(c.created_at >= start_of_day(now))).scalar_one_or_none()
+    return float(value) if value else None

@@ -135,3 +135,37 @@ def today_figures(conn: Connection, queue_id: str, sl_seconds: float, now: float
         "service_level_today": round(n_in_time / handled, 4) if handled else None,
         "asa_seconds_today": round(float(asa), 1) if asa is not None else None,
     }
+
+
+def intervals_today(conn: Connection, queue_sl: dict[str, float], now: float,
+                    step: float = 3600.0) -> list[dict[str, Any]]:
+    """Today's contacts of these queues (id → seconds of their service-level goal) by
+    interval of ``step`` seconds since midnight (Paris) up to ``now``: service level (as in
+    :func:`today_figures`, each contact against its own queue's goal), mean and longest
+    wait of the contacts answered or abandoned in the interval they arrived in."""
+    start = start_of_day(now)
+    count = max(1, int((now - start) // step) + 1)
+    handled, in_time = [0] * count, [0] * count
+    waits: list[list[float]] = [[] for _ in range(count)]
+    if queue_sl:
+        c = t.contacts.c
+        found = conn.execute(
+            select(c.queue_id, c.created_at, c.enqueued_at, c.answered_at, c.ended_at,
+                   c.state)
+            .where(c.queue_id.in_(list(queue_sl))).where(c.created_at >= start))
+        for queue_id, created, enqueued, answered, ended, state in found:
+            index = min(count - 1, int((created - start) // step))
+            since = enqueued if enqueued is not None else created
+            if answered is not None:
+                wait = answered - since
+            elif state == str(ContactState.ABANDONED) and ended is not None:
+                wait = ended - since
+            else:
+                continue
+            handled[index] += 1
+            in_time[index] += int(answered is not None and wait <= queue_sl[str(queue_id)])
+            waits[index].append(max(0.0, float(wait)))
+    return [{"start": start + i * step, "handled": handled[i],
+             "service_level": in_time[i] / handled[i] if handled[i] else None,
+             "mean_wait": sum(waits[i]) / len(waits[i]) if waits[i] else None,
+             "max_wait": max(waits[i]) if waits[i] else None} for i in range(count)]

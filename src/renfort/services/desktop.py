@@ -7,10 +7,14 @@ from typing import Any
 
 from sqlalchemy import Connection, select
 
+from renfort.domain.contacts import ContactState
 from renfort.domain.retention import ERASED_REF
 from renfort.knowledge.redirects import URGENT_KEYS, Entry, Number
+from renfort.routing.types import AgentStatus
 from renfort.services import access, contacts_read
+from renfort.services.desk import Desk
 from renfort.services.principals import Principal
+from renfort.store import knowledge_tables as k
 from renfort.store import tables as t
 
 
@@ -75,3 +79,42 @@ def alerted_contacts(conn: Connection, contact_ids: list[str]) -> set[str]:
                         .where(t.contact_events.c.contact_id.in_(contact_ids))
                         .where(t.contact_events.c.action == "triage_redirect").distinct())
     return {str(r) for r in rows.scalars()}
+
+
+def agent_state(desk: Desk, agent_id: str) -> str:
+    """What an agent is doing, in one word shared by the desktop, the wall and the queue
+    figures: their status, or ``busy`` while they hold a contact, or ``offered`` while the
+    only contacts they have are offers not yet accepted (they are not talking to anyone)."""
+    live = desk.view.agent(agent_id)
+    if live.status is not AgentStatus.AVAILABLE or live.load <= 0:
+        return str(live.status)
+    held = desk.held_by(agent_id)
+    if held and all(h.state is ContactState.OFFERED for h in held):
+        return "offered"
+    return "busy"
+
+
+HANDOFF_PREFIX = "Transmis par l'assistant en ligne"
+
+
+def offer_context(conn: Connection, who: Principal, contact_id: str) -> dict[str, Any]:
+    """What an agent needs to decide on an offer: the caller's first message (chat), why the
+    assistant passed it on, and a flag when its triage hesitated towards medical or the
+    citizen already wrote something urgent. Personal data masked as for any reader."""
+    said = contacts_read.messages(conn, who, contact_id)
+    first = next((m["body"] for m in said if m["author"] == "customer"), None)
+    note = next((m["body"] for m in reversed(said)
+                 if m["author"] == "system" and m["body"].startswith(HANDOFF_PREFIX)), None)
+    labels = set(conn.execute(select(k.kb_outcomes.c.triage_label)
+                              .where(k.kb_outcomes.c.contact_id == contact_id)).scalars())
+    alerted = bool(alerted_contacts(conn, [contact_id]))
+    urgency = None
+    if alerted or labels & {"medical_urgent", "medical", "psychological"}:
+        urgency = "alert"
+    elif note and "signal médical incertain" in note:
+        urgency = "doubt"
+    elif "health_info" in labels:
+        urgency = "health"
+    if first and len(first) > 280:
+        first = first[:277].rstrip() + "…"
+    return {"first_message": first, "note": note, "urgency": urgency}

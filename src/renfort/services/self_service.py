@@ -158,6 +158,14 @@ class SelfService:
         contact = self._live(conversation) if conversation.state == HANDED_OFF else None
         if contact is not None:
             return await self._relay(conversation, contact, message, decision)
+        if not decision.redirected and policy.is_greeting(message):
+            # nothing to answer or pass on yet: greet back, wait for the question
+            await asyncio.to_thread(self._append, conversation, [
+                ("customer", message, None),
+                ("assistant", policy.GREETING_REPLY, {"action": "greet"})])
+            return {"conversation_id": conversation.id, "action": "greet",
+                    "message": policy.GREETING_REPLY,
+                    "triage": {"label": str(decision.label)}}
         found = None
         if not decision.redirected:
             found = await asyncio.to_thread(self._bases.search, conversation.client_id, message,

@@ -10,6 +10,7 @@ from renfort.domain.clock import Clock
 from renfort.routing.types import AgentStatus
 from renfort.services import contacts_read
 from renfort.services.desk import Desk
+from renfort.services.desktop import agent_state
 from renfort.services.principals import OUTSOURCER_ROLES, Principal
 
 
@@ -25,16 +26,11 @@ def queue_stats(engine: Engine, desk: Desk, clock: Clock, who: Principal,
     serving = desk.serving_outsourcers(queue.id)
     if who.role in OUTSOURCER_ROLES:
         serving = serving & {who.outsourcer_id or ""}
-    by_state = {str(s): 0 for s in AgentStatus} | {"busy": 0}
+    by_state = {str(s): 0 for s in AgentStatus} | {"busy": 0, "offered": 0}
     for agent in desk.agents():
         if agent.outsourcer_id not in serving or queue.skill not in agent.skills:
             continue
-        live = desk.view.agent(agent.id)
-        status = live.status
-        if status is AgentStatus.AVAILABLE and live.load > 0:
-            by_state["busy"] += 1
-        else:
-            by_state[str(status)] += 1
+        by_state[agent_state(desk, agent.id)] += 1
     with engine.connect() as conn:
         today = contacts_read.today_figures(conn, queue.id, queue.sl_seconds, now)
     return {

@@ -9,7 +9,10 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping
 
-from renfort.web.messages_fr import MESSAGES as FRENCH
+from renfort.web.messages_fr import MESSAGES as _BASE
+from renfort.web.messages_live_fr import MESSAGES as _LIVE
+
+FRENCH: Mapping[str, str] = {**_BASE, **_LIVE}
 
 DEFAULT_LOCALE = "fr"
 CATALOGS: Mapping[str, Mapping[str, str]] = {"fr": FRENCH}

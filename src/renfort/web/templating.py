@@ -121,6 +121,10 @@ def environment() -> Environment:
     env.filters.update(time=paris_time, datetime=paris_datetime, date=paris_date,
                        duration=duration, short_duration=short_duration,
                        percent=percent, number=number)
+    from renfort.web import notes  # notes reads the catalog through this module
+    from renfort.web.linkify import linkify
+
+    env.filters.update(note=notes.present_note, reason=notes.present_reason, linkify=linkify)
     return env
 
 

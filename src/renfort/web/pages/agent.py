@@ -21,7 +21,6 @@ from renfort.bootstrap import Runtime
 from renfort.domain.contacts import ContactState
 from renfort.domain.errors import RenfortError, ValidationError
 from renfort.knowledge import policy
-from renfort.routing.types import AgentStatus
 from renfort.services import access, contacts_read, desktop
 from renfort.services import commands as c
 from renfort.services.catalog import KINDS, Catalog
@@ -46,9 +45,7 @@ def _agent(who: Principal) -> str:
 
 def _panel(rt: Runtime, who: Principal, agent_id: str) -> dict[str, Any]:
     profile = Catalog(rt.engine).get(KINDS["agents"], who, agent_id)
-    live_agent = rt.desk.view.agent(agent_id)
-    status = live_agent.status
-    busy = status is AgentStatus.AVAILABLE and live_agent.load > 0
+    state = desktop.agent_state(rt.desk, agent_id)
     offers, held = [], []
     with rt.engine.connect() as conn:
         for live in rt.desk.held_by(agent_id):
@@ -58,13 +55,16 @@ def _panel(rt: Runtime, who: Principal, agent_id: str) -> dict[str, Any]:
                 offered = contact["offered_at"]
                 contact["deadline"] = (_seconds(offered) if offered else rt.clock.now()) \
                     + rt.settings.offer_timeout_seconds
+                contact["waiting_since"] = _seconds(contact["created_at"])
+                contact.update(desktop.offer_context(conn, who, live.id))
                 offers.append(contact)
             else:
                 held.append(contact)
         alerted = desktop.alerted_contacts(conn, [h["id"] for h in held])
     for contact in held:
         contact["alert"] = contact["id"] in alerted
-    return {"profile": profile, "status": str(status), "busy": busy,
+    return {"profile": profile, "status": str(rt.desk.view.agent(agent_id).status),
+            "state": state,
             "reason": profile.get("status_reason"), "offers": offers, "held": held,
             "break_reasons": BREAK_REASONS, "now": rt.clock.now(),
             "seat": _seat(rt, who, profile)}
@@ -322,7 +322,8 @@ async def triage(request: Request, rt: RuntimeDep, who: WebPrincipal,
                 asked_by=who.username)
             entry = policy.redirect_for(decision, rt.directory.entries(live["client_id"],
                                                                         conn))
-        return {"result": {"label": str(decision.label), "reason": decision.reason},
+        return {"result": {"label": str(decision.label), "reason": decision.reason,
+                           "rule": decision.rule},
                 "entry": entry.as_dict() if entry else None, "contact_id": contact,
                 "text": text}
 

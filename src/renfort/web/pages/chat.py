@@ -12,6 +12,7 @@ reloads the conversation fragment. Nothing else about the contact leaves the ser
 from __future__ import annotations
 
 import asyncio
+import re
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Form, Request, Response
@@ -23,13 +24,16 @@ from renfort.bootstrap import Runtime
 from renfort.domain.contacts import FINAL_STATES, ContactState
 from renfort.domain.errors import NotFoundError, RenfortError
 from renfort.knowledge.articles import HOTLINE_BASE
-from renfort.services.citizen_chat import conversation_view
+from renfort.services.citizen_chat import conversation_view, waiting_estimate
 from renfort.services.principals import Principal, Role
 from renfort.services.throttle import PUBLIC_CHAT
 from renfort.web.support import check_origin, error_text, page
-from renfort.web.templating import render
+from renfort.web.templating import message, render
 
 router = APIRouter(prefix="/chat", dependencies=[Depends(check_origin)])
+CALLBACK_PREFIX = "Demande de rappel"
+"""How the citizen's callback request starts, as the agent reads it in the conversation."""
+PHONE = re.compile(r"^\+?[0-9][0-9 .]{8,18}[0-9]$")
 CHAT_COOKIE = "renfort_chat"
 COOKIE_SECONDS = 24 * 3600
 
@@ -44,14 +48,26 @@ def _view(rt: Runtime, conversation_id: str | None) -> dict[str, Any] | None:
 
 
 def _context(view: dict[str, Any] | None, reply: dict[str, Any] | None = None,
-             error: str | None = None) -> dict[str, Any]:
+             error: str | None = None, rt: Runtime | None = None,
+             notice: str | None = None) -> dict[str, Any]:
     contact = view["contact"] if view else None
     waiting = bool(contact) and contact is not None and \
         contact["state"] not in {str(s) for s in FINAL_STATES}
+    joined = bool(contact) and contact is not None \
+        and contact["state"] in (str(ContactState.ACCEPTED), str(ContactState.WRAP_UP))
+    estimate = None
+    if rt is not None and contact is not None and waiting and not joined:
+        estimate = waiting_estimate(rt.engine, rt.desk, rt.clock.now(), contact["id"])
+    # the conversation with an agent is over once the contact is final and the citizen has
+    # not written to the assistant since
+    ended = bool(contact) and not waiting and view is not None and \
+        view["state"] == "handed_off"
     return {"view": view, "reply": reply, "error": error, "contact": contact,
-            "with_agent": waiting,
-            "agent_joined": bool(contact) and contact is not None
-            and contact["state"] in (str(ContactState.ACCEPTED), str(ContactState.WRAP_UP))}
+            "with_agent": waiting, "agent_joined": joined, "estimate": estimate,
+            "ended": ended, "notice": notice,
+            "callback_asked": bool(view and any(
+                i["author"] == "customer" and i["body"].startswith(CALLBACK_PREFIX)
+                for i in view["items"]))}
 
 
 def _fragment(request: Request, context: dict[str, Any],
@@ -67,13 +83,14 @@ def _fragment(request: Request, context: dict[str, Any],
 @router.get("")
 async def chat_page(request: Request, rt: RuntimeDep) -> HTMLResponse:
     view = await asyncio.to_thread(_view, rt, request.cookies.get(CHAT_COOKIE))
-    return page(request, "chat/page.html", None, None, {**_context(view), "public": True})
+    return page(request, "chat/page.html", None, None,
+                {**_context(view, rt=rt), "public": True})
 
 
 @router.get("/log")
 async def conversation(request: Request, rt: RuntimeDep) -> HTMLResponse:
     view = await asyncio.to_thread(_view, rt, request.cookies.get(CHAT_COOKIE))
-    return _fragment(request, _context(view))
+    return _fragment(request, _context(view, rt=rt))
 
 
 @router.post("/messages")
@@ -89,10 +106,10 @@ async def send(request: Request, rt: RuntimeDep,
         else:
             reply = await rt.self_service.say(view["conversation_id"], message)
     except RenfortError as error:
-        return _fragment(request, _context(view, error=error_text(error)))
+        return _fragment(request, _context(view, error=error_text(error), rt=rt))
     conversation_id = str(reply["conversation_id"])
     view = await asyncio.to_thread(_view, rt, conversation_id)
-    return _fragment(request, _context(view, reply), conversation_id)
+    return _fragment(request, _context(view, reply, rt=rt), conversation_id)
 
 
 @router.post("/agent")
@@ -105,9 +122,35 @@ async def ask_agent(request: Request, rt: RuntimeDep) -> HTMLResponse:
         rt.throttle.spend(PUBLIC_CHAT, caller_address(request))
         reply = await rt.self_service.ask_agent(view["conversation_id"])
     except RenfortError as error:
-        return _fragment(request, _context(view, error=error_text(error)))
+        return _fragment(request, _context(view, error=error_text(error), rt=rt))
     view = await asyncio.to_thread(_view, rt, view["conversation_id"])
-    return _fragment(request, _context(view, reply))
+    return _fragment(request, _context(view, reply, rt=rt))
+
+
+@router.post("/callback")
+async def ask_callback(request: Request, rt: RuntimeDep,
+                       phone: Annotated[str, Form()] = "") -> HTMLResponse:
+    """"Call me back instead": while the contact waits, the request and the number go to
+    the agent who will take it, as a message of the citizen in the conversation (the
+    durable callback queue is another piece of work; this one only passes the request on).
+    """
+    view = await asyncio.to_thread(_view, rt, request.cookies.get(CHAT_COOKIE))
+    contact = view["contact"] if view else None
+    if view is None or contact is None or contact["state"] in {str(s) for s in FINAL_STATES}:
+        return _fragment(request, _context(view, rt=rt))
+    number = " ".join(phone.split())
+    if not PHONE.match(number) or not 10 <= sum(ch.isdigit() for ch in number) <= 15:
+        return _fragment(request, _context(view, rt=rt, error=message("chat.callback.bad")))
+    try:
+        rt.throttle.spend(PUBLIC_CHAT, caller_address(request))
+        # as one more message of the citizen: relayed to the contact like any other
+        await rt.self_service.say(view["conversation_id"],
+                                  f"{CALLBACK_PREFIX} : merci de me rappeler au {number}.")
+    except RenfortError as error:
+        return _fragment(request, _context(view, error=error_text(error), rt=rt))
+    view = await asyncio.to_thread(_view, rt, view["conversation_id"])
+    return _fragment(request, _context(view, rt=rt,
+                                       notice=message("chat.callback.done", phone=number)))
 
 
 @router.post("/new")

@@ -50,11 +50,234 @@
     });
   }
 
-  function showLost(lost) {
+  /* ---- Connection: one place knows whether the server answers. The event stream, or any
+   * request of the page, failing marks the page "lost": a banner (role=alert) says so, the
+   * "live" indicators turn stale, and /readyz is probed with a growing delay (1 s, 2 s, 4 s…
+   * 30 s at most). When it answers again, actions refused for want of a server are sent
+   * again (once), the stream reopens from the last event seen (Last-Event-ID) and every
+   * live fragment reloads. */
+  var conn = {lost: false, since: null, delay: 0, timer: null, tick: null, nextAt: 0,
+              pending: [], lastEventId: null};
+
+  function text(key) {
     var banner = document.getElementById("live-status");
-    if (banner) { banner.hidden = !lost; }
-    document.body.classList.toggle("live-lost", lost);
+    return (banner && banner.getAttribute("data-" + key)) || "";
   }
+
+  function clock(date) {
+    return date.toLocaleTimeString("fr-FR", {hour: "2-digit", minute: "2-digit", second: "2-digit"});
+  }
+
+  function renderBanner() {
+    var banner = document.getElementById("live-status");
+    if (!banner) { return; }
+    banner.hidden = !conn.lost && conn.pending.length === 0;
+    var lostText = banner.querySelector(".live-lost-text");
+    if (lostText) { lostText.hidden = !conn.lost; }
+    var retry = banner.querySelector(".live-retry-in");
+    if (retry) {
+      var left = Math.max(0, Math.ceil((conn.nextAt - Date.now()) / 1000));
+      retry.textContent = conn.lost ? text("retry").replace("{n}", left) : "";
+    }
+    var settled = conn.pending.some(function (i) { return i.state === "failed"; });
+    var dismiss = banner.querySelector(".live-dismiss");
+    if (dismiss) { dismiss.hidden = conn.lost || !settled; }
+    var list = banner.querySelector(".live-pending");
+    if (list) {
+      list.textContent = "";
+      conn.pending.forEach(function (item) {
+        var li = document.createElement("li");
+        li.className = "pending-" + item.state;
+        li.setAttribute("data-state", item.state);
+        li.textContent = text(item.state).replace("{what}", item.label);
+        list.appendChild(li);
+      });
+    }
+    document.querySelectorAll("[data-live-since]").forEach(function (el) {
+      el.textContent = conn.since ? clock(conn.since) : "";
+    });
+  }
+
+  function markLost() {
+    document.body.classList.add("live-lost");
+    document.body.removeAttribute("data-live-ready");
+    if (!conn.lost) {
+      conn.lost = true;
+      conn.since = new Date();
+      conn.delay = 0;
+      scheduleProbe();
+    }
+    if (!conn.tick) { conn.tick = setInterval(renderBanner, 1000); }
+    renderBanner();
+  }
+
+  function markFound() {
+    var was = conn.lost;
+    conn.lost = false;
+    conn.since = null;
+    document.body.classList.remove("live-lost");
+    if (conn.timer) { clearTimeout(conn.timer); conn.timer = null; }
+    if (conn.tick) { clearInterval(conn.tick); conn.tick = null; }
+    renderBanner();
+    return was;
+  }
+
+  function scheduleProbe() {
+    if (conn.timer) { clearTimeout(conn.timer); }
+    conn.delay = conn.delay ? Math.min(conn.delay * 2, 30000) : 1000;
+    conn.nextAt = Date.now() + conn.delay;
+    conn.timer = setTimeout(probe, conn.delay);
+  }
+
+  function probe() {
+    conn.timer = null;
+    fetch("/readyz", {cache: "no-store", credentials: "same-origin"}).then(function (reply) {
+      if (!reply.ok) { throw new Error("not ready"); }
+      recovered();
+    }).catch(function () { scheduleProbe(); renderBanner(); });
+  }
+
+  /* "J'ai compris": the failed actions were seen; they leave the banner. */
+  document.addEventListener("click", function (event) {
+    if (!event.target.closest || !event.target.closest("[data-live-dismiss]")) { return; }
+    conn.pending = conn.pending.filter(function (i) {
+      return i.state === "waiting" || i.state === "sending";
+    });
+    renderBanner();
+  });
+
+  /* "Réessayer maintenant" in the banner: probe at once, and start the delays again. */
+  document.addEventListener("click", function (event) {
+    if (!event.target.closest || !event.target.closest("[data-live-retry]")) { return; }
+    conn.delay = 0;
+    if (conn.timer) { clearTimeout(conn.timer); conn.timer = null; }
+    probe();
+  });
+
+  function recovered() {
+    markFound();
+    /* The resent actions first: a fragment reloaded meanwhile would lose their answer. */
+    resendPending().then(catchUp, catchUp);
+  }
+
+  function catchUp() {
+    if (conn.lost) { return; }
+    if (live.url) {
+      var url = live.url;
+      if (live.source) { live.source.close(); }
+      live.source = null;
+      live.url = null;
+      connect(url, document.body.getAttribute("data-live-auth") !== "0", true);
+    } else {
+      resyncAll();
+    }
+  }
+
+  /* ---- Actions that did not reach the server: kept, shown, and sent again once. */
+  function describe(elt) {
+    var form = elt.closest ? elt.closest("form") : null;
+    var button = elt.tagName === "BUTTON" ? elt :
+      (form && form.querySelector("button[type=submit], button:not([type])"));
+    var label = (elt.getAttribute && elt.getAttribute("data-action-label")) ||
+      (form && form.getAttribute("data-action-label")) ||
+      (button && button.textContent.trim()) || "";
+    var box = form && form.querySelector("textarea");
+    if (box && box.value.trim()) {
+      var said = box.value.trim();
+      label += " « " + (said.length > 60 ? said.slice(0, 57) + "…" : said) + " »";
+    }
+    return label;
+  }
+
+  function keep(detail) {
+    var config = detail.requestConfig || {};
+    var elt = detail.elt;
+    var values = {};
+    if (config.formData && config.formData.forEach) {
+      config.formData.forEach(function (value, key) { values[key] = value; });
+    }
+    var holder = elt.closest ? elt.closest("[hx-target]") : null;
+    conn.pending.push({verb: config.verb, path: config.path, values: values,
+                       target: holder ? holder.getAttribute("hx-target") : null,
+                       swap: (elt.closest && elt.closest("[hx-swap]") &&
+                              elt.closest("[hx-swap]").getAttribute("hx-swap")) || "innerHTML",
+                       form: elt.closest ? elt.closest("form") : null,
+                       label: describe(elt), state: "waiting"});
+    markLost();
+  }
+
+  function sending(path) {
+    for (var i = 0; i < conn.pending.length; i++) {
+      if (conn.pending[i].state === "sending" && conn.pending[i].path === path) {
+        return conn.pending[i];
+      }
+    }
+    return null;
+  }
+
+  function settle(item, ok) {
+    item.state = ok ? "resent" : "failed";
+    if (ok && item.form && item.form.isConnected &&
+        item.form.hasAttribute("data-reset-on-success")) { item.form.reset(); }
+    renderBanner();
+    if (ok) {
+      setTimeout(function () {
+        conn.pending.splice(conn.pending.indexOf(item), 1);
+        renderBanner();
+      }, 8000);
+    }
+  }
+
+  function resendPending() {
+    var sent = [];
+    conn.pending.forEach(function (item) {
+      if (item.state !== "waiting") { return; }
+      item.state = "sending";
+      var context = {values: item.values, swap: item.swap, source: document.body,
+                     headers: {"X-Renfort-Resent": "1"}};
+      if (item.target && document.querySelector(item.target)) { context.target = item.target; }
+      sent.push(htmx.ajax(item.verb.toUpperCase(), item.path, context).then(function () {
+        if (item.state === "sending") { settle(item, true); }
+      }));
+    });
+    renderBanner();
+    return Promise.all(sent);
+  }
+
+  function isGet(detail) {
+    var verb = detail.requestConfig && detail.requestConfig.verb;
+    return !verb || verb === "get";
+  }
+
+  document.addEventListener("htmx:sendError", function (event) {
+    var detail = event.detail;
+    var again = detail.requestConfig && sending(detail.requestConfig.path);
+    if (again) { settle(again, false); markLost(); return; }
+    if (isGet(detail)) { markLost(); } else { keep(detail); }
+  });
+
+  /* A request answered while the page thinks it is cut off (the wall's own tick): do not
+   * wait for the next probe, which may be 30 s away. */
+  document.addEventListener("htmx:afterRequest", function (event) {
+    var xhr = event.detail.xhr;
+    if (conn.lost && !conn.timerNow && xhr && xhr.status > 0 && xhr.status < 500) {
+      conn.timerNow = true;
+      if (conn.timer) { clearTimeout(conn.timer); conn.timer = null; }
+      setTimeout(function () { conn.timerNow = false; probe(); }, 0);
+    }
+  });
+
+  /* 502–504: no server, or the desk degraded (store away, restarting): nothing was done. */
+  document.addEventListener("htmx:beforeSwap", function (event) {
+    var detail = event.detail;
+    var xhr = detail.xhr;
+    var again = detail.requestConfig && sending(detail.requestConfig.path);
+    if (again && !(xhr && xhr.status < 400)) { settle(again, false); }
+    if (!xhr || [502, 503, 504].indexOf(xhr.status) < 0) { return; }
+    detail.shouldSwap = false;
+    detail.isError = false;
+    if (!again && !isGet(detail)) { keep(detail); } else { markLost(); }
+  });
 
   function checkSession() {
     return fetch("/api/v1/auth/me", {credentials: "same-origin"}).then(function (reply) {
@@ -69,23 +292,30 @@
 
   var live = {url: null, source: null};
 
-  function connect(url, checkAuth) {
-    var source = new EventSource(url, {withCredentials: true});
-    var hadError = false;
-    var lostTimer = null;
+  function connect(url, checkAuth, resync) {
+    var full = url;
+    if (conn.lastEventId) {
+      full += (url.indexOf("?") < 0 ? "?" : "&") + "last_event_id=" +
+        encodeURIComponent(conn.lastEventId);
+    }
+    var source = new EventSource(full, {withCredentials: true});
+    var opened = false;
     live.url = url;
     live.source = source;
     source.addEventListener("open", function () {
-      if (lostTimer) { clearTimeout(lostTimer); lostTimer = null; }
-      showLost(false);
-      if (hadError) { resyncAll(); }
-      hadError = false;
+      opened = true;
+      markFound();
+      if (resync) { resyncAll(); resync = false; }
       document.body.setAttribute("data-live-ready", "1");
     });
     /* The server no longer has what we missed (restart, or away too long): refetch all. */
-    source.addEventListener("reset", function () { resyncAll(); });
+    source.addEventListener("reset", function (event) {
+      if (event.lastEventId) { conn.lastEventId = event.lastEventId; }
+      resyncAll();
+    });
     EVENT_TYPES.forEach(function (type) {
       source.addEventListener(type, function (event) {
+        if (event.lastEventId) { conn.lastEventId = event.lastEventId; }
         var data = null;
         try { data = event.data ? JSON.parse(event.data) : null; } catch (e) { data = null; }
         dispatch(type, data);
@@ -93,19 +323,22 @@
     });
     source.addEventListener("error", function () {
       if (live.source !== source) { return; }
-      hadError = true;
-      if (!lostTimer) { lostTimer = setTimeout(function () { showLost(true); }, 3000); }
-      if (source.readyState === EventSource.CLOSED) {
-        /* The server refused the stream (session gone?) or the connection failed for good. */
-        var again = function () {
-          setTimeout(function () { if (live.source === source) { connect(url, checkAuth); } }, 3000);
-        };
-        if (checkAuth) {
-          checkSession().then(function (ok) { if (ok) { again(); } });
-        } else {
-          again();
-        }
-      }
+      /* Closed here and reopened by us: at once when the server still answers (it ended the
+       * stream), after a growing delay when it refused it (no conversation yet), and by
+       * the probe when it is gone (the banner then shows). An ended session goes to login. */
+      source.close();
+      fetch("/readyz", {cache: "no-store", credentials: "same-origin"}).then(function (reply) {
+        if (!reply.ok) { throw new Error("not ready"); }
+        if (live.source !== source) { return; }
+        return (checkAuth ? checkSession() : Promise.resolve(true)).then(function (ok) {
+          if (!ok || live.source !== source) { return; }
+          live.refusals = opened ? 0 : (live.refusals || 0) + 1;
+          var wait = opened ? 0 : Math.min(3000 * Math.pow(2, live.refusals - 1), 30000);
+          setTimeout(function () {
+            if (live.source === source) { connect(url, checkAuth, opened); }
+          }, wait);
+        });
+      }).catch(function () { if (live.source === source) { markLost(); } });
     });
   }
 
@@ -119,8 +352,7 @@
     if (live.source) { live.source.close(); }
     live.source = null;
     live.url = null;
-    showLost(false);
-    if (url) { connect(url, body.getAttribute("data-live-auth") !== "0"); }
+    if (url) { connect(url, body.getAttribute("data-live-auth") !== "0", false); }
   }
   window.addEventListener("pagehide", function () { if (live.source) { live.source.close(); } });
 
@@ -133,6 +365,13 @@
       var label = left > 0 ? left + " s" : el.getAttribute("data-expired-text") || "0 s";
       if (el.textContent !== label) { el.textContent = label; }
       el.classList.toggle("urgent", left <= 5);
+    });
+    /* How long someone has waited: data-since is POSIX seconds on the server's clock. */
+    document.querySelectorAll("[data-since]").forEach(function (el) {
+      var spent = Math.max(0, Math.round(now - parseFloat(el.getAttribute("data-since"))));
+      var label = spent < 60 ? spent + " s" :
+        Math.floor(spent / 60) + " min " + ("0" + (spent % 60)).slice(-2) + " s";
+      if (el.textContent !== label) { el.textContent = label; }
     });
   }
 
@@ -156,6 +395,38 @@
     autoscroll(event.target.parentNode || document);
     tickCountdowns();
     ensureLive();
+  });
+
+  /* A box that scrolls (a wide table on a phone) must be reachable from the keyboard. */
+  function focusScrollers() {
+    document.querySelectorAll("table, .table-scroll, .messages, .kb-results, .tabs")
+      .forEach(function (el) {
+        var scrolls = el.scrollWidth > el.clientWidth + 1 || el.scrollHeight > el.clientHeight + 1;
+        if (scrolls && !el.hasAttribute("tabindex")) {
+          el.setAttribute("tabindex", "0");
+          el.setAttribute("data-scroll-focus", "");
+        } else if (!scrolls && el.hasAttribute("data-scroll-focus")) {
+          el.removeAttribute("tabindex");
+          el.removeAttribute("data-scroll-focus");
+        }
+      });
+  }
+  document.addEventListener("DOMContentLoaded", focusScrollers);
+  document.addEventListener("htmx:afterSettle", focusScrollers);
+  window.addEventListener("resize", focusScrollers);
+
+  /* A live fragment marked data-keep-focus is not reloaded under a control being used
+   * (the wall's "move to a queue" list would close in the supervisor's hand); the next
+   * event or tick reloads it. */
+  document.addEventListener("htmx:beforeRequest", function (event) {
+    var elt = event.detail.elt;
+    var verb = event.detail.requestConfig && event.detail.requestConfig.verb;
+    var active = document.activeElement;
+    if (verb === "get" && elt && elt.hasAttribute && elt.hasAttribute("data-keep-focus") &&
+        active && active !== document.body && elt.contains(active) &&
+        /^(SELECT|INPUT|TEXTAREA)$/.test(active.tagName)) {
+      event.preventDefault();
+    }
   });
 
   /* A new action clears the last refusal shown. */
@@ -236,5 +507,157 @@
       event.preventDefault();
       box.form.requestSubmit();
     }
+  });
+  /* ---- Offers announce themselves: a short beep (WebAudio, no file), the tab's title, and
+   * a desktop notification when the agent allowed them. Each offer once. */
+  var announced = {};
+  var baseTitle = null;
+  var audio = null;
+
+  function unlockAudio() {
+    var Context = window.AudioContext || window.webkitAudioContext;
+    if (!Context) { return; }
+    if (!audio) { audio = new Context(); }
+    if (audio.state === "suspended") { audio.resume(); }
+  }
+  /* Browsers start sound only after a gesture: the agent's first click or key does it. */
+  document.addEventListener("click", unlockAudio, true);
+  document.addEventListener("keydown", unlockAudio, true);
+
+  function beep() {
+    if (!audio || audio.state !== "running") { return false; }
+    [0, 0.25].forEach(function (at) {
+      var osc = audio.createOscillator();
+      var gain = audio.createGain();
+      osc.frequency.value = 880;
+      gain.gain.setValueAtTime(0.0001, audio.currentTime + at);
+      gain.gain.exponentialRampToValueAtTime(0.3, audio.currentTime + at + 0.02);
+      gain.gain.exponentialRampToValueAtTime(0.0001, audio.currentTime + at + 0.18);
+      osc.connect(gain).connect(audio.destination);
+      osc.start(audio.currentTime + at);
+      osc.stop(audio.currentTime + at + 0.2);
+    });
+    return true;
+  }
+
+  function announceOffers() {
+    var offers = document.querySelectorAll(".offer[data-offer]");
+    if (baseTitle === null) { baseTitle = document.title; }
+    document.title = offers.length ? "(" + offers.length + ") " +
+      offers[0].getAttribute("data-offer-title") + " · " + baseTitle : baseTitle;
+    offers.forEach(function (offer) {
+      var id = offer.getAttribute("data-offer");
+      if (announced[id]) { return; }
+      announced[id] = true;
+      var how = ["title"];
+      if (beep()) { how.push("sound"); }
+      if (window.Notification && Notification.permission === "granted") {
+        try {
+          new Notification(offer.getAttribute("data-offer-title"),
+                           {body: offer.getAttribute("data-offer-body") || "", tag: id});
+          how.push("notification");
+        } catch (e) { /* some browsers only notify from a service worker */ }
+      }
+      document.body.setAttribute("data-announced", id);
+      document.body.setAttribute("data-announced-by", how.join(" "));
+    });
+    /* Offer the notifications where the browser can show them and nobody decided yet. */
+    document.querySelectorAll("[data-alerts-setup]").forEach(function (el) {
+      el.hidden = !(window.Notification && Notification.permission === "default");
+    });
+  }
+
+  document.addEventListener("click", function (event) {
+    if (!event.target.closest || !event.target.closest("[data-enable-notifications]")) { return; }
+    if (window.Notification) {
+      Notification.requestPermission().then(announceOffers);
+    }
+  });
+  document.addEventListener("DOMContentLoaded", announceOffers);
+  document.addEventListener("htmx:afterSettle", announceOffers);
+  /* ---- Actions on the supervisor wall call the JSON API with the session cookie (the
+   * same-origin check is the CSRF guard). The answer goes to the flash area, then the wall
+   * reloads; a request that cannot reach the server is said to have failed. */
+  function flashText(message, error) {
+    var flash = document.getElementById("flash");
+    if (!flash) { return; }
+    flash.textContent = message;
+    flash.className = "flash notice " + (error ? "error" : "ok");
+    flash.hidden = false;
+  }
+
+  function problemText(reply) {
+    return reply.text().then(function (body) {
+      try { var p = JSON.parse(body); return p.detail || p.title || reply.statusText; }
+      catch (e) { return reply.statusText; }
+    });
+  }
+
+  function callApi(method, url, body, label) {
+    var init = {method: method, credentials: "same-origin", headers: {"Accept": "application/json"}};
+    if (body !== null && body !== undefined) {
+      init.headers["Content-Type"] = "application/json";
+      init.body = typeof body === "string" ? body : JSON.stringify(body);
+    }
+    return fetch(url, init).then(function (reply) {
+      if (reply.ok) {
+        var flash = document.getElementById("flash");
+        flashText(((flash && flash.getAttribute("data-done-prefix")) || "") + label, false);
+        resyncAll();
+        return reply;
+      }
+      return problemText(reply).then(function (why) {
+        var flash = document.getElementById("flash");
+        flashText(((flash && flash.getAttribute("data-error-prefix")) || "") + why, true);
+        if ([502, 503, 504].indexOf(reply.status) >= 0) { markLost(); }
+        return null;
+      });
+    }, function () {
+      var flash = document.getElementById("flash");
+      flashText(((flash && flash.getAttribute("data-error-prefix")) || "") + label + " — " +
+                text("failed").replace("{what}", "").replace(/^[^:]*:\s*/, ""), true);
+      markLost();
+      return null;
+    });
+  }
+
+  document.addEventListener("click", function (event) {
+    var button = event.target.closest ? event.target.closest("[data-api]") : null;
+    if (!button) { return; }
+    var question = button.getAttribute("data-api-confirm");
+    if (question && !window.confirm(question)) { return; }
+    var parts = button.getAttribute("data-api").split(" ");
+    button.disabled = true;
+    callApi(parts[0], parts[1], button.getAttribute("data-api-body"),
+            button.getAttribute("data-action-label")).then(function () { button.disabled = false; });
+  });
+
+  /* "Affecter": the agent now serves the chosen queue's skill only (proficiency kept when
+   * they had it), through the agents API that managers use. */
+  document.addEventListener("click", function (event) {
+    var button = event.target.closest ? event.target.closest("[data-move-agent]") : null;
+    if (!button) { return; }
+    var id = button.getAttribute("data-move-agent");
+    var select = document.getElementById(button.getAttribute("data-move-select"));
+    if (!select) { return; }
+    var skill = select.value;
+    var url = "/api/v1/agents/" + encodeURIComponent(id);
+    button.disabled = true;
+    fetch(url, {credentials: "same-origin", headers: {"Accept": "application/json"}})
+      .then(function (reply) {
+        if (!reply.ok) { throw reply; }
+        return reply.json();
+      }).then(function (agent) {
+        var skills = {};
+        skills[skill] = (agent.skills && agent.skills[skill]) || 3;
+        return callApi("PUT", url, {
+          name: agent.name, outsourcer: agent.outsourcer_id, skills: skills,
+          languages: agent.languages, works_from: agent.works_from,
+          site: agent.site_id, capacity: agent.capacity
+        }, button.getAttribute("data-action-label"));
+      }).catch(function () {
+        flashText(button.getAttribute("data-action-label") + " — " + text("failed")
+                  .replace("{what}", "").replace(/^[^:]*:\s*/, ""), true);
+      }).then(function () { button.disabled = false; });
   });
 })();

@@ -1,0 +1,145 @@
+"""Round 2 of the live pages in a real Chromium: an offer announced with its context, a
+missed offer that says why, an action taken from the supervisor wall, a waiting citizen
+told their rank and wait who asks to be called back, and every page at phone width."""
+
+from __future__ import annotations
+
+import re
+
+from playwright.sync_api import Page, expect
+
+from tests.e2e.conftest import OpenPage, log_in
+from tests.e2e.pages import PAGES, overflow
+
+PHONE = {"width": 390, "height": 844}
+
+
+def _ready(agent: Page) -> None:
+    """The agent is available, whatever an earlier test left them in."""
+    expect(agent.locator("#agent-status")).to_be_visible()
+    for name in ("Commencer ma journée", "Me mettre disponible"):
+        button = agent.get_by_role("button", name=name)
+        if button.count():
+            button.click()
+    expect(agent.locator("#agent-status")).to_have_text("Disponible")
+    expect(agent.locator("body")).to_have_attribute("data-live-ready", "1")
+
+
+def test_an_offer_is_announced_with_its_context(open_page: OpenPage) -> None:
+    agent_tab = open_page("agent-offer")
+    agent = log_in(agent_tab, "agent-hotline", "/agent")
+    _ready(agent)
+    citizen = open_page("citizen-offer").page
+    citizen.goto("/chat")
+    citizen.get_by_label("Votre message").fill(
+        "Bonjour, je voudrais parler à un conseiller pour une attestation de déplacement")
+    citizen.get_by_role("button", name="Envoyer").click()
+
+    offer = agent.locator(".offer")
+    expect(offer).to_be_visible()
+    expect(agent.locator("#agent-status")).to_have_text("Contact proposé")
+    expect(offer.locator(".offer-first")).to_contain_text("attestation de déplacement")
+    expect(offer).to_contain_text("Informations générales")
+    expect(offer).to_contain_text("Attend depuis")
+    expect(offer.locator(".elapsed")).to_have_text(re.compile(r"^\d+ s$|min"))
+    expect(offer.locator(".countdown")).to_have_text(re.compile(r"^\d+ s$"))
+    expect(offer.locator(".offer-note")).to_have_text(
+        "Transmis par l'assistant : la personne a demandé à parler à un conseiller.")
+    # announced: the tab's title says so, and the page records how it was announced
+    expect(agent).to_have_title(re.compile(r"^\(1\) Contact proposé"))
+    expect(agent.locator("body")).to_have_attribute("data-announced-by",
+                                                    re.compile(r"\btitle\b"))
+    agent_tab.shot("agent-offer")
+
+    # not answered in time: the agent is told what happened and what to do
+    expect(agent.locator("#missed-why")).to_contain_text("Vous n'avez pas répondu à temps",
+                                                         timeout=40_000)
+    expect(agent.locator("#agent-status")).to_have_text("Offre manquée")
+    expect(agent).not_to_have_title(re.compile(r"Contact proposé"))
+    agent_tab.shot("agent-missed")
+    agent.get_by_role("button", name="Me mettre disponible").click()
+    agent.locator(".offer").get_by_role("button", name="Accepter").click()
+    expect(agent.locator("#contact-state")).to_have_text("En cours")
+    agent.get_by_label("Qualification").select_option("informed")
+    agent.get_by_role("button", name="Clôturer le contact").click()
+    expect(agent.get_by_text("Contact clôturé.")).to_be_visible()
+    # the citizen is told plainly that it is over
+    expect(citizen.locator("#chat-ended")).to_contain_text("Conversation terminée")
+
+
+def test_a_supervisor_pauses_an_agent_from_the_wall(open_page: OpenPage) -> None:
+    agent = log_in(open_page("agent-paused"), "agent-hotline", "/agent")
+    _ready(agent)
+    wall_tab = open_page("wall-action")
+    wall = log_in(wall_tab, "sup-atlantique", "/supervisor")
+    row = wall.locator("#agents-table tr", has_text="Karim")
+    expect(row).to_have_attribute("data-state", "available")
+    expect(row.locator(".elapsed")).to_be_visible()
+    # filter: another state hides the row, back to all shows it
+    wall.get_by_label("État des conseillers").select_option("break")
+    expect(wall.locator("#agents-table tr", has_text="Karim")).to_have_count(0)
+    wall.get_by_label("État des conseillers").select_option("")
+    row.get_by_role("button", name="Pause Karim B.").click()
+    expect(wall.locator("#flash")).to_contain_text("Fait : mettre Karim B. en pause")
+    expect(wall.locator("#agents-table tr", has_text="Karim")).to_have_attribute(
+        "data-state", "break")
+    # the agent's own desktop follows, live
+    expect(agent.locator("#agent-status")).to_have_text("En pause")
+    expect(agent.locator("#agent-panel")).to_contain_text("Mis en pause par la supervision")
+    # drill down on the agent
+    wall.get_by_role("link", name="Détail de Karim B.").click()
+    expect(wall.locator("#wall-detail")).to_contain_text("Conseiller : Karim B.")
+    expect(wall.locator("#detail-state")).to_have_text("En pause")
+    wall_tab.shot("wall-detail")
+
+
+def test_a_waiting_citizen_sees_rank_and_wait_and_asks_a_callback(open_page: OpenPage
+                                                                  ) -> None:
+    agent = log_in(open_page("agent-away"), "agent-hotline", "/agent")
+    if agent.locator("#agent-status").inner_text() != "En pause":
+        agent.get_by_role("button", name="Pause", exact=True).click()
+        expect(agent.locator("#agent-status")).to_have_text("En pause")
+    tab = open_page("citizen-waiting")
+    citizen = tab.page
+    # someone else asked first
+    ahead = citizen.request.post("/api/v1/self-service/conversations",
+                                 data={"message": "je voudrais parler à un conseiller"})
+    assert ahead.status == 201, ahead.text()
+    citizen.goto("/chat")
+    citizen.get_by_label("Votre message").fill("Bonjour")
+    citizen.get_by_role("button", name="Envoyer").click()
+    expect(citizen.locator("#chat-log .from-assistant").last).to_contain_text(
+        "Quelle est votre question ?")
+    expect(citizen.locator("#chat-status")).not_to_contain_text("Un conseiller va")
+    citizen.get_by_label("Votre message").fill("Je voudrais parler à un conseiller")
+    citizen.get_by_role("button", name="Envoyer").click()
+    wait = citizen.locator("#chat-wait")
+    expect(wait).to_contain_text(re.compile(r"Vous êtes \d+e dans la file d'attente\."))
+    expect(wait).to_contain_text(
+        re.compile(r"Attente estimée : (environ \d+ min|moins d.une minute)\."))
+    assert int(wait.get_attribute("data-position") or 0) >= 2
+    tab.shot("citizen-waiting")
+    citizen.get_by_text("Être rappelé plutôt que d'attendre").click()
+    citizen.get_by_label("Votre numéro de téléphone").fill("06 12 34 56 78")
+    citizen.get_by_role("button", name="Demander à être rappelé").click()
+    expect(citizen.locator("#chat-notice")).to_contain_text("Demande de rappel transmise")
+    expect(citizen.locator("#chat-log a[href='tel:0612345678']")).to_be_visible()
+
+
+def test_no_page_scrolls_sideways_on_a_phone(open_page: OpenPage) -> None:
+    wide = []
+    for shot in PAGES:
+        tab = open_page(f"phone-{shot.name}")
+        tab.page.set_viewport_size(PHONE)
+        if shot.user:
+            log_in(tab, shot.user, shot.path)
+        else:
+            tab.page.goto(shot.path)
+        tab.page.wait_for_load_state("networkidle")
+        if shot.name == "not-found":  # the browser reports the 404 it was asked for
+            tab.errors[:] = [e for e in tab.errors if "404" not in e]
+        if overflow(tab.page) > 0:
+            wide.append(f"{shot.name}: {overflow(tab.page)} px")
+            tab.shot(f"too-wide-{shot.name}")
+        tab.page.context.close()
+    assert wide == []
