@@ -33,6 +33,7 @@ from renfort.domain.errors import RenfortError, ValidationError
 from renfort.domain.model import Channel, Sector, TeleworkRule, WorkPlace
 from renfort.services.catalog import KINDS, Catalog
 from renfort.services.principals import HUMAN_ROLES, Principal, Role
+from renfort.web import admin_cells
 from renfort.web.listing import paged, picked
 from renfort.web.session import WebPrincipal
 from renfort.web.support import allow, check_origin, error_text, page
@@ -211,16 +212,18 @@ def _skills(text: str) -> dict[str, int]:
 def _row_text(columns: tuple[str, ...]) -> Callable[[dict[str, Any]], str]:
     """What a search looks through: the row's shown cells."""
     def text(row: dict[str, Any]) -> str:
-        return " ".join(str(row.get(c) or "") for c in ("id", *columns))
+        return " ".join([*(str(row.get(c) or "") for c in ("id", *columns)), *row["cells"]])
     return text
 
 
 def _listing(rt: Runtime, who: Principal, kind: str, q: str = "", page_number: int = 1
              ) -> dict[str, Any]:
     catalog = Catalog(rt.engine)
-    items = catalog.list(KINDS[kind], who)
-    return {"page": paged(items, q, page_number, _row_text(COLUMNS[kind])),
-            "columns": COLUMNS[kind]}
+    columns = COLUMNS[kind]
+    known = admin_cells.names(catalog, who, admin_cells.referred_kinds(columns))
+    rows = [{**item, "cells": [admin_cells.cell(c, item.get(c), known) for c in columns]}
+            for item in catalog.list(KINDS[kind], who)]
+    return {"page": paged(rows, q, page_number, _row_text(columns)), "columns": columns}
 
 
 def _form(rt: Runtime, who: Principal, kind: str, item: dict[str, Any] | None

@@ -41,8 +41,10 @@ def _waivers(rt: Runtime, who: Principal) -> dict[str, Any]:
     catalog = Catalog(rt.engine)
     waivers = catalog.list(KINDS["waivers"], who)
     queues = {q["id"]: q for q in catalog.list(KINDS["queues"], who)}
+    clients = {c["id"]: c["name"] for c in catalog.list(KINDS["clients"], who)}
     now = rt.clock.now()
     for waiver in waivers:
+        waiver["client_name"] = clients.get(waiver.get("client_id", ""))
         waiver["queue_names"] = [queues[q]["name"] if q in queues else q
                                  for q in waiver["queue_ids"]]
         until = datetime.fromisoformat(waiver["valid_to"]).timestamp()
