@@ -134,3 +134,18 @@ def test_every_page_of_every_role_is_in_french(client: TestClient, username: str
             if "-" in slug:
                 problems.append(f"{path}: slug {slug!r}")
     assert problems == [], "\n".join(problems)
+
+
+def test_the_planner_names_queues_and_formats_its_figures(client: TestClient) -> None:
+    _browser_login(client, "sup-atlantique")
+    page = client.post("/planner/staffing", data={
+        "model": "erlang-c", "service_level": "0.8", "within": "60", "shrinkage": "0"},
+        files={"file": ("prevision.csv", client.get("/planner/sample.csv").text,
+                        "text/csv")}).text
+    assert 'id="staffing-table"' in page
+    text = _text(page)
+    assert "hotline-general" not in set(re.findall(r"[\w-]+", text))
+    queues = client.get("/api/v1/queues", headers=login(client, "admin")).json()
+    general = next(q["name"] for q in queues if q["slug"] == "hotline-general")
+    assert general in text
+    assert RAW.findall(text) == []
