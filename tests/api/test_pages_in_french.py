@@ -149,3 +149,23 @@ def test_the_planner_names_queues_and_formats_its_figures(client: TestClient) ->
     general = next(q["name"] for q in queues if q["slug"] == "hotline-general")
     assert general in text
     assert RAW.findall(text) == []
+
+
+def test_the_agent_desktop_with_a_conversation_is_in_french(client: TestClient) -> None:
+    agent = login(client, "agent-hotline")
+    client.post("/api/v1/agents/me/login", headers=agent)
+    client.put("/api/v1/agents/me/state", headers=agent, json={"state": "available"})
+    contact = client.post("/api/v1/contacts", headers=login(client, "admin"), json={
+        "queue": "hotline-general", "channel": "chat", "customer_ref": "+33 6 10 20 30 40",
+        "message": "Faut-il une attestation pour aller travailler ?"}).json()
+    assert client.post(f"/api/v1/contacts/{contact['id']}/accept",
+                       headers=agent).status_code == 200
+    _browser_login(client, "agent-hotline")
+    problems = []
+    for path in ("/agent", f"/agent/knowledge/suggestions?contact={contact['id']}"):
+        text = _text(client.get(path).text)
+        words = set(re.findall(r"[\w-]+", text))
+        problems += [f"{path}: {v!r}" for v in sorted(_raw_enum_values() & words)]
+        problems += [f"{path}: {n!r}" for n in RAW.findall(text)]
+        problems += [f"{path}: {s!r}" for s in sorted(_slugs(client) & words) if "-" in s]
+    assert problems == []
