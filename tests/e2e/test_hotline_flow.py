@@ -67,6 +67,8 @@ def test_citizen_agent_supervisor(open_page: OpenPage) -> None:
     citizen.get_by_label("Votre message").fill("Puis-je aller voir ma mère en Ehpad ?")
     citizen.get_by_role("button", name="Envoyer").click()
     expect(agent.locator("#messages .from-customer").last).to_contain_text("Ehpad")
+    # Suggestions follow what the citizen last wrote, from the hotline's base.
+    expect(agent.locator("#kb-suggestions li").first).to_contain_text("Ehpad", ignore_case=True)
     agent.get_by_label("Rechercher une réponse").fill("visite en Ehpad")
     agent.get_by_role("button", name="Chercher").click()
     first = agent.locator("#kb-results li").first

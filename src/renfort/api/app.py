@@ -15,7 +15,7 @@ from fastapi import FastAPI
 from fastapi.responses import JSONResponse
 
 from renfort import __version__
-from renfort.api import errors
+from renfort.api import docs, errors
 from renfort.api.csrf import SameOriginMiddleware
 from renfort.api.routes import (
     agents_live,
@@ -93,6 +93,8 @@ def create_app(settings: Settings | None = None, clock: Clock | None = None) -> 
         version=__version__,
         description="Crisis hotline through outsourced contact centers.",
         lifespan=lifespan,
+        docs_url=None,  # served by renfort.api.docs, without a CDN
+        redoc_url=None,
     )
     app.state.runtime = runtime
     app.state.ready = False
@@ -138,6 +140,7 @@ def create_app(settings: Settings | None = None, clock: Clock | None = None) -> 
         app.include_router(module.router, prefix="/api/v1")
     for module in (sites, telework, measures, privacy, reports):
         app.include_router(module.router, prefix="/api/v1")
+    docs.install(app)
     install_pages(app)
     return app
 

@@ -45,12 +45,9 @@ def _runtime() -> Runtime:
 
 
 def _lines(path: Path) -> list[str]:
-    """Lines ended by \\n (or \\r\\n) only: JSON text may hold U+2028 or U+0085, which
-    ``str.splitlines`` would also cut at."""
-    lines = path.read_text(encoding="utf-8").split("\n")
-    if lines and lines[-1] == "":
-        lines.pop()
-    return [line.removesuffix("\r") for line in lines]
+    from renfort.services.knowledge import json_lines
+
+    return json_lines(path.read_text(encoding="utf-8"))
 
 
 def _questions(question: str | None, file: Path | None) -> Iterator[str]:
@@ -62,7 +59,8 @@ def _questions(question: str | None, file: Path | None) -> Iterator[str]:
         raise ValidationError("give a question, or --file with one question per line")
 
 
-def _json_lines(path: Path, required: tuple[str, ...]) -> list[dict[str, Any]]:
+def _numbered_json_lines(path: Path, required: tuple[str, ...]
+                         ) -> list[tuple[int, dict[str, Any]]]:
     rows = []
     for number, line in enumerate(_lines(path), 1):
         if not line.strip():
@@ -73,10 +71,27 @@ def _json_lines(path: Path, required: tuple[str, ...]) -> list[dict[str, Any]]:
             raise ValidationError(f"line {number}: not JSON ({error.msg})") from None
         if not isinstance(row, dict) or any(k not in row for k in required):
             raise ValidationError(f"line {number}: needs {', '.join(required)}")
-        rows.append(row)
+        rows.append((number, row))
     if not rows:
         raise ValidationError(f"{path}: no line to evaluate")
     return rows
+
+
+def _json_lines(path: Path, required: tuple[str, ...]) -> list[dict[str, Any]]:
+    return [row for _, row in _numbered_json_lines(path, required)]
+
+
+def _relevant(row: dict[str, Any], number: int) -> set[str]:
+    """The ids a query should find: ``relevant_ids`` (a list) or ``expected`` (one id or a
+    list), the form of the repository's own ``tests/fixtures/kb_queries_fr.jsonl``."""
+    wanted = row.get("relevant_ids", row.get("expected"))
+    if isinstance(wanted, str):
+        wanted = [wanted]
+    if not isinstance(wanted, list) or not wanted \
+            or not all(isinstance(x, str) for x in wanted):
+        raise ValidationError(f"line {number}: needs relevant_ids (a list of article ids) "
+                              "or expected (an article id)")
+    return set(wanted)
 
 
 def _print(obj: Any) -> None:
@@ -174,7 +189,8 @@ def triage(
 @one_line_errors
 def evaluate(
     queries: Annotated[Path | None, typer.Option(
-        "--queries", help="retrieval: JSON Lines {query, relevant_ids}")] = None,
+        "--queries", help="retrieval: JSON Lines {query, relevant_ids} or {query, expected}")
+    ] = None,
     triage_file: Annotated[Path | None, typer.Option(
         "--triage", help="triage: JSON Lines {question, label}")] = None,
     as_json: JsonOption = False,
@@ -215,11 +231,10 @@ def evaluate(
         console.print(f"false alarms (non-medical redirected): {shown(scores.false_alarms)}")
         return
     assert queries is not None
-    rows = _json_lines(queries, ("query", "relevant_ids"))
     rankings = []
-    for row in rows:
+    for number, row in _numbered_json_lines(queries, ("query",)):
         found = rt.knowledge.search(client, str(row["query"]), k=k)
-        rankings.append(([h.ref for h in found.result.hits], set(row["relevant_ids"])))
+        rankings.append(([h.ref for h in found.result.hits], _relevant(row, number)))
     result = evaluation.retrieval(rankings).as_dict()
     if as_json:
         _print(result)

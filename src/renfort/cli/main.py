@@ -10,7 +10,7 @@ import typer
 from rich.console import Console
 from rich.table import Table
 
-from renfort.cli.errors import one_line_errors
+from renfort.cli.errors import OneLineUsageErrors, one_line_errors
 from renfort.cli.kb import app as kb_app
 from renfort.cli.plan import app as plan_app
 from renfort.cli.privacy import app as privacy_app
@@ -24,7 +24,8 @@ if TYPE_CHECKING:
     from renfort.config import Settings
 
 app = typer.Typer(help="Renfort: a crisis hotline through outsourced contact centers.",
-                  no_args_is_help=True, pretty_exceptions_enable=False)
+                  no_args_is_help=True, pretty_exceptions_enable=False,
+                  cls=OneLineUsageErrors)
 db_app = typer.Typer(help="Database schema.", no_args_is_help=True)
 user_app = typer.Typer(help="Users and API keys.", no_args_is_help=True)
 demo_app = typer.Typer(help="The demo federation and synthetic traffic.", no_args_is_help=True)
@@ -111,18 +112,22 @@ def demo_load() -> None:
 @one_line_errors
 def demo_traffic(
     rate: Annotated[float, typer.Option(help="new contacts per second", min=0.1, max=500)] = 5,
-    url: Annotated[str, typer.Option(help="server address")] = "http://127.0.0.1:8000",
+    url: Annotated[str | None, typer.Option(
+        help="server address; default http://RENFORT_HOST:RENFORT_PORT (127.0.0.1:8000)")
+    ] = None,
     agents: Annotated[int, typer.Option(help="synthetic agents to drive", min=1)] = 60,
     duration: Annotated[float, typer.Option(help="seconds; 0 = until Ctrl-C", min=0)] = 0,
     username: Annotated[str, typer.Option()] = "admin",
     password: Annotated[str, typer.Option()] = "admin-demo",
     seed: Annotated[int, typer.Option()] = 1,
 ) -> None:
-    """Post synthetic contacts and drive synthetic agents through the real API."""
-    from renfort.cli.traffic import run_traffic
+    """Post synthetic contacts and drive synthetic agents through the real API; on stop
+    (duration, Ctrl-C), the agents it drove log out and its waiting contacts hang up."""
+    from renfort.cli.traffic import run_traffic, server_url
 
-    run_traffic(url=url, rate=rate, n_agents=agents, duration=duration, username=username,
-                password=password, seed=seed, console=console)
+    run_traffic(url=url or server_url(_settings()), rate=rate, n_agents=agents,
+                duration=duration, username=username, password=password, seed=seed,
+                console=console)
 
 
 @app.command("serve")

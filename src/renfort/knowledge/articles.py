@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import difflib
 import re
+import unicodedata
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, replace
 from datetime import date
@@ -32,7 +33,7 @@ HOTLINE_BASE = "numero-vert"
 """Slug of the public hotline's client: the default base."""
 FOREVER = float("inf")
 _REF = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._:-]{0,119}$")
-_CATEGORY = re.compile(r"^[a-z0-9][a-z0-9_-]{0,59}$")
+_CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f\u2028\u2029]")
 
 
 class Audience(StrEnum):
@@ -67,8 +68,11 @@ class Content:
         _length(self.question, "question", 3, 500)
         _length(self.answer, "answer", 1, 20_000)
         _length(self.source_body, "source", 2, 200)
-        if not _CATEGORY.match(self.category):
-            raise ValidationError("category: 1–60 lower-case letters, digits, '-' or '_'",
+        # A category is a label an editor types ("Vie quotidienne") and sees back as typed;
+        # code that needs a stable key compares category_key() values.
+        if not 1 <= len(self.category) <= 60 or self.category != self.category.strip() \
+                or _CONTROL.search(self.category):
+            raise ValidationError("category: 1–60 characters on one line",
                                   {"field": "category"})
         if self.source_url is not None and not re.match(r"^https?://\S{3,500}$",
                                                         self.source_url):
@@ -114,6 +118,13 @@ class Version:
 def _length(value: str, field: str, low: int, high: int) -> None:
     if not isinstance(value, str) or not low <= len(value.strip()) <= high:
         raise ValidationError(f"{field}: {low}–{high} characters", {"field": field})
+
+
+def category_key(category: str) -> str:
+    """A category as a slug, to compare labels typed differently: ``Déplacements`` and
+    ``deplacements`` are the same category."""
+    plain = unicodedata.normalize("NFKD", category).encode("ascii", "ignore").decode()
+    return re.sub(r"[^a-z0-9]+", "-", plain.lower()).strip("-")
 
 
 def check_ref(ref: str) -> str:
@@ -163,7 +174,7 @@ def content_from(data: Mapping[str, Any]) -> Content:
     return Content(
         question=_text(data, "question") or "",
         answer=_text(data, "answer") or "",
-        category=(_text(data, "category") or "").lower(),
+        category=_text(data, "category") or "",
         source_body=_text(data, "source") or "",
         source_date=source_date,
         source_url=_text(data, "source_url", required=False) or None,

@@ -126,6 +126,16 @@ class AuthService:
             agent_id = self._ref(conn, t.agents, agent, "agent", role)
             agent_row = repo.get_row(conn, t.agents, agent_id)
             assert agent_row is not None
+            # An agent user belongs to its agent's outsourcer; another one asked for is a
+            # mistake to say, not to override in silence.
+            if outsourcer is not None:
+                asked = self._ref(conn, t.outsourcers, outsourcer, "outsourcer", role)
+                if asked != agent_row["outsourcer_id"]:
+                    theirs = repo.get_row(conn, t.outsourcers, agent_row["outsourcer_id"])
+                    name = theirs["slug"] if theirs is not None else agent_row["outsourcer_id"]
+                    raise ValidationError(
+                        f"agent {agent!r} works for outsourcer {name!r}, not {outsourcer!r}",
+                        {"field": "outsourcer"})
             return str(agent_row["outsourcer_id"]), None, agent_id
         return None, None, None
 

@@ -11,7 +11,7 @@ from renfort.demo.federation import build_federation, describe
 from renfort.domain.clock import ManualClock
 from renfort.knowledge.articles import HOTLINE_BASE
 from renfort.services.auth import AuthService
-from renfort.services.knowledge import KnowledgeService
+from renfort.services.knowledge import KnowledgeService, json_lines
 from renfort.services.knowledge_search import KnowledgeBases
 from renfort.services.principals import Role
 from renfort.services.sites_demo import load_demo_sites
@@ -56,8 +56,8 @@ def load_demo(engine: Engine, auth: AuthService, now: datetime) -> dict[str, int
 def load_demo_knowledge(engine: Engine, now: datetime) -> dict[str, int]:
     """Import the hotline's demo base (``renfort/demo/knowledge_fr.jsonl``), published from
     ``now``; articles already there with the same content are left alone."""
-    lines = resources.files("renfort.demo").joinpath("knowledge_fr.jsonl") \
-        .read_text("utf-8").splitlines()
+    lines = json_lines(resources.files("renfort.demo").joinpath("knowledge_fr.jsonl")
+                       .read_text("utf-8"))
     clock = ManualClock(now.timestamp())
     service = KnowledgeService(engine, clock, KnowledgeBases(engine, clock))
     counts = service.import_lines(HOTLINE_BASE, lines, by="demo")

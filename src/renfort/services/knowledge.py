@@ -51,6 +51,13 @@ def _article_out(article: kr.ArticleRow, versions: Sequence[a.Version], now: flo
     return out
 
 
+def json_lines(text: str) -> list[str]:
+    """The lines of a JSON Lines text. Only ``\n`` ends a line (``\r\n`` too): JSON allows
+    U+2028, U+2029, form feeds… raw inside strings, where ``str.splitlines`` would cut."""
+    lines = [line.removesuffix("\r") for line in text.split("\n")]
+    return lines[:-1] if lines and not lines[-1] else lines
+
+
 def parse_import_lines(lines: Sequence[str]) -> list[tuple[str, a.Content]]:
     """Validate a JSON Lines import entirely; the first bad line is refused with its number."""
     parsed: list[tuple[str, a.Content]] = []

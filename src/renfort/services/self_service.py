@@ -23,6 +23,7 @@ from renfort.domain.errors import NotFoundError, ValidationError
 from renfort.domain.ids import new_id
 from renfort.domain.text import clean_text
 from renfort.knowledge import policy
+from renfort.knowledge.articles import category_key
 from renfort.knowledge.redirects import Entry, key_for
 from renfort.knowledge.triage import Decision, Label
 from renfort.services import commands as c
@@ -269,7 +270,7 @@ class SelfService:
         if not chat:
             raise ValidationError("this client has no public chat queue for a hand-off",
                                   {"field": "client"})
-        wanted = HANDOFF_QUEUES.get(category or "", "general")
+        wanted = HANDOFF_QUEUES.get(category_key(category or ""), "general")
         for qid, slug in chat:
             if wanted in slug:
                 return str(qid)

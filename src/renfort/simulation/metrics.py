@@ -33,6 +33,8 @@ COUNTS = ("offered", "answered", "abandoned", "within", "wait_sum", "max_wait", 
 RATIOS = ("offered", "answered", "abandoned", "service_level", "abandon_rate", "asa_seconds",
           "occupancy", "longest_wait_seconds", "overflow_share", "callbacks", "waiting_at_end")
 """Figures reported per queue and interval, each with its ``ci95``."""
+SHARES = frozenset({"service_level", "abandon_rate", "occupancy", "overflow_share"})
+"""The figures that are fractions: their intervals stay within [0, 1]."""
 
 
 @dataclass(frozen=True)
@@ -140,8 +142,12 @@ class Estimate:
     high: FloatArray
 
 
-def estimate(samples: FloatArray) -> Estimate:
-    """Mean and Student t 95 % interval over axis 0 (replications), ignoring ``nan``."""
+def estimate(samples: FloatArray, upper: float = np.inf) -> Estimate:
+    """Mean and Student t 95 % interval over axis 0 (replications), ignoring ``nan``.
+
+    Every figure is non-negative, and a share is at most ``upper`` = 1: a symmetric interval
+    around a mean near a bound would claim impossible values (a service level of 104 %),
+    so its ends are clipped to ``[0, upper]``."""
     from scipy import stats  # a second of import time: only when figures are reported
 
     valid = ~np.isnan(samples)
@@ -152,9 +158,10 @@ def estimate(samples: FloatArray) -> Estimate:
         var = (dev ** 2).sum(axis=0) / np.maximum(n - 1, 1)
         half = stats.t.ppf(0.975, np.maximum(n - 1, 1)) * np.sqrt(var / np.maximum(n, 1))
     half = np.where(n >= 2, half, np.nan)
-    return Estimate(mean, mean - half, mean + half)
+    return Estimate(mean, np.clip(mean - half, 0.0, upper), np.clip(mean + half, 0.0, upper))
 
 
 def estimates(reps: list[dict[str, FloatArray]]) -> dict[str, Estimate]:
     """Per figure, the estimate over the replications' figures."""
-    return {name: estimate(np.stack([r[name] for r in reps])) for name in RATIOS}
+    return {name: estimate(np.stack([r[name] for r in reps]),
+                           1.0 if name in SHARES else np.inf) for name in RATIOS}

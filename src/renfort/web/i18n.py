@@ -9,18 +9,41 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping
 
+from babel import Locale
+
 from renfort.web.messages_fr import MESSAGES as _BASE
+from renfort.web.messages_fr import SINGULARS as FRENCH_SINGULARS
 from renfort.web.messages_live_fr import MESSAGES as _LIVE
 
 FRENCH: Mapping[str, str] = {**_BASE, **_LIVE}
 
 DEFAULT_LOCALE = "fr"
 CATALOGS: Mapping[str, Mapping[str, str]] = {"fr": FRENCH}
+SINGULAR_FORMS: Mapping[str, Mapping[str, tuple[str, str]]] = {"fr": FRENCH_SINGULARS}
+"""Per locale, the messages that have a singular form: key → (the placeholder that
+counts, the singular text); the catalog holds the plural one."""
+
+
+def _count(value: object) -> float | None:
+    """The number a placeholder holds (a number, or a number already formatted)."""
+    if isinstance(value, int | float):
+        return float(value)
+    text = "".join(str(value).split()).replace(",", ".")
+    try:
+        return float(text)
+    except ValueError:
+        return None
 
 
 def gettext(key: str, locale: str = DEFAULT_LOCALE, **values: object) -> str:
-    """The message ``key`` in ``locale``, with ``{name}`` placeholders filled from ``values``."""
+    """The message ``key`` in ``locale``, with ``{name}`` placeholders filled from ``values``;
+    the singular form when the counting placeholder is one (in French, 0 and 1 are)."""
     text = CATALOGS.get(locale, FRENCH).get(key) or FRENCH.get(key) or key
+    singular = SINGULAR_FORMS.get(locale, FRENCH_SINGULARS).get(key)
+    if singular is not None and singular[0] in values:
+        count = _count(values[singular[0]])
+        if count is not None and Locale.parse(locale).plural_form(abs(count)) == "one":
+            text = singular[1]
     return text.format(**values) if values else text
 
 

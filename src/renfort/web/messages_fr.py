@@ -221,7 +221,7 @@ MESSAGES: dict[str, str] = {
     "wall.no_alert": "Aucune alerte.",
     "wall.alert.sl": "{queue} : niveau de service du jour {value}, objectif {target}.",
     "wall.alert.wait": "{queue} : un contact attend depuis {value} (objectif {target}).",
-    "wall.alert.nobody": "{queue} : {value} contact(s) en attente et aucun agent connecté.",
+    "wall.alert.nobody": "{queue} : {value} contacts en attente et aucun agent connecté.",
     "wall.alert.capacity": "{queue} : {value} personnes présentes pour {target} places "
                            "utilisables (distanciation).",
     "wall.alert.waiver": "Mode dégradé de {queue} : expire dans {value}.",
@@ -242,7 +242,7 @@ MESSAGES: dict[str, str] = {
     "wall.load_of": "Occupation de {site}",
     "wall.agents_by_place": "Agents par site et en télétravail",
     "wall.home": "Télétravail",
-    "wall.present_count": "{n} connecté(s)",
+    "wall.present_count": "{n} connectés",
     "wall.nobody": "Personne de connecté.",
     "wall.updated": "Dernière mise à jour : {time}.",
     # --- citizen chat
@@ -351,8 +351,20 @@ MESSAGES: dict[str, str] = {
     "admin.bad_skills": "Compétences : « compétence:niveau » séparées par des virgules "
                         "(niveau de 1 à 5).",
     "admin.skills_hint": "Ex. : covid-info:4, covid-travel:2 (niveau de 1 à 5).",
-    "admin.truncated": "Seuls les {n} premiers sont affichés.",
     "admin.empty": "Aucun élément.",
+    "admin.level": "niveau {n}",
+    # Long lists (renfort.web.listing): search and pages.
+    "list.pages": "Pages de la liste",
+    "list.shown": "{first} à {last} sur {matched}",
+    "list.none": "Aucun résultat.",
+    "list.filtered": "{total} en tout",
+    "list.previous": "Page précédente",
+    "list.next": "Page suivante",
+    "list.page": "Page {n} sur {pages}",
+    "list.search": "Rechercher",
+    "list.filter": "Filtrer",
+    "list.search_hint": "Tapez une partie du nom ; la liste se met à jour.",
+    "list.pick_hint": "Tapez pour restreindre les choix.",
     "field.id": "Identifiant",
     "field.slug": "Code",
     "field.name": "Nom",
@@ -382,7 +394,7 @@ MESSAGES: dict[str, str] = {
     "field.username": "Identifiant",
     "field.password": "Mot de passe",
     "field.role": "Rôle",
-    "field.agent": "Conseiller (identifiant)",
+    "field.agent": "Conseiller",
     "field.agent_id": "Conseiller",
     "field.public": "Ouvert au chat public anonyme",
     "enum.yesno.false": "Non",
@@ -440,20 +452,20 @@ MESSAGES: dict[str, str] = {
     "planner.have_forecast": "Vous avez déjà une prévision ? La déposer directement",
     "planner.from_forecast": "Effectifs à partir de la prévision ci-dessus.",
     "planner.note.holidays_closed": "Ligne fermée les jours fériés ({closed} des {seen} "
-                                    "jours fériés de l'historique) : {skipped} jour(s) férié(s) "
+                                    "jours fériés de l'historique) : {skipped} jours fériés "
                                     "sans prévision.",
     "planner.note.holidays_open": "Ligne ouverte les jours fériés ({seen} dans l'historique) : "
                                   "leur effet est appris.",
     "planner.note.holidays_unknown": "Aucun jour férié dans l'historique : la ligne est "
                                      "supposée ouverte les jours fériés.",
-    "planner.note.aht_default": "{queues} file(s) sans durée de traitement dans "
+    "planner.note.aht_default": "{queues} files sans durée de traitement dans "
                                 "l'historique : {seconds} s retenues.",
-    "planner.note.patience_default": "{queues} file(s) sans patience dans l'historique : "
+    "planner.note.patience_default": "{queues} files sans patience dans l'historique : "
                                      "{seconds} s retenues.",
     "planner.note.surge_learned": "Annonces « {kind} » : ×{factor} à leur début, demi-vie "
-                                  "{decay} heures d'ouverture, appris de {events} annonce(s) "
-                                  "passée(s).",
-    "planner.note.surge_applied": "{events} annonce(s) appliquée(s) : jusqu'à ×{peak}.",
+                                  "{decay} heures d'ouverture, appris de {events} annonces "
+                                  "passées.",
+    "planner.note.surge_applied": "{events} annonces appliquées : jusqu'à ×{peak}.",
     "planner.busy": "Calcul en cours… la page se mettra à jour d'elle-même.",
     "planner.format": "Fichier CSV : queue, interval_start (ISO 8601 avec fuseau), "
                       "interval_minutes, volume, aht_seconds, et facultativement "
@@ -482,7 +494,7 @@ MESSAGES: dict[str, str] = {
         "intervalle) ; le plafond coûte {extra} heures-agents de plus."),
     "planner.remark.sl_on_answered": "Niveau de service compté sur les appels répondus : les "
                                      "appelants qui raccrochent n'y entrent pas.",
-    "planner.remark.idle_intervals": "{idle} intervalle(s) sans appel : aucun agent requis.",
+    "planner.remark.idle_intervals": "{idle} intervalles sans appel : aucun agent requis.",
     "planner.remark.predicted_abandon": "Abandons prévus sur l'ensemble de la prévision : "
                                         "{lost} des appels.",
     "planner.chart_agents": "Agents nécessaires par intervalle (heure de Paris)",
@@ -505,7 +517,7 @@ MESSAGES: dict[str, str] = {
     "planner.replications": "Journées simulées",
     "planner.seed": "Graine",
     "planner.simulate": "Lancer la simulation",
-    "planner.sim_result": "Résultat sur {n} journée(s) simulée(s)",
+    "planner.sim_result": "Résultat sur {n} journées simulées",
     "planner.chart_sl": "Niveau de service simulé par intervalle (heure de Paris)",
     "planner.target": "objectif {target}",
     "planner.offered": "Appels",
@@ -576,7 +588,9 @@ MESSAGES: dict[str, str] = {
     "kb.new": "Nouvel article",
     "kb.base": "Base",
     "kb.filter": "Filtrer",
-    "kb.count": "{shown} article(s) affiché(s) sur {total}.",
+    "kb.suggestions": "Suggestions d'après les derniers messages du client",
+    "kb.suggestions_none_yet": "Pas encore de message du client : utilisez la recherche.",
+    "kb.base_of": "Base de connaissances de {client}.",
     "kb.ref": "Identifiant",
     "kb.ref_hint": "Lettres minuscules, chiffres et tirets ; il ne change plus ensuite.",
     "kb.question": "Question",
@@ -684,7 +698,7 @@ MESSAGES: dict[str, str] = {
     "redirects.default_version": "Version 0 : numéros nationaux par défaut.",
     "redirects.version_since": "Version {n}, en vigueur depuis le {at} (publiée par {who}).",
     "redirects.scheduled": "Version {n} programmée : en vigueur à partir du {at}.",
-    "redirects.history": "Historique : {n} version(s)",
+    "redirects.history": "Historique : {n} versions",
     "redirects.always": "par défaut",
     "redirects.builtin": "numéros nationaux",
     "redirects.status.in_force": "en vigueur",
@@ -718,7 +732,7 @@ MESSAGES: dict[str, str] = {
     "sites.seat.blocked": "condamné (distanciation)",
     "sites.seat.occupied": "occupé",
     "sites.seat.over": "occupé alors que condamné",
-    "sites.alert": "{over} personne(s) au-delà de la capacité avec distanciation.",
+    "sites.alert": "{over} personnes au-delà de la capacité avec distanciation.",
     "sites.rule": "Règle : {rule} ; nettoyage {cleaning} min entre deux occupants.",
     "sites.register": "Registre des mesures sanitaires",
     "sites.measure": "Mesure",
@@ -768,7 +782,7 @@ MESSAGES: dict[str, str] = {
     "sites.seating": "Arrivées et départs sur le site",
     "sites.agent": "Conseiller",
     "sites.seat": "Poste",
-    "sites.seat_hint": "{n} poste(s) utilisable(s), libre(s) et nettoyé(s).",
+    "sites.seat_hint": "{n} postes utilisables, libres et nettoyés.",
     "sites.since": "Depuis",
     "sites.check_in": "Installer",
     "sites.check_out": "Libérer le poste",
@@ -784,13 +798,25 @@ MESSAGES: dict[str, str] = {
     "sites.trace_days": "Sur les derniers (jours, 28 au plus)",
     "sites.trace_distance": "Distance (m)",
     "sites.trace_button": "Rechercher",
-    "sites.trace_result": "{n} collègue(s) à prévenir",
+    "sites.trace_result": "{n} collègues à prévenir",
     "sites.closest": "Au plus près",
     "sites.overlap": "Présence commune",
     "sites.last_seen": "Dernière présence commune",
     "sites.trace_log": "Journal des recherches",
-    "sites.trace_entry": "{at} — {who} pour {agent} : {n} collègue(s), {days} jours, {distance} m",
+    "sites.trace_entry": "{at} — {who} pour {agent} : {n} collègues, {days} jours, {distance} m",
     "sites.bad_number": "Nombre invalide.",
+    "sites.seat_link": "voir cette place",
+    "sites.seat_choice": "{seat} (zone {zone})",
+    "sites.find_agent": "Rechercher un conseiller",
+    "sites.find_seat": "Rechercher un poste",
+    "sites.seat_list": "Postes",
+    "sites.zone": "Zone",
+    "sites.state": "État",
+    "sites.occupant": "Occupant",
+    "sites.seat_free": "libre",
+    "sites.seat_cleaning": "en nettoyage jusqu'à {time}",
+    "sites.chosen_seat": "Poste {seat}",
+    "sites.chosen_free": "Ce poste est libre : choisissez le conseiller à installer.",
     "sites.done.accepted": "Dérogation acceptée.",
     "sites.done.revoked": "Dérogation révoquée.",
     # --- reports (/reports)
@@ -844,4 +870,33 @@ MESSAGES: dict[str, str] = {
     "reports.staffed": "Conseillers connectés",
     "reports.on_site": "Sur site",
     "reports.at_home": "À domicile",
+}
+
+
+SINGULARS: dict[str, tuple[str, str]] = {
+    # key: (the placeholder that counts, the text when it is 0 or 1); MESSAGES has the plural.
+    "planner.note.holidays_closed": (
+        "skipped", "Ligne fermée les jours fériés ({closed} des {seen} jours fériés de "
+        "l'historique) : {skipped} jour férié sans prévision."),
+    "planner.note.aht_default": (
+        "queues", "{queues} file sans durée de traitement dans l'historique : {seconds} s "
+        "retenues."),
+    "planner.note.patience_default": (
+        "queues", "{queues} file sans patience dans l'historique : {seconds} s retenues."),
+    "planner.note.surge_learned": (
+        "events", "Annonces « {kind} » : ×{factor} à leur début, demi-vie {decay} heures "
+        "d'ouverture, appris de {events} annonce passée."),
+    "planner.note.surge_applied": ("events", "{events} annonce appliquée : jusqu'à ×{peak}."),
+    "planner.remark.idle_intervals": (
+        "idle", "{idle} intervalle sans appel : aucun agent requis."),
+    "planner.sim_result": ("n", "Résultat sur {n} journée simulée"),
+    "redirects.history": ("n", "Historique : {n} version"),
+    "sites.alert": ("over", "{over} personne au-delà de la capacité avec distanciation."),
+    "sites.seat_hint": ("n", "{n} poste utilisable, libre et nettoyé."),
+    "sites.trace_result": ("n", "{n} collègue à prévenir"),
+    "wall.alert.nobody": (
+        "value", "{queue} : {value} contact en attente et aucun agent connecté."),
+    "wall.present_count": ("n", "{n} connecté"),
+    "sites.trace_entry": (
+        "n", "{at} — {who} pour {agent} : {n} collègue, {days} jours, {distance} m"),
 }

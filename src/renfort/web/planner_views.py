@@ -7,21 +7,27 @@ template's context; the routes are in ``web/pages/planner.py`` and ``planner_cha
 
 from __future__ import annotations
 
+import asyncio
 import csv
 import io
 import json
 from collections import OrderedDict
+from collections.abc import Mapping
+from contextvars import ContextVar
 from datetime import UTC, datetime, timedelta
+from types import MappingProxyType
 from typing import Any
 
 from fastapi import Request, UploadFile
 from fastapi.responses import HTMLResponse
 
+from renfort.api.deps import RuntimeDep
 from renfort.bootstrap import Runtime
 from renfort.domain.errors import ValidationError
 from renfort.planning.files import forecast_csv
 from renfort.planning.forecast import Forecast, Note
 from renfort.planning.schedule import Schedule
+from renfort.services.catalog import KINDS, Catalog
 from renfort.services.principals import OUTSOURCER_ROLES, Principal, Role
 from renfort.services.saved_plans import SavedPlanService
 from renfort.services.staffing import (
@@ -34,6 +40,7 @@ from renfort.services.staffing import (
 )
 from renfort.simulation.report import csv_rows
 from renfort.web.charts import line_chart
+from renfort.web.session import WebPrincipal
 from renfort.web.support import page
 from renfort.web.templating import message, number, paris_time, percent
 
@@ -64,6 +71,26 @@ def plan_csv(plan: StaffingPlan) -> str:
     return buffer.getvalue()
 
 
+QUEUE_NAMES: ContextVar[Mapping[str, str]] = ContextVar(
+    "queue_names", default=MappingProxyType({}))
+"""Queue slug → name for the request being served: the files name queues by slug, the
+page (legends, tables, the charts' point titles) by the names the caller may see."""
+
+
+async def name_queues(rt: RuntimeDep, who: WebPrincipal) -> None:
+    """Router dependency of the planner pages: sets :data:`QUEUE_NAMES` for the request."""
+    def read() -> dict[str, str]:
+        return {str(q["slug"]): str(q["name"])
+                for q in Catalog(rt.engine).list(KINDS["queues"], who)}
+
+    QUEUE_NAMES.set(await asyncio.to_thread(read))
+
+
+def _named(series: Mapping[str, list[float | None]]) -> dict[str, list[float | None]]:
+    names = QUEUE_NAMES.get()
+    return {names.get(key, key): values for key, values in series.items()}
+
+
 def staffing_context(text: str, options: StaffingOptions) -> dict[str, Any]:
     rows = parse_forecast_csv(text)
     if len(rows) > MAX_ROWS:
@@ -76,7 +103,7 @@ def staffing_context(text: str, options: StaffingOptions) -> dict[str, Any]:
         series.setdefault(row.queue, [None] * len(starts))[index[row.interval_start]] = \
             float(row.agents)
     labels = _labels(starts)
-    chart = line_chart(series, labels, title=message("planner.chart_agents"),
+    chart = line_chart(_named(series), labels, title=message("planner.chart_agents"),
                        y_format=lambda v: f"{v:g}", bars=len(labels) <= 16)
     peak = max((r.agents for r in plan.rows), default=0)
     return {"plan": plan, "chart": chart, "series": list(series), "plan_csv": plan_csv(plan),
@@ -117,7 +144,7 @@ def forecast_context(text: str, result: Forecast | None = None) -> dict[str, Any
     for r in rows:
         series.setdefault(r.queue, [None] * len(starts))[index[r.interval_start]] = r.volume
         totals[r.queue] = totals.get(r.queue, 0.0) + r.volume
-    chart = line_chart(series, _labels(starts), title=message("planner.chart_forecast"),
+    chart = line_chart(_named(series), _labels(starts), title=message("planner.chart_forecast"),
                        y_format=lambda v: f"{v:g}")
     out: dict[str, Any] = {"csv": text, "chart": chart, "series": list(series),
                            "totals": totals, "rows": len(rows),
@@ -175,7 +202,7 @@ def simulation_context(report: dict[str, Any], sl_target: float) -> dict[str, An
               for iv in report["queues"][0]["intervals"]] if report["queues"] else []
     series = {q["queue"]: [iv["service_level"] for iv in q["intervals"]]
               for q in report["queues"]}
-    chart = line_chart(series, labels, title=message("planner.chart_sl"), y_max=1.0,
+    chart = line_chart(_named(series), labels, title=message("planner.chart_sl"), y_max=1.0,
                        target=sl_target, target_label=message(
                            "planner.target", target=percent(sl_target)),
                        y_format=percent)
@@ -219,7 +246,7 @@ def render_planner(request: Request, rt: Runtime, who: Principal,
     context.pop("carry", None)
     return page(request, "planner/page.html", who, "planner",
                 {"form": form, "federation": on_federation(who), "saved": saved,
-                 "carry": carry, **context})
+                 "carry": carry, "queue_names": QUEUE_NAMES.get(), **context})
 
 
 def carried(context: dict[str, Any]) -> dict[str, str]:

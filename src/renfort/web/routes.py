@@ -13,6 +13,7 @@ from renfort.api import errors as api_errors
 from renfort.web.pages import (
     admin,
     agent,
+    agent_knowledge,
     auth,
     chat,
     knowledge,
@@ -53,8 +54,8 @@ def install(app: FastAPI) -> None:
     """Add the pages (``/``, ``/login``, ``/agent``…) and ``/static`` to ``app``."""
     app.mount("/static", StaticFiles(directory=STATIC), name="static")
     # privacy before admin: /admin/privacy is not one of admin's generic /admin/{kind}.
-    for module in (auth, agent, supervisor, chat, knowledge, redirects, reports, planner, sites,
-                   privacy, admin):
+    for module in (auth, agent, agent_knowledge, supervisor, chat, knowledge, redirects,
+                   reports, planner, sites, privacy, admin):
         app.include_router(module.router, include_in_schema=False)
     app.add_exception_handler(LoginRequiredError, _login_required)
     app.add_exception_handler(PageForbiddenError, _forbidden)

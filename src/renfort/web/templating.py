@@ -1,5 +1,6 @@
-"""Jinja2 environment, display filters (Europe/Paris times, durations, percentages) and the
-one function that turns a template into an HTML response with its security headers."""
+"""Jinja2 environment, display filters (Europe/Paris times, durations, percentages, plural
+forms, enum labels; French formats from Babel) and the one function that turns a template
+into an HTML response with its security headers."""
 
 from __future__ import annotations
 
@@ -8,12 +9,28 @@ from datetime import datetime
 from functools import cache
 from typing import Any
 
+from babel import Locale
+from babel.dates import format_datetime
+from babel.numbers import format_decimal, format_percent
 from fastapi import Request
 from fastapi.responses import HTMLResponse
 from jinja2 import Environment, PackageLoader, select_autoescape
 
 from renfort.domain.clock import PARIS, to_datetime
 from renfort.web.i18n import DEFAULT_LOCALE, gettext, translator
+
+BABEL_LOCALE = Locale.parse("fr_FR")
+
+
+def label(value: object, kind: str) -> str:
+    """An enum value as the catalogue names it (``enum.{kind}.{value}``): ``with_waiver`` →
+    « Avec dérogation (mode dégradé) ». An unknown value shows as it is, so a gap is seen."""
+    if value is None or value == "":
+        return "—"
+    key = f"enum.{kind}.{value}"
+    text = gettext(key)
+    return str(value) if text == key else text
+
 
 SECURITY_HEADERS = {
     # No inline script or style anywhere: every script and sheet is a file under /static.
@@ -52,18 +69,28 @@ def _finite(value: float | None) -> float | None:
     return number if number is not None and math.isfinite(number) else None
 
 
-def paris_time(value: float | str | datetime | None, fmt: str = "%H:%M:%S") -> str:
-    """An instant (POSIX seconds, ISO text or datetime) as Europe/Paris wall-clock text."""
+def paris_time(value: float | str | datetime | None, fmt: str = "HH:mm:ss") -> str:
+    """An instant (POSIX seconds, ISO text or datetime) as Europe/Paris wall-clock text, in
+    a CLDR pattern (``HH:mm``, ``dd/MM/yyyy``…); strftime patterns (``%H:%M``) still work."""
     moment = _moment(value)
-    return moment.strftime(fmt) if moment else "—"
+    if moment is None:
+        return "—"
+    if "%" in fmt:
+        return moment.strftime(fmt)
+    return format_datetime(moment, fmt, tzinfo=PARIS, locale=BABEL_LOCALE)
 
 
 def paris_datetime(value: float | str | datetime | None) -> str:
-    return paris_time(value, "%d/%m/%Y %H:%M")
+    return paris_time(value, "dd/MM/yyyy HH:mm")
 
 
 def paris_date(value: float | str | datetime | None) -> str:
-    return paris_time(value, "%d/%m/%Y")
+    return paris_time(value, "dd/MM/yyyy")
+
+
+def long_date(value: float | str | datetime | None) -> str:
+    """``mardi 17 mars 2020``."""
+    return paris_time(value, "EEEE d MMMM y")
 
 
 def duration(seconds: float | None) -> str:
@@ -95,19 +122,39 @@ def short_duration(seconds: float | None) -> str:
 
 
 def percent(value: float | None, digits: int = 0) -> str:
+    """A share as French writes it: ``80 %``, ``5,2 %`` (Babel, fr_FR)."""
     value = _finite(value)
     if value is None:
         return "—"
-    text = f"{value * 100:.{digits}f}".replace(".", ",")
-    return f"{text} %"
+    pattern = "#,##0" + ("." + "0" * digits if digits > 0 else "") + "\u00a0%"
+    return format_percent(value, pattern, locale=BABEL_LOCALE)
 
 
 def number(value: float | None, digits: int = 0) -> str:
+    """``12 345,7`` (Babel, fr_FR: a narrow space between thousands, a decimal comma)."""
     value = _finite(value)
     if value is None:
         return "—"
-    text = f"{value:,.{digits}f}".replace(",", "\u202f").replace(".", ",")
-    return text
+    pattern = "#,##0" + ("." + "0" * digits if digits > 0 else "")
+    return format_decimal(value, pattern, locale=BABEL_LOCALE)
+
+
+def plural(count: float | None, one: str, other: str) -> str:
+    """``1 contact``, ``0 contact``, ``3 contacts``: the count with the word in the form
+    French gives it (Babel's plural rule: 0 and 1 are singular in French)."""
+    value = _finite(count)
+    if value is None:
+        return f"— {other}"
+    form = BABEL_LOCALE.plural_form(abs(value))
+    digits = 0 if float(value).is_integer() else 1
+    return f"{number(value, digits)} {one if form == 'one' else other}"
+
+
+def language(code: str | None) -> str:
+    """A language code as its French name: ``en`` → ``anglais``."""
+    if not code:
+        return "—"
+    return str(BABEL_LOCALE.languages.get(code, code))
 
 
 @cache
@@ -119,8 +166,9 @@ def environment() -> Environment:
         lstrip_blocks=True,
     )
     env.filters.update(time=paris_time, datetime=paris_datetime, date=paris_date,
-                       duration=duration, short_duration=short_duration,
-                       percent=percent, number=number)
+                       long_date=long_date, duration=duration, short_duration=short_duration,
+                       percent=percent, number=number, plural=plural, language=language,
+                       label=label)
     from renfort.web import notes  # notes reads the catalog through this module
     from renfort.web.linkify import linkify
 

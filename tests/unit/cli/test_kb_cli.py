@@ -129,3 +129,35 @@ def test_an_answer_holding_a_unicode_line_separator_is_one_line(database: Path,
     code, out, _ = run("export")
     exported = {row["id"]: row for row in map(json.loads, out.strip().split("\n"))}
     assert exported["cli-sep"]["answer"] == line["answer"]
+
+
+def test_eval_reads_the_repositorys_own_query_table(database: Path) -> None:
+    """``tests/fixtures/kb_queries_fr.jsonl`` names one expected id per query."""
+    table = Path(__file__).resolve().parents[2] / "fixtures" / "kb_queries_fr.jsonl"
+    code, out, err = run("eval", "--queries", str(table), "--json")
+    assert code == 0, err
+    scores = json.loads(out)
+    assert scores["queries"] == sum(1 for line in table.read_text().splitlines() if line)
+    assert scores["top5"] > 0.8
+
+
+def test_import_splits_lines_on_newlines_only_and_keeps_categories_as_typed(
+        database: Path, tmp_path: Path) -> None:
+    # U+2028 and U+2029 are valid raw inside a JSON string; str.splitlines() cut there.
+    separated = {**LINE, "id": "cli-u2028", "category": "Vie quotidienne",
+                 "answer": "Première partie.\u2028Seconde partie.\u2029Fin."}
+    path = tmp_path / "sep.jsonl"
+    path.write_text(json.dumps(separated, ensure_ascii=False) + "\r\n", encoding="utf-8")
+    code, out, err = run("import", str(path))
+    assert code == 0, err
+    assert "1 created" in out
+    code, out, _ = run("export")
+    row = next(json.loads(line) for line in out.split("\n")
+               if line and json.loads(line)["id"] == "cli-u2028")
+    assert row["category"] == "Vie quotidienne"
+    assert row["answer"] == separated["answer"]
+    for category in ("", "deux\nlignes", "x" * 61):
+        code, _, err = run("import", str(_write(tmp_path / "c.jsonl",
+                                                [{**LINE, "id": "cli-cat",
+                                                  "category": category}])))
+        assert code == 2 and "category" in err, category

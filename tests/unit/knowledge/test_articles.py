@@ -69,7 +69,7 @@ def test_diff_shows_what_changed() -> None:
 
 @pytest.mark.parametrize("broken", [
     {"question": "?"}, {"source_date": "24/03/2020"}, {"audience": "everyone"},
-    {"category": "Déplacements !"}, {"source_url": "ftp://x"}, {"lang": "de"},
+    {"category": "deux\nlignes"}, {"category": "x" * 61}, {"source_url": "ftp://x"}, {"lang": "de"},
     {"alternatives": "pas une liste"},
 ])
 def test_bad_content_is_refused(broken: dict[str, object]) -> None:
@@ -78,6 +78,15 @@ def test_bad_content_is_refused(broken: dict[str, object]) -> None:
     a.content_from(good)
     with pytest.raises(ValidationError):
         a.content_from({**good, **broken})
+
+
+def test_a_category_is_a_label_kept_as_typed_and_compared_by_key() -> None:
+    good = {"question": "Une question ?", "answer": "Une réponse.",
+            "category": "Vie quotidienne", "source": "Gouvernement",
+            "source_date": "2020-03-24"}
+    assert a.content_from(good).category == "Vie quotidienne"
+    assert a.category_key("Déplacements") == a.category_key("deplacements") == "deplacements"
+    assert a.category_key("Vie quotidienne") == "vie-quotidienne"
 
 
 def test_search_follows_the_version_in_force() -> None:

@@ -17,6 +17,7 @@ from renfort.services.saved_plans import FILES
 from renfort.services.staffing import REMARKS
 from renfort.web.i18n import FRENCH as MESSAGES
 from renfort.web.i18n import gettext, translator
+from renfort.web.messages_fr import SINGULARS
 from renfort.web.pages import admin, agent, sites
 from renfort.web.session import PAGES
 
@@ -29,6 +30,15 @@ def _used_literally() -> set[str]:
     for path in [*WEB.rglob("*.html"), *WEB.rglob("*.py")]:
         keys.update(LITERAL.findall(path.read_text(encoding="utf-8")))
     return keys
+
+
+def test_no_message_hedges_its_plural() -> None:
+    """« contact(s) » reads badly: a message has its plural and, in SINGULARS, its
+    singular form."""
+    hedged = sorted(k for k, text in MESSAGES.items() if re.search(r"\w\(s\)", text))
+    assert hedged == []
+    for key, (count, singular) in SINGULARS.items():
+        assert key in MESSAGES and f"{{{count}}}" in singular and f"{{{count}}}" in MESSAGES[key]
 
 
 def test_every_literal_key_is_in_the_catalog() -> None:
@@ -77,7 +87,11 @@ def test_forecast_notes_use_the_same_figures_in_french() -> None:
 
 def test_placeholders_are_filled_and_unknown_keys_show() -> None:
     _ = translator("fr")
-    assert _("wall.present_count", n=3) == "3 connecté(s)"
+    assert _("wall.present_count", n=3) == "3 connectés"
+    # French plural forms (Babel's rule): 0 and 1 are singular, counts may come formatted.
+    assert _("wall.present_count", n=1) == "1 connecté"
+    assert _("wall.present_count", n=0) == "0 connecté"
+    assert _("sites.trace_result", n="1\u202f200") == "1\u202f200 collègues à prévenir"
     assert gettext("no.such.key") == "no.such.key"
     assert gettext("nav.agent", locale="en") == MESSAGES["nav.agent"]
 

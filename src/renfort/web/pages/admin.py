@@ -8,10 +8,11 @@ API's own request models, and saved by the same :class:`Catalog` use cases.
 from __future__ import annotations
 
 import asyncio
+from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any
+from typing import Annotated, Any
 
-from fastapi import APIRouter, Depends, Request
+from fastapi import APIRouter, Depends, Query, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from pydantic import BaseModel
 from pydantic import ValidationError as PydanticError
@@ -32,9 +33,11 @@ from renfort.domain.errors import RenfortError, ValidationError
 from renfort.domain.model import Channel, Sector, TeleworkRule, WorkPlace
 from renfort.services.catalog import KINDS, Catalog
 from renfort.services.principals import HUMAN_ROLES, Principal, Role
+from renfort.web import admin_cells
+from renfort.web.listing import paged, picked
 from renfort.web.session import WebPrincipal
 from renfort.web.support import allow, check_origin, error_text, page
-from renfort.web.templating import message
+from renfort.web.templating import message, render
 
 router = APIRouter(prefix="/admin", dependencies=[Depends(check_origin)])
 ADMIN_TABS = ("outsourcers", "clients", "queues", "contracts", "sites", "agents", "users",
@@ -51,7 +54,8 @@ BODIES: dict[str, type[BaseModel]] = {
 class Field:
     name: str
     kind: str = "text"
-    """text, number, select, checks (several values), password."""
+    """text, number, select, checks (several values), password, picker (a select with a
+    search that asks the server for matching choices)."""
     required: bool = True
     options: str | None = None
     """Where the choices come from: an enum name or a catalog kind."""
@@ -88,12 +92,12 @@ FORMS: dict[str, tuple[Field, ...]] = {
               Field("role", "select", options="role"),
               Field("outsourcer", "select", required=False, options="outsourcers"),
               Field("client", "select", required=False, options="clients"),
-              Field("agent", "text", required=False)),
+              Field("agent", "picker", required=False, options="agents")),
 }
 ROLE_FIELDS = (Field("role", "select", options="role"),
                Field("outsourcer", "select", required=False, options="outsourcers"),
                Field("client", "select", required=False, options="clients"),
-               Field("agent", "text", required=False))
+               Field("agent", "picker", required=False, options="agents"))
 """What changes on an existing user: the role and its tenant (the password never shows)."""
 COLUMNS: dict[str, tuple[str, ...]] = {
     "outsourcers": ("slug", "name"),
@@ -111,7 +115,6 @@ _ENUMS: dict[str, list[str]] = {
     "telework": [str(t) for t in TeleworkRule], "workplace": [str(w) for w in WorkPlace],
     "yesno": ["false", "true"],
 }
-AGENT_LIST_LIMIT = 200
 
 
 def tabs_for(who: Principal) -> tuple[str, ...]:
@@ -127,7 +130,13 @@ def _options(catalog: Catalog, who: Principal, source: str | None) -> list[tuple
     if source in _ENUMS:
         return [(v, message(f"enum.{source}.{v}")) for v in _ENUMS[source]]
     items = catalog.list(KINDS[source], who)
-    return [(str(i["id"]), str(i.get("name") or i.get("slug") or i["id"])) for i in items]
+    return [(str(i["id"]), _label(source, i)) for i in items]
+
+
+def _label(source: str, item: dict[str, Any]) -> str:
+    name = str(item.get("name") or item.get("slug") or item["id"])
+    # Agents share first names: their id tells two « Julie M. » apart.
+    return f"{name} ({item['id']})" if source == "agents" else name
 
 
 def _form_values(kind: str, item: dict[str, Any] | None) -> dict[str, Any]:
@@ -200,12 +209,21 @@ def _skills(text: str) -> dict[str, int]:
     return skills
 
 
-def _listing(rt: Runtime, who: Principal, kind: str) -> dict[str, Any]:
+def _row_text(columns: tuple[str, ...]) -> Callable[[dict[str, Any]], str]:
+    """What a search looks through: the row's shown cells."""
+    def text(row: dict[str, Any]) -> str:
+        return " ".join([*(str(row.get(c) or "") for c in ("id", *columns)), *row["cells"]])
+    return text
+
+
+def _listing(rt: Runtime, who: Principal, kind: str, q: str = "", page_number: int = 1
+             ) -> dict[str, Any]:
     catalog = Catalog(rt.engine)
-    items = catalog.list(KINDS[kind], who)
-    total = len(items)
-    return {"items": items[:AGENT_LIST_LIMIT], "total": total,
-            "columns": COLUMNS[kind]}
+    columns = COLUMNS[kind]
+    known = admin_cells.names(catalog, who, admin_cells.referred_kinds(columns))
+    rows = [{**item, "cells": [admin_cells.cell(c, item.get(c), known) for c in columns]}
+            for item in catalog.list(KINDS[kind], who)]
+    return {"page": paged(rows, q, page_number, _row_text(columns)), "columns": columns}
 
 
 def _form(rt: Runtime, who: Principal, kind: str, item: dict[str, Any] | None
@@ -222,8 +240,9 @@ def _form(rt: Runtime, who: Principal, kind: str, item: dict[str, Any] | None
 async def _render(request: Request, rt: Runtime, who: Principal, kind: str,
                   item: dict[str, Any] | None = None, notice: str | None = None,
                   error: str | None = None, values: dict[str, Any] | None = None,
-                  status_code: int = 200) -> HTMLResponse:
-    listing = await asyncio.to_thread(_listing, rt, who, kind)
+                  status_code: int = 200, q: str = "", page_number: int = 1
+                  ) -> HTMLResponse:
+    listing = await asyncio.to_thread(_listing, rt, who, kind, q, page_number)
     form = await asyncio.to_thread(_form, rt, who, kind, item)
     if values is not None:
         form["values"] = values
@@ -245,13 +264,28 @@ def admin_home(who: WebPrincipal) -> Response:
     return RedirectResponse(f"/admin/{tabs_for(who)[0]}", status_code=303)
 
 
+@router.get("/pick/{source}")
+async def pick(source: str, request: Request, rt: RuntimeDep, who: WebPrincipal,
+               q: Annotated[str, Query(max_length=100)] = "") -> HTMLResponse:
+    """A picker's choices matching ``q`` (agents, within the caller's tenant), as
+    ``<option>`` elements for the form's select."""
+    allow(who, "admin")
+    if source != "agents":
+        raise ValidationError(f"unknown list {source!r}", {"field": "source"})
+    choices = await asyncio.to_thread(_options, Catalog(rt.engine), who, source)
+    return render(request, "picker_options.html", {
+        "choices": picked(choices, q, lambda c: f"{c[1]} {c[0]}")})
+
+
 @router.get("/{kind}")
 async def section(kind: str, request: Request, rt: RuntimeDep, who: WebPrincipal,
-                  saved: int = 0, deleted: int = 0) -> HTMLResponse:
+                  saved: int = 0, deleted: int = 0, q: str = "",
+                  page: Annotated[int, Query(ge=1, le=100_000)] = 1) -> HTMLResponse:
+    """A section's form and its list, searched (``q``) and paged (``page``)."""
     _kind(who, kind)
     notice = message("common.saved") if saved else message("common.deleted") if deleted \
         else None
-    return await _render(request, rt, who, kind, notice=notice)
+    return await _render(request, rt, who, kind, notice=notice, q=q, page_number=page)
 
 
 @router.get("/{kind}/{ref}")

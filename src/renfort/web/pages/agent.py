@@ -1,6 +1,6 @@
 """The agent desktop (``/agent``): presence, their seat on site, offers with their countdown,
-the conversation, the customer's context and history, knowledge answers with their source,
-wrap-up, transfer.
+the conversation, the customer's context and history, wrap-up, transfer (the knowledge
+panel is :mod:`renfort.web.pages.agent_knowledge`).
 
 Reads come from the desk's memory and the read models; every action is the same desk
 command as the JSON API's, for the agent behind the session only.
@@ -286,24 +286,6 @@ async def post_message(contact_id: str, request: Request, rt: RuntimeDep, who: W
         return flash_error(request, error)
     return render(request, "agent/messages.html",
                   {"contact_id": contact_id, "messages": listing})
-
-
-@router.get("/knowledge")
-async def knowledge(request: Request, rt: RuntimeDep, who: WebPrincipal,
-                    q: str = "", client: str = "") -> HTMLResponse:
-    """Search the knowledge base of the contact's client (the hotline's by default)."""
-    _agent(who)
-    hits: list[dict[str, Any]] = []
-    error = None
-    if q.strip():
-        try:
-            found = await asyncio.to_thread(rt.knowledge.search, client or "numero-vert",
-                                            q.strip(), k=5, who=who)
-            hits = found.as_list()
-        except RenfortError as failure:
-            error = str(failure)
-    return render(request, "agent/knowledge.html",
-                  {"q": q, "hits": hits, "error": error, "target": "reply-body"})
 
 
 @router.post("/triage")

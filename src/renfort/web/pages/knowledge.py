@@ -13,7 +13,7 @@ from datetime import datetime
 from typing import Annotated, Any
 from urllib.parse import quote
 
-from fastapi import APIRouter, Depends, Form, Request
+from fastapi import APIRouter, Depends, Form, Query, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
 from renfort.api.deps import RuntimeDep
@@ -23,6 +23,7 @@ from renfort.domain.errors import RenfortError, ValidationError
 from renfort.services import knowledge_access
 from renfort.services.catalog import KINDS, Catalog
 from renfort.services.principals import Principal, Role
+from renfort.web.listing import paged
 from renfort.web.session import WebPrincipal
 from renfort.web.support import allow, check_origin, error_text, page
 from renfort.web.templating import message, render
@@ -87,23 +88,25 @@ def _instant(text: str) -> datetime | None:
 
 @router.get("")
 async def articles(request: Request, rt: RuntimeDep, who: WebPrincipal,
-                   client: str | None = None, q: str = "") -> HTMLResponse:
+                   client: str | None = None, q: str = "",
+                   page_number: Annotated[int, Query(alias="page", ge=1, le=100_000)] = 1
+                   ) -> HTMLResponse:
+    """A base's articles, searched (id, question, category) and paged on the server."""
     base = await asyncio.to_thread(_base, rt, who, client)
     items = await asyncio.to_thread(rt.knowledge.list_articles, who, base)
-    needle = q.strip().lower()
     rows = []
     for item in items:
         shown = item["in_force"] or {}
-        row = {"id": item["id"], "status": item["status"], "question": shown.get("question"),
-               "category": shown.get("category"), "valid_from": shown.get("valid_from"),
-               "latest": item.get("latest_version"), "in_force": shown.get("version")}
-        if needle and needle not in f"{row['id']} {row['question'] or ''}".lower():
-            continue
-        rows.append(row)
+        rows.append({"id": item["id"], "status": item["status"],
+                     "question": shown.get("question"), "category": shown.get("category"),
+                     "valid_from": shown.get("valid_from"),
+                     "latest": item.get("latest_version"), "in_force": shown.get("version")})
+    found = paged(rows, q, page_number, lambda r: " ".join(
+        str(r[k] or "") for k in ("id", "question", "category")))
     clients = await asyncio.to_thread(_clients, rt, who)
     return page(request, "knowledge/list.html", who, "knowledge",
-                {"rows": rows, "total": len(items), "q": q, "client": base,
-                 "clients": clients, "can_edit": _can_edit(who)})
+                {"pg": found, "client": base, "clients": clients,
+                 "can_edit": _can_edit(who)})
 
 
 @router.get("/new")

@@ -32,7 +32,8 @@ from renfort.web.session import WebPrincipal
 from renfort.web.support import allow, check_origin, error_text
 from renfort.web.templating import message
 
-router = APIRouter(prefix="/planner", dependencies=[Depends(check_origin)])
+router = APIRouter(prefix="/planner", dependencies=[Depends(check_origin),
+                                                    Depends(views.name_queues)])
 MAX_SIM_WORK = 400_000.0
 """Expected calls × replications the page simulates; beyond, ``renfort simulate``."""
 DOWNLOADS = {"forecast": "prevision.csv", "plan": "plan-effectifs.csv",

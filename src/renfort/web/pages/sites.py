@@ -13,22 +13,24 @@ from __future__ import annotations
 import asyncio
 from datetime import UTC, date, datetime
 from typing import Annotated, Any
+from urllib.parse import quote
 
-from fastapi import APIRouter, Depends, Form, Request
+from fastapi import APIRouter, Depends, Form, Query, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
 from renfort.api.deps import RuntimeDep
 from renfort.bootstrap import Runtime
 from renfort.domain.clock import PARIS, local_date
-from renfort.domain.errors import RenfortError, ValidationError
+from renfort.domain.errors import PermissionDeniedError, RenfortError, ValidationError
 from renfort.services.catalog import KINDS, Catalog
 from renfort.services.measures import MeasureService
 from renfort.services.principals import Principal, Role
 from renfort.services.sites import SiteService, free_seat_ids, move_and_announce
 from renfort.services.tracing import TracingService
+from renfort.web.listing import paged, picked
 from renfort.web.seatplan import seat_plan_svg
 from renfort.web.session import WebPrincipal
-from renfort.web.support import allow, check_origin, error_text, page
+from renfort.web.support import allow, check_origin, error_text, flash_error, page
 from renfort.web.templating import message, render
 
 router = APIRouter(prefix="/sites", dependencies=[Depends(check_origin)])
@@ -39,8 +41,10 @@ def _waivers(rt: Runtime, who: Principal) -> dict[str, Any]:
     catalog = Catalog(rt.engine)
     waivers = catalog.list(KINDS["waivers"], who)
     queues = {q["id"]: q for q in catalog.list(KINDS["queues"], who)}
+    clients = {c["id"]: c["name"] for c in catalog.list(KINDS["clients"], who)}
     now = rt.clock.now()
     for waiver in waivers:
+        waiver["client_name"] = clients.get(waiver.get("client_id", ""))
         waiver["queue_names"] = [queues[q]["name"] if q in queues else q
                                  for q in waiver["queue_ids"]]
         until = datetime.fromisoformat(waiver["valid_to"]).timestamp()
@@ -59,6 +63,14 @@ def _overview(rt: Runtime, who: Principal) -> dict[str, Any]:
     return {"sites": sites, **_waivers(rt, who)}
 
 
+def _can_seat(who: Principal) -> bool:
+    return who.role in (Role.ADMIN, Role.OUTSOURCER_MANAGER, Role.SUPERVISOR)
+
+
+def _seat_text(seat: dict[str, Any]) -> str:
+    return f"{seat['seat_id']} {seat['zone']} {seat.get('agent_name') or ''}"
+
+
 def _live(rt: Runtime, who: Principal, ref: str) -> dict[str, Any]:
     """The live part of a site page: the seat plan with its figures."""
     service = SiteService(rt.engine, rt.clock)
@@ -72,16 +84,21 @@ def _live(rt: Runtime, who: Principal, ref: str) -> dict[str, Any]:
         context["occupancy"] = service.occupancy(who, ref)
         labels = {k: message(f"sites.seat.{k}")
                   for k in ("usable", "blocked", "occupied", "over")}
+        # Each seat links to itself on the page (its line in the list, and the check-in
+        # form set to it when free): the plan is also a way to pick a seat.
+        link = f"/sites/{quote(summary['slug'])}?seat={{seat}}#seat-detail"
         context["plan"] = seat_plan_svg(seats, title=message(
             "sites.plan_title", site=summary["name"], capacity=summary["capacity"]),
-            labels=labels)
+            labels=labels, link=link, link_label=message("sites.seat_link"))
     except RenfortError as error:
         context["plan_error"] = error_text(error)
     return context
 
 
-def _site(rt: Runtime, who: Principal, ref: str) -> dict[str, Any]:
+def _site(rt: Runtime, who: Principal, ref: str, seat: str = "", seats_q: str = "",
+          seats_page: int = 1) -> dict[str, Any]:
     context = _live(rt, who, ref)
+    context.update(_seat_list(context, seat, seats_q, seats_page))
     measures = MeasureService(rt.engine, rt.clock)
     context["register"] = measures.register(who, ref)
     context["titles"] = {m["code"]: m["title"] for m in context["register"]["measures"]}
@@ -94,11 +111,27 @@ def _site(rt: Runtime, who: Principal, ref: str) -> dict[str, Any]:
     return context
 
 
+def _seat_list(context: dict[str, Any], seat: str, q: str, page_number: int
+               ) -> dict[str, Any]:
+    """The site's seats, searched and paged, with who sits where; ``seat`` (a click on
+    the plan) shows that seat."""
+    if "seats" not in context:
+        return {}
+    names = {s["seat_id"]: s for s in context["occupancy"]["stays"]} \
+        if "occupancy" in context else {}
+    free = set(free_seat_ids(context["seats"]))
+    rows = [{**s, "agent_name": (names.get(s["seat_id"]) or {}).get("agent_name"),
+             "free": s["seat_id"] in free} for s in context["seats"]]
+    chosen = next((r for r in rows if r["seat_id"] == seat), None)
+    return {"seat_page": paged(rows, q, page_number, _seat_text,
+                               names=("seats_q", "seats_page")),
+            "chosen_seat": chosen}
+
+
 def _seating(rt: Runtime, who: Principal, ref: str, context: dict[str, Any]) -> dict[str, Any]:
     """Check-in and check-out by the site's staff; exposure tracing by its manager."""
     outsourcer = context["site"]["outsourcer_id"]
-    can_seat = who.role in (Role.ADMIN, Role.OUTSOURCER_MANAGER, Role.SUPERVISOR) \
-        and "occupancy" in context
+    can_seat = _can_seat(who) and "occupancy" in context
     can_trace = who.role is Role.OUTSOURCER_MANAGER and who.outsourcer_id == outsourcer
     out: dict[str, Any] = {"can_seat": can_seat, "can_trace": can_trace}
     if not (can_seat or can_trace):
@@ -126,10 +159,13 @@ async def overview(request: Request, rt: RuntimeDep, who: WebPrincipal,
 
 @router.get("/{ref}")
 async def site(ref: str, request: Request, rt: RuntimeDep, who: WebPrincipal,
-               recorded: int = 0, done: str = "") -> HTMLResponse:
+               recorded: int = 0, done: str = "",
+               seat: Annotated[str, Query(max_length=100)] = "",
+               seats_q: Annotated[str, Query(max_length=100)] = "",
+               seats_page: Annotated[int, Query(ge=1, le=100_000)] = 1) -> HTMLResponse:
     allow(who, "sites")
     try:
-        data = await asyncio.to_thread(_site, rt, who, ref)
+        data = await asyncio.to_thread(_site, rt, who, ref, seat, seats_q, seats_page)
     except RenfortError as error:
         overview_data = await asyncio.to_thread(_overview, rt, who)
         return page(request, "sites/overview.html", who, "sites",
@@ -143,6 +179,34 @@ async def _site_with(request: Request, rt: Runtime, who: Principal, ref: str,
                      extra: dict[str, Any]) -> HTMLResponse:
     data = await asyncio.to_thread(_site, rt, who, ref)
     return page(request, "sites/site.html", who, "sites", {**data, **extra})
+
+
+@router.get("/{ref}/pick/{what}")
+async def pick(ref: str, what: str, request: Request, rt: RuntimeDep, who: WebPrincipal,
+               q: Annotated[str, Query(max_length=100)] = "") -> HTMLResponse:
+    """The check-in form's choices matching ``q``: free agents of the site's outsourcer
+    (``agents``) or free seats (``seats``), as ``<option>`` elements for its select."""
+    allow(who, "sites")
+    if what not in ("agents", "seats"):
+        raise ValidationError(message("sites.unknown"), {"field": "what"})
+
+    def choices() -> list[tuple[str, str]]:
+        context = _live(rt, who, ref)
+        seating = _seating(rt, who, ref, context)
+        if not seating["can_seat"]:
+            raise PermissionDeniedError("seating is for the site's staff", {})
+        if what == "agents":
+            return [(a["id"], a["name"]) for a in picked(
+                seating["free_agents"], q, lambda a: f"{a['name']} {a['id']}")]
+        zones = {s["seat_id"]: s["zone"] for s in context["seats"]}
+        return [(s, message("sites.seat_choice", seat=s, zone=zones[s]))
+                for s in picked(seating["free_seats"], q, lambda s: f"{s} {zones[s]}")]
+
+    try:
+        options = await asyncio.to_thread(choices)
+    except RenfortError as error:
+        return flash_error(request, error)
+    return render(request, "picker_options.html", {"choices": options})
 
 
 @router.post("/{ref}/checkin")
