@@ -496,6 +496,8 @@ RULES: dict[tuple[str, str], Rule] = {
     ("GET", "/api/v1/sites/{ref}/exposure-traces"): R({M}, NOBODY, ref="matrix_site"),
     ("POST", "/api/v1/sites/checkins/purge"): R({A}, call=_body({"older_than_days": 30})),
     ("GET", "/api/v1/home-setups"): R(STAFF),
+    ("POST", "/api/v1/agents/moves"): R({A, M}, call=lambda m, w, r: Call(json={
+        "agents": [w["agent"]], "to": "site", "dry_run": True})),
     ("GET", "/api/v1/agents/{agent_ref}/home-setup"): R({A, M, S, G}, {A}),
     ("PUT", "/api/v1/agents/{agent_ref}/home-setup"): R(STAFF, {A}, call=_body({})),
     ("GET", "/api/v1/clients/{client_ref}/telework-report"): R({A, C, M, S}, {A}),

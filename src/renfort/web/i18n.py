@@ -9,8 +9,10 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping
 
-from renfort.web.messages_fr import MESSAGES as FRENCH
+from renfort.web.messages_fr import MESSAGES as _BASE
+from renfort.web.messages_fr_operations import MESSAGES as _OPERATIONS
 
+FRENCH: Mapping[str, str] = {**_BASE, **_OPERATIONS}
 DEFAULT_LOCALE = "fr"
 CATALOGS: Mapping[str, Mapping[str, str]] = {"fr": FRENCH}
 

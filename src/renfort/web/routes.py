@@ -16,6 +16,7 @@ from renfort.web.pages import (
     auth,
     chat,
     knowledge,
+    moves,
     planner,
     privacy,
     redirects,
@@ -52,8 +53,8 @@ def install(app: FastAPI) -> None:
     """Add the pages (``/``, ``/login``, ``/agent``…) and ``/static`` to ``app``."""
     app.mount("/static", StaticFiles(directory=STATIC), name="static")
     # privacy before admin: /admin/privacy is not one of admin's generic /admin/{kind}.
-    for module in (auth, agent, supervisor, chat, knowledge, redirects, planner, sites,
-                   privacy, admin):
+    for module in (auth, agent, supervisor, chat, knowledge, redirects, planner, moves,
+                   sites, privacy, admin):
         app.include_router(module.router, include_in_schema=False)
     app.add_exception_handler(LoginRequiredError, _login_required)
     app.add_exception_handler(PageForbiddenError, _forbidden)

@@ -15,8 +15,8 @@ from renfort.services.principals import Role
 from renfort.services.retention import COUNTED
 from renfort.services.saved_plans import FILES
 from renfort.services.staffing import REMARKS
+from renfort.web.i18n import FRENCH as MESSAGES
 from renfort.web.i18n import gettext, translator
-from renfort.web.messages_fr import MESSAGES
 from renfort.web.pages import admin, agent, sites
 from renfort.web.session import PAGES
 

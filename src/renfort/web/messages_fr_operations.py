@@ -1,0 +1,43 @@
+"""French messages of bulk moves, callbacks, briefings and the staff representatives' pages.
+
+Kept apart from :mod:`renfort.web.messages_fr` (merged into it by :mod:`renfort.web.i18n`)
+so these features' words sit together.
+"""
+
+from __future__ import annotations
+
+MESSAGES: dict[str, str] = {
+    # --- bulk moves
+    "moves.title": "Déplacer des conseillers",
+    "moves.link": "Déplacer plusieurs conseillers (domicile ou site)",
+    "moves.hint": "Cochez les conseillers, choisissez où ils travailleront, puis prévisualisez : "
+                  "chacun est vérifié seul (équipement du domicile, règle de télétravail et "
+                  "dérogations de chaque donneur d'ordre). Un conseiller refusé reste où il est, "
+                  "les autres sont déplacés.",
+    "moves.to": "Travailleront",
+    "moves.select": "Choisir",
+    "moves.skills": "Compétences",
+    "moves.agents_caption": "{n} conseiller(s)",
+    "moves.preview": "Prévisualiser",
+    "moves.move": "Déplacer",
+    "moves.preview_title": "Aperçu (rien n'est encore changé)",
+    "moves.done_title": "Déplacement effectué",
+    "moves.summary_preview": "{moved} conseiller(s) seraient déplacés ({to}), {refused} refusé(s).",
+    "moves.summary_done": "{moved} conseiller(s) déplacés ({to}), {refused} refusé(s).",
+    "moves.queues_caption": "Ce que chaque file perd : conseillers pouvant en traiter les "
+                            "contacts avant et après",
+    "moves.queue": "File",
+    "moves.before": "Avant",
+    "moves.after": "Après",
+    "moves.loses": "Perd",
+    "moves.refused_caption": "Conseillers refusés",
+    "moves.reason": "Raison",
+    "moves.reason.already-there": "y travaille déjà",
+    "moves.reason.home-setup": "équipement du domicile incomplet",
+    "moves.reason.telework-policy": "aucun donneur d'ordre de ses files n'autorise le "
+                                    "télétravail maintenant",
+    "moves.reason.no-site": "aucun site où revenir",
+    "moves.reason.unknown-agent": "conseiller inconnu",
+    "moves.none": "Cochez au moins un conseiller.",
+    "moves.bad_to": "Choisissez domicile ou site.",
+}
