@@ -31,6 +31,7 @@ from renfort.api.app import create_app
 from renfort.config import Settings
 from renfort.demo.history import demo_history
 from renfort.domain.clock import ManualClock
+from renfort.store import operations_tables as o
 from renfort.store import tables as t
 from tests.conftest import T0
 
@@ -470,6 +471,11 @@ RULES: dict[tuple[str, str], Rule] = {
     ("POST", "/api/v1/self-service/conversations/{conversation_id}/agent"): R(
         EVERYONE, NOBODY),
     ("GET", "/api/v1/self-service/conversations/{conversation_id}"): R(EVERYONE, NOBODY),
+    ("POST", "/api/v1/self-service/conversations/{conversation_id}/callback"): R(
+        EVERYONE, NOBODY, ok=OK_CREATED, denied={404}, call=_body({"number": "+33 6 00 00 00 01"})),
+    # -- callbacks
+    ("GET", "/api/v1/callbacks"): R(LOGGED - {E}),
+    ("GET", "/api/v1/callbacks/{callback_id}"): R({A, M, S, C, KEY}, {A}),
     # -- sites, telework, sanitary register
     ("GET", "/api/v1/occupancy"): R(READ_OWN_SITE),
     ("GET", "/api/v1/sites/{ref}/seats"): R(READ_OWN_SITE, {A}, ref="matrix_site"),
@@ -539,6 +545,17 @@ def _contact(m: Matrix, queue: str, channel: str) -> dict[str, Any]:
     return created
 
 
+def _closed_callback(m: Matrix, queue_id: str, client_id: str) -> str:
+    """A finished callback of a queue (written as the desk would have left it)."""
+    runtime = m.client.app.state.runtime  # type: ignore[attr-defined]
+    with runtime.engine.begin() as conn:
+        conn.execute(o.callbacks.insert().values(
+            id="cb-matrix-other", client_id=client_id, queue_id=queue_id,
+            number="0600000003", origin="phone", state="closed", outcome="answered",
+            attempts=1, created_at=T0, updated_at=T0, closed_at=T0))
+    return "cb-matrix-other"
+
+
 def _build_worlds(m: Matrix) -> None:
     atl_agent = m.as_(G, "GET", "/api/v1/auth/me")["agent_id"]
     health = m.bearer("agent-health")
@@ -592,6 +609,10 @@ def _build_worlds(m: Matrix) -> None:
     other_waiting = _contact(m, "health-reimbursement", "voice")
     chat = m.client.post("/api/v1/self-service/conversations",
                          json={"message": "Faut-il une attestation ?"}).json()
+    own_callback = m.client.post(
+        f"/api/v1/self-service/conversations/{chat['conversation_id']}/callback",
+        json={"number": "+33 6 00 00 00 02"}).json()["callback_id"]
+    other_callback = _closed_callback(m, "q-bank-cards", "cl-banque-hermine")
     m.own.update(
         outsourcer="atlantique", client="numero-vert", client_ref="numero-vert",
         outsourcer_of_client="atlantique", queue="hotline-general",
@@ -599,7 +620,8 @@ def _build_worlds(m: Matrix) -> None:
         agent=atl_agent, agent_ref=atl_agent, waiver=own_waiver, user=users["atlantique"],
         matrix_site="matrix-own", article="attestation-deplacement", number="1",
         contact_id=held["id"], contact_live=live["id"], contact_waiting=waiting["id"],
-        transfer_to="hotline-travel", conversation_id=chat["conversation_id"])
+        transfer_to="hotline-travel", conversation_id=chat["conversation_id"],
+        callback_id=own_callback)
     m.other.update(
         outsourcer="azur", client="banque-hermine", client_ref="banque-hermine",
         outsourcer_of_client="azur", queue="bank-cards",
@@ -608,7 +630,7 @@ def _build_worlds(m: Matrix) -> None:
         user=users["azur"], matrix_site="matrix-other", article="matrix-bank", number="1",
         contact_id=other_held["id"], contact_live=other_live["id"],
         contact_waiting=other_waiting["id"], transfer_to="health-documents",
-        conversation_id="0" * 32)
+        conversation_id="0" * 32, callback_id=other_callback)
     m.own["outsourcer_ref"] = "atlantique"
     m.other["outsourcer_ref"] = "matrix-outsider"
 

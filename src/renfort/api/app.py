@@ -20,6 +20,7 @@ from renfort.api.csrf import SameOriginMiddleware
 from renfort.api.routes import (
     agents_live,
     auth,
+    callbacks,
     catalog,
     contacts,
     events,
@@ -135,7 +136,7 @@ def create_app(settings: Settings | None = None, clock: Clock | None = None) -> 
     for module in (auth, catalog, contacts, agents_live, queues_live, events, telephony,
                    plans, knowledge, simulations, safety):
         app.include_router(module.router, prefix="/api/v1")
-    for module in (sites, telework, measures, privacy):
+    for module in (sites, telework, measures, privacy, callbacks):
         app.include_router(module.router, prefix="/api/v1")
     install_pages(app)
     return app
