@@ -179,3 +179,17 @@ def test_t0_is_ten_in_paris() -> None:
 
     from renfort.domain.clock import PARIS
     assert datetime.fromtimestamp(T0, tz=PARIS).hour == 10
+
+
+def test_the_chat_page_asks_for_a_callback(client: TestClient) -> None:
+    first = client.post("/chat/messages", data={"message": "Faut-il une attestation ?"})
+    assert "Être rappelé" in first.text
+    bad = client.post("/chat/callback", data={"number": NUMBER, "day": "2020-03-17",
+                                              "start": "15:00"})
+    assert "Créneau invalide" in bad.text
+    done = client.post("/chat/callback", data={"number": NUMBER, "day": "2020-03-17",
+                                               "start": "14:00", "end": "15:00"})
+    assert "un conseiller vous rappellera dans le créneau choisi" in done.text
+    listed = client.get("/api/v1/callbacks", headers=login(client, "admin")).json()
+    assert [(c["origin"], c["window_start"]) for c in listed] == [
+        ("chat", "2020-03-17T13:00:00+00:00")]

@@ -40,4 +40,15 @@ MESSAGES: dict[str, str] = {
     "moves.reason.unknown-agent": "conseiller inconnu",
     "moves.none": "Cochez au moins un conseiller.",
     "moves.bad_to": "Choisissez domicile ou site.",
+    # --- callbacks
+    "callback.ask": "Être rappelé par un conseiller",
+    "callback.number": "Votre numéro de téléphone",
+    "callback.day": "Jour (facultatif)",
+    "callback.from": "Entre",
+    "callback.to": "et",
+    "callback.hint": "Laissez le jour et les heures vides pour être rappelé dès que possible. "
+                     "Heures de Paris ; les rappels ont lieu aux heures d'ouverture. Trois "
+                     "essais au plus, à un quart d'heure d'intervalle.",
+    "callback.submit": "Demander à être rappelé",
+    "callback.bad_slot": "Créneau invalide : donnez le jour, l'heure de début et l'heure de fin.",
 }

@@ -12,6 +12,7 @@ reloads the conversation fragment. Nothing else about the contact leaves the ser
 from __future__ import annotations
 
 import asyncio
+from datetime import date, datetime, time
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Form, Request, Response
@@ -20,14 +21,16 @@ from fastapi.responses import HTMLResponse
 from renfort.api.deps import RuntimeDep, caller_address
 from renfort.api.sse import event_stream
 from renfort.bootstrap import Runtime
+from renfort.domain.clock import PARIS
 from renfort.domain.contacts import FINAL_STATES, ContactState
-from renfort.domain.errors import NotFoundError, RenfortError
+from renfort.domain.errors import NotFoundError, RenfortError, ValidationError
 from renfort.knowledge.articles import HOTLINE_BASE
+from renfort.services.callbacks import CallbackService
 from renfort.services.citizen_chat import conversation_view
 from renfort.services.principals import Principal, Role
 from renfort.services.throttle import PUBLIC_CHAT
 from renfort.web.support import check_origin, error_text, page
-from renfort.web.templating import render
+from renfort.web.templating import message, render
 
 router = APIRouter(prefix="/chat", dependencies=[Depends(check_origin)])
 CHAT_COOKIE = "renfort_chat"
@@ -108,6 +111,37 @@ async def ask_agent(request: Request, rt: RuntimeDep) -> HTMLResponse:
         return _fragment(request, _context(view, error=error_text(error)))
     view = await asyncio.to_thread(_view, rt, view["conversation_id"])
     return _fragment(request, _context(view, reply))
+
+
+@router.post("/callback")
+async def ask_callback(request: Request, rt: RuntimeDep,
+                       number: Annotated[str, Form()] = "", day: Annotated[str, Form()] = "",
+                       start: Annotated[str, Form()] = "",
+                       end: Annotated[str, Form()] = "") -> HTMLResponse:
+    """"Call me back": a number, and a slot (Paris time) or as soon as possible."""
+    view = await asyncio.to_thread(_view, rt, request.cookies.get(CHAT_COOKIE))
+    if view is None:
+        return _fragment(request, _context(None))
+    try:
+        rt.throttle.spend(PUBLIC_CHAT, caller_address(request))
+        window = _window(day, start, end)
+        done = await CallbackService(rt.engine, rt.desk).ask_from_chat(
+            view["conversation_id"], number, *window)
+    except RenfortError as error:
+        return _fragment(request, _context(view, error=error_text(error)))
+    return _fragment(request, {**_context(view), "callback": done})
+
+
+def _window(day: str, start: str, end: str) -> tuple[datetime | None, datetime | None]:
+    """The slot typed in Paris time; all empty: as soon as possible."""
+    if not (day or start or end):
+        return None, None
+    try:
+        when = date.fromisoformat(day)
+        return (datetime.combine(when, time.fromisoformat(start), tzinfo=PARIS),
+                datetime.combine(when, time.fromisoformat(end), tzinfo=PARIS))
+    except ValueError:
+        raise ValidationError(message("callback.bad_slot"), {"field": "window"}) from None
 
 
 @router.post("/new")
