@@ -209,6 +209,10 @@ ARTICLE = {"question": "Une question de test ?", "answer": "Une réponse.",
            "category": "divers", "source": "Gouvernement", "source_date": "2020-03-17"}
 
 
+TOMORROW_CALLBACK = {"number": "+33 6 00 00 00 01", "window_start": "2020-03-18T14:00:00+01:00",
+                     "window_end": "2020-03-18T15:00:00+01:00"}
+"""Never due while the matrix runs (its clock stands still): the desk's timer leaves it."""
+
 REDIRECT_ENTRY = {"label": "Ligne d'écoute", "numbers": [{"label": "Écoute",
                                                           "number": "0800858858"}],
                   "hours": "tous les jours", "message": "Vous pouvez en parler : 0800858858.",
@@ -472,7 +476,11 @@ RULES: dict[tuple[str, str], Rule] = {
         EVERYONE, NOBODY),
     ("GET", "/api/v1/self-service/conversations/{conversation_id}"): R(EVERYONE, NOBODY),
     ("POST", "/api/v1/self-service/conversations/{conversation_id}/callback"): R(
-        EVERYONE, NOBODY, ok=OK_CREATED, denied={404}, call=_body({"number": "+33 6 00 00 00 01"})),
+        EVERYONE, NOBODY, ok=OK_CREATED, denied={404}, call=_body(TOMORROW_CALLBACK)),
+    # -- briefings
+    ("GET", "/api/v1/briefings"): R(LOGGED - {KEY}, ok={200}, denied={403, 404}),
+    ("GET", "/api/v1/briefings/{briefing_id}"): R({A, M, S, C, E}, {A}),
+    ("POST", "/api/v1/briefings/{briefing_id}/acknowledge"): R({G}, NOBODY, ok=OK_STATE),
     # -- callbacks
     ("GET", "/api/v1/callbacks"): R(LOGGED - {E}),
     ("GET", "/api/v1/callbacks/{callback_id}"): R({A, M, S, C, KEY}, {A}),
@@ -545,6 +553,15 @@ def _contact(m: Matrix, queue: str, channel: str) -> dict[str, Any]:
     return created
 
 
+def _briefing(m: Matrix, client: str, ref: str) -> str:
+    """A published article of ``client`` whose version 1 requires a briefing."""
+    made = m.admin("POST", f"/api/v1/kb/{client}/articles", json={**ARTICLE, "id": ref})
+    assert made is not None
+    out = m.admin("POST", f"/api/v1/kb/{client}/articles/{ref}/versions/1/publish",
+                  json={"briefing_required": True})
+    return str(out["briefing"]["id"])
+
+
 def _closed_callback(m: Matrix, queue_id: str, client_id: str) -> str:
     """A finished callback of a queue (written as the desk would have left it)."""
     runtime = m.client.app.state.runtime  # type: ignore[attr-defined]
@@ -611,8 +628,10 @@ def _build_worlds(m: Matrix) -> None:
                          json={"message": "Faut-il une attestation ?"}).json()
     own_callback = m.client.post(
         f"/api/v1/self-service/conversations/{chat['conversation_id']}/callback",
-        json={"number": "+33 6 00 00 00 02"}).json()["callback_id"]
+        json=TOMORROW_CALLBACK).json()["callback_id"]
     other_callback = _closed_callback(m, "q-bank-cards", "cl-banque-hermine")
+    own_briefing = _briefing(m, "numero-vert", "matrix-own-brief")
+    other_briefing = _briefing(m, "banque-hermine", "matrix-other-brief")
     m.own.update(
         outsourcer="atlantique", client="numero-vert", client_ref="numero-vert",
         outsourcer_of_client="atlantique", queue="hotline-general",
@@ -621,7 +640,7 @@ def _build_worlds(m: Matrix) -> None:
         matrix_site="matrix-own", article="attestation-deplacement", number="1",
         contact_id=held["id"], contact_live=live["id"], contact_waiting=waiting["id"],
         transfer_to="hotline-travel", conversation_id=chat["conversation_id"],
-        callback_id=own_callback)
+        callback_id=own_callback, briefing_id=own_briefing)
     m.other.update(
         outsourcer="azur", client="banque-hermine", client_ref="banque-hermine",
         outsourcer_of_client="azur", queue="bank-cards",
@@ -630,7 +649,8 @@ def _build_worlds(m: Matrix) -> None:
         user=users["azur"], matrix_site="matrix-other", article="matrix-bank", number="1",
         contact_id=other_held["id"], contact_live=other_live["id"],
         contact_waiting=other_waiting["id"], transfer_to="health-documents",
-        conversation_id="0" * 32, callback_id=other_callback)
+        conversation_id="0" * 32, callback_id=other_callback,
+        briefing_id=other_briefing)
     m.own["outsourcer_ref"] = "atlantique"
     m.other["outsourcer_ref"] = "matrix-outsider"
 

@@ -20,6 +20,7 @@ from renfort.api.csrf import SameOriginMiddleware
 from renfort.api.routes import (
     agents_live,
     auth,
+    briefings,
     callbacks,
     catalog,
     contacts,
@@ -136,7 +137,7 @@ def create_app(settings: Settings | None = None, clock: Clock | None = None) -> 
     for module in (auth, catalog, contacts, agents_live, queues_live, events, telephony,
                    plans, knowledge, simulations, safety):
         app.include_router(module.router, prefix="/api/v1")
-    for module in (sites, telework, measures, privacy, callbacks):
+    for module in (sites, telework, measures, privacy, callbacks, briefings):
         app.include_router(module.router, prefix="/api/v1")
     install_pages(app)
     return app

@@ -41,6 +41,7 @@ from renfort.services import commands as c
 from renfort.services import events as ev
 from renfort.services import outbound
 from renfort.services.batch import Batch
+from renfort.services.desk_briefings import BriefingDesk, load_gate
 from renfort.services.desk_callbacks import CallbackDesk
 from renfort.services.desk_state import LiveContact
 from renfort.services.wire import event_from_wire
@@ -51,7 +52,7 @@ from renfort.store import tables as t
 Result = Any
 
 
-class DeskCore(CallbackDesk):
+class DeskCore(BriefingDesk, CallbackDesk):
     """The router and the contacts in flight, and the use cases that change them."""
 
     def __init__(self, engine: Engine, clock: Clock, offer_timeout: float) -> None:
@@ -74,7 +75,9 @@ class DeskCore(CallbackDesk):
         (offers sent back at a restart, home agents put on break)."""
         self._reset_memory()
         batch = Batch()
-        self._apply_config(repo.load_federation(conn))
+        config = repo.load_federation(conn)
+        self.gate = load_gate(conn, config.agents)
+        self._apply_config(config)
         self._home_blocked = sites_repo.home_blocked(conn)
         for row in conn.execute(select(t.agents.c.id, t.agents.c.status,
                                        t.agents.c.status_reason,
@@ -148,6 +151,12 @@ class DeskCore(CallbackDesk):
         for offer in self.router.route():
             self.changed = True
             self._offered(offer, batch)
+        for offer in self._breach_offers():
+            self.changed = True
+            self._offered(offer, batch)
+            note = self._pinned_note(offer)
+            if note is not None:
+                self._message(batch, self._contacts[offer.contact_id], "system", None, note)
 
     def _offered(self, offer: Offer, batch: Batch) -> None:
         contact = self._contacts[offer.contact_id]
@@ -177,6 +186,7 @@ class DeskCore(CallbackDesk):
         with self._engine.connect() as conn:
             config = repo.load_federation(conn)
             blocked = sites_repo.home_blocked(conn)
+            self.gate = load_gate(conn, config.agents)
         self.changed = True
         self._apply_config(config)
         self._home_blocked = blocked
@@ -191,7 +201,11 @@ class DeskCore(CallbackDesk):
     def _explain(self, command: c.Explain, _: Batch) -> Explanation:
         if command.contact_id not in self._contacts:
             raise NotFoundError("this contact is finished; nothing to explain", {})
-        return self.router.explain(ContactId(command.contact_id), AgentId(command.agent_id))
+        explanation = self.router.explain(ContactId(command.contact_id),
+                                          AgentId(command.agent_id))
+        queue = self._queues.get(self._contacts[command.contact_id].queue_id)
+        return explanation if queue is None else self._explain_briefing(explanation,
+                                                                         queue.skill)
 
     # ------------------------------------------------------------------ contacts in
 

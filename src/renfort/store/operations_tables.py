@@ -1,10 +1,12 @@
-"""Tables of callbacks (same metadata as ``tables``): a citizen's request to be called
-back, its attempts and outcome. The number is personal data: shown in full only to the
-agent making the call."""
+"""Tables of callbacks and briefings (same metadata as ``tables``).
+
+A callback is a citizen's request to be called back, with its attempts and outcome; the
+number is personal data, shown in full only to the agent making the call. A briefing is a
+change of an article agents must acknowledge before taking its topic's contacts."""
 
 from __future__ import annotations
 
-from sqlalchemy import Column, Float, ForeignKey, Index, Integer, String, Table
+from sqlalchemy import JSON, Column, Float, ForeignKey, Index, Integer, String, Table
 
 from renfort.store.tables import ID, metadata
 
@@ -29,4 +31,28 @@ callbacks = Table(
     Column("updated_at", Float, nullable=False),
     Column("closed_at", Float, nullable=True),
     Index("ix_callbacks_state_due", "state", "due_at"),
+)
+
+briefings = Table(
+    "briefings",
+    metadata,
+    Column("id", String(ID), primary_key=True),
+    Column("client_id", String(ID), ForeignKey("clients.id"), nullable=False),
+    Column("article_ref", String(ID), nullable=False),
+    Column("version", Integer, nullable=False),
+    Column("title", String(500), nullable=False),
+    Column("skills", JSON, nullable=False),
+    Column("changes", JSON, nullable=False),
+    Column("created_at", Float, nullable=False),
+    Column("created_by", String(100), nullable=False),
+)
+
+briefing_acks = Table(
+    "briefing_acks",
+    metadata,
+    Column("briefing_id", String(ID), ForeignKey("briefings.id", ondelete="CASCADE"),
+           primary_key=True),
+    Column("agent_id", String(ID), ForeignKey("agents.id", ondelete="CASCADE"),
+           primary_key=True),
+    Column("acknowledged_at", Float, nullable=False),
 )

@@ -1,4 +1,4 @@
-"""Callbacks as their own durable objects.
+"""Callbacks as their own durable objects; briefings and their acknowledgements.
 
 Revision ID: 0012
 Revises: 0009
@@ -46,7 +46,37 @@ def upgrade() -> None:
         batch_op.create_index("ix_callbacks_state_due", ["state", "due_at"], unique=False)
 
 
+    op.create_table(
+        "briefings",
+        sa.Column("id", sa.String(length=80), nullable=False),
+        sa.Column("client_id", sa.String(length=80), nullable=False),
+        sa.Column("article_ref", sa.String(length=80), nullable=False),
+        sa.Column("version", sa.Integer(), nullable=False),
+        sa.Column("title", sa.String(length=500), nullable=False),
+        sa.Column("skills", sa.JSON(), nullable=False),
+        sa.Column("changes", sa.JSON(), nullable=False),
+        sa.Column("created_at", sa.Float(), nullable=False),
+        sa.Column("created_by", sa.String(length=100), nullable=False),
+        sa.ForeignKeyConstraint(["client_id"], ["clients.id"],
+                                name=op.f("fk_briefings_client_id_clients")),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_briefings")),
+    )
+    op.create_table(
+        "briefing_acks",
+        sa.Column("briefing_id", sa.String(length=80), nullable=False),
+        sa.Column("agent_id", sa.String(length=80), nullable=False),
+        sa.Column("acknowledged_at", sa.Float(), nullable=False),
+        sa.ForeignKeyConstraint(["briefing_id"], ["briefings.id"], ondelete="CASCADE",
+                                name=op.f("fk_briefing_acks_briefing_id_briefings")),
+        sa.ForeignKeyConstraint(["agent_id"], ["agents.id"], ondelete="CASCADE",
+                                name=op.f("fk_briefing_acks_agent_id_agents")),
+        sa.PrimaryKeyConstraint("briefing_id", "agent_id", name=op.f("pk_briefing_acks")),
+    )
+
+
 def downgrade() -> None:
+    op.drop_table("briefing_acks")
+    op.drop_table("briefings")
     with op.batch_alter_table("callbacks", schema=None) as batch_op:
         batch_op.drop_index("ix_callbacks_state_due")
     op.drop_table("callbacks")
