@@ -119,3 +119,34 @@ def test_who_may_see_and_acknowledge(client: TestClient) -> None:
                        headers=login(client, "sup-atlantique")).status_code == 403
     assert client.post(f"{path}/acknowledge",
                        headers=login(client, "agent-bank-home")).status_code == 404
+
+
+def _browser(client: TestClient, username: str) -> None:
+    client.cookies.clear()
+    reply = client.post("/login", data={"username": username, "password": f"{username}-demo"},
+                        follow_redirects=False)
+    assert reply.status_code == 303, reply.text
+
+
+def test_pages_publish_show_and_acknowledge_a_briefing(client: TestClient) -> None:
+    editor = login(client, "editor")
+    current = client.get(ARTICLE, headers=editor).json()["in_force"]
+    changed = {k: current[k] for k in ("question", "alternatives", "category", "lang", "source",
+                                       "source_url", "source_date", "audience", "tags")}
+    changed["answer"] = "Tout rassemblement de plus de six personnes est interdit."
+    client.put(ARTICLE, headers=editor, json=changed)
+    _browser(client, "editor")
+    assert 'id="briefing-required"' in client.get(
+        "/knowledge/a/rassemblements?client=numero-vert").text
+    done = client.post("/knowledge/a/rassemblements/publish?client=numero-vert",
+                       data={"version": "2", "briefing_required": "1"}, follow_redirects=False)
+    assert done.status_code == 303, done.text
+
+    _browser(client, "sup-atlantique")
+    assert "Consignes : qui les a lues" in client.get("/supervisor/wall").text
+    _browser(client, "agent-hotline")
+    desk = client.get("/agent").text
+    assert "Consignes à lire" in desk and "Tout rassemblement de plus de six" in desk
+    briefing = client.get("/api/v1/briefings", headers=login(client, "agent-hotline")).json()[0]
+    read = client.post(f"/agent/briefings/{briefing['id']}/acknowledge")
+    assert read.status_code == 200 and "Consignes à lire" not in read.text

@@ -51,4 +51,13 @@ MESSAGES: dict[str, str] = {
                      "essais au plus, à un quart d'heure d'intervalle.",
     "callback.submit": "Demander à être rappelé",
     "callback.bad_slot": "Créneau invalide : donnez le jour, l'heure de début et l'heure de fin.",
+    # --- briefings
+    "briefing.title": "Consignes à lire",
+    "briefing.hint": "Une fiche a changé : lisez ce qui change et confirmez. Jusque-là, les "
+                     "contacts de ce thème vont d'abord aux collègues qui l'ont lue.",
+    "briefing.acknowledge": "J'ai lu cette consigne",
+    "briefing.wall_title": "Consignes : qui les a lues",
+    "briefing.briefed": "Lue",
+    "briefing.not_briefed": "Pas encore lue",
+    "briefing.required": "Consigne à lire par les conseillers avant de répondre sur ce thème",
 }

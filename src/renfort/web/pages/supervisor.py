@@ -15,6 +15,7 @@ from renfort.api.deps import RuntimeDep
 from renfort.bootstrap import Runtime
 from renfort.routing.types import AgentStatus
 from renfort.services import stats
+from renfort.services.briefings import BriefingService
 from renfort.services.catalog import KINDS, Catalog
 from renfort.services.principals import Principal
 from renfort.web import occupancy
@@ -119,7 +120,14 @@ def wall(rt: Runtime, who: Principal) -> dict[str, Any]:
         totals["agents"].update(group["counts"])
     return {"queues": queues, "groups": groups, "sites": sites,
             "alerts": _alerts(rt, who, queues, sites), "totals": totals, "states": STATES,
-            "flags": rt.flags.open_flags(who, limit=20), "now": rt.clock.now()}
+            "flags": rt.flags.open_flags(who, limit=20), "now": rt.clock.now(),
+            "briefings": _briefings(rt, who)}
+
+
+def _briefings(rt: Runtime, who: Principal) -> list[dict[str, Any]]:
+    """The latest briefings some of the caller's agents have not read yet, with who."""
+    service = BriefingService(rt.engine, rt.clock, rt.desk)
+    return [service.get(who, b["id"]) for b in service.list(who)[:5] if b["not_briefed"]]
 
 
 @router.get("")
