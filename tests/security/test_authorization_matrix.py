@@ -36,12 +36,14 @@ from renfort.store import tables as t
 from tests.conftest import T0
 
 ROLES = ("anonymous", "admin", "outsourcer_manager", "supervisor", "agent", "client_viewer",
-         "knowledge_editor", "integration")
+         "knowledge_editor", "integration", "staff_rep")
 USERS = {"admin": "admin", "outsourcer_manager": "manager-atlantique",
          "supervisor": "sup-atlantique", "agent": "agent-hotline",
-         "client_viewer": "client-numero-vert", "knowledge_editor": "editor"}
+         "client_viewer": "client-numero-vert", "knowledge_editor": "editor",
+         "staff_rep": "rep-atlantique"}
 A, M, S, G = "admin", "outsourcer_manager", "supervisor", "agent"
 C, E, KEY, ANON = "client_viewer", "knowledge_editor", "integration", "anonymous"
+P = "staff_rep"
 LOGGED = frozenset(ROLES) - {ANON}
 EVERYONE = frozenset(ROLES)
 NOBODY: frozenset[str] = frozenset()
@@ -282,9 +284,11 @@ def _body(value: Any) -> Callable[[Matrix, World, str], Call]:
 
 # ---------------------------------------------------------------------- the rules
 
-READ_OWN_SITE = {A, M, S, G}
+READ_OWN_SITE = {A, M, S, G, P}
+SEATING = {A, M, S, G}
 STAFF = {A, M, S}
-HOTLINE_READERS = LOGGED - {E}
+HOTLINE_READERS = LOGGED - {E, P}
+NO_REP = LOGGED - {P}
 HISTORY = {A, E, C}
 
 RULES: dict[tuple[str, str], Rule] = {
@@ -301,7 +305,7 @@ RULES: dict[tuple[str, str], Rule] = {
     ("GET", "/api/v1/outsourcers"): R(LOGGED),
     ("POST", "/api/v1/outsourcers"): R({A}, ok=OK_CREATED, call=lambda m, w, r: Call(
         json={"slug": f"os-matrix-{_n()}", "name": "Nouveau"})),
-    ("GET", "/api/v1/outsourcers/{ref}"): R({A, M, S, G, C}, {A}, ref="outsourcer"),
+    ("GET", "/api/v1/outsourcers/{ref}"): R({A, M, S, G, C, P}, {A}, ref="outsourcer"),
     ("PUT", "/api/v1/outsourcers/{ref}"): R({A}, {A}, ref="outsourcer", call=_replace(
         "outsourcers", "outsourcer_ref", ("slug", "name"))),
     ("DELETE", "/api/v1/outsourcers/{ref}"): R({A}, {A}, ok={204, 409}, ref="outsourcer"),
@@ -334,7 +338,7 @@ RULES: dict[tuple[str, str], Rule] = {
     ("POST", "/api/v1/sites"): R({A, M}, {A}, ok=OK_CREATED, call=lambda m, w, r: Call(json={
         "slug": f"site-matrix-{_n()}", "outsourcer": w["outsourcer"], "name": "Site",
         "seats": 10})),
-    ("GET", "/api/v1/sites/{ref}"): R(READ_OWN_SITE, {A}, ref="site"),
+    ("GET", "/api/v1/sites/{ref}"): R(SEATING, {A}, ref="site"),
     ("PUT", "/api/v1/sites/{ref}"): R({A, M}, {A}, ref="site", call=_replace(
         "sites", "site", ("slug", "outsourcer", "name", "seats"))),
     ("DELETE", "/api/v1/sites/{ref}"): R({A, M}, {A}, ok={409}, ref="site"),
@@ -437,29 +441,29 @@ RULES: dict[tuple[str, str], Rule] = {
     ("DELETE", "/api/v1/plans/saved/{plan_id}"): R({A, M, S, C}, {A}, ok={204},
                                                   call=_plan_of),
     # -- knowledge
-    ("GET", "/api/v1/kb/search"): R(LOGGED, {A}, call=lambda m, w, r: Call(
+    ("GET", "/api/v1/kb/search"): R(NO_REP, {A}, call=lambda m, w, r: Call(
         query={"q": "attestation", "client": w["client"]})),
-    ("POST", "/api/v1/kb/triage"): R(LOGGED, {A}, call=lambda m, w, r: Call(
+    ("POST", "/api/v1/kb/triage"): R(NO_REP, {A}, call=lambda m, w, r: Call(
         json={"question": "Faut-il une attestation ?", "client": w["client"]})),
-    ("GET", "/api/v1/kb/{client}/articles"): R(LOGGED, {A}),
+    ("GET", "/api/v1/kb/{client}/articles"): R(NO_REP, {A}),
     ("POST", "/api/v1/kb/{client}/articles"): R({A, E}, {A}, ok=OK_CREATED, call=lambda m, w, r:
                                                 Call(json={**ARTICLE, "id": f"new-{_n()}"})),
-    ("GET", "/api/v1/kb/{client}/articles/{ref}"): R(LOGGED, {A}, ref="article"),
+    ("GET", "/api/v1/kb/{client}/articles/{ref}"): R(NO_REP, {A}, ref="article"),
     ("PUT", "/api/v1/kb/{client}/articles/{ref}"): R({A, E}, {A}, ok=OK_CREATED,
                                                      ref="article", call=_body(ARTICLE)),
     ("GET", "/api/v1/kb/{client}/articles/{ref}/versions"): R(HISTORY, {A}, ref="article"),
     ("GET", "/api/v1/kb/{client}/articles/{ref}/versions/{number}"): R(
-        LOGGED, {A}, ref="article"),
+        NO_REP, {A}, ref="article"),
     ("GET", "/api/v1/kb/{client}/articles/{ref}/diff"): R(
         HISTORY, {A}, ref="article", call=lambda m, w, r: Call(query={"from": "1", "to": "1"})),
     ("POST", "/api/v1/kb/{client}/articles/{ref}/versions/{number}/publish"): R(
         {A, E}, {A}, call=_fresh_article),
     ("POST", "/api/v1/kb/{client}/articles/{ref}/archive"): R({A, E}, {A},
                                                               call=_fresh_article),
-    ("GET", "/api/v1/kb/{client}/self-service/report"): R(LOGGED, {A}),
+    ("GET", "/api/v1/kb/{client}/self-service/report"): R(NO_REP, {A}),
     # -- safety: where each client sends what the line must not answer, flags
-    ("GET", "/api/v1/kb/{client}/redirects"): R(LOGGED, {A}),
-    ("GET", "/api/v1/kb/{client}/redirects/{key}/versions"): R(LOGGED, {A}, call=lambda m, w, r:
+    ("GET", "/api/v1/kb/{client}/redirects"): R(NO_REP, {A}),
+    ("GET", "/api/v1/kb/{client}/redirects/{key}/versions"): R(NO_REP, {A}, call=lambda m, w, r:
                                                               Call(params={"key": "medical"})),
     ("PUT", "/api/v1/kb/{client}/redirects/{key}"): R({A, E}, {A}, ok=OK_CREATED,
                                                      call=lambda m, w, r: Call(
@@ -499,9 +503,9 @@ RULES: dict[tuple[str, str], Rule] = {
                                               call=_body({"label": "matin", "planned": 2,
                                                           "starts_at": "2020-03-18T07:00:00Z",
                                                           "ends_at": "2020-03-18T12:00:00Z"})),
-    ("POST", "/api/v1/sites/{ref}/checkins"): R(READ_OWN_SITE, {A}, ok={201, 409},
+    ("POST", "/api/v1/sites/{ref}/checkins"): R(SEATING, {A}, ok={201, 409},
                                                 ref="matrix_site", call=_checkin),
-    ("POST", "/api/v1/sites/{ref}/checkout"): R(READ_OWN_SITE, {A}, ok=OK_STATE,
+    ("POST", "/api/v1/sites/{ref}/checkout"): R(SEATING, {A}, ok=OK_STATE,
                                                 ref="matrix_site", call=_checkout),
     ("GET", "/api/v1/sites/{ref}/occupancy"): R(READ_OWN_SITE, {A}, ref="matrix_site"),
     ("POST", "/api/v1/sites/{ref}/exposure"): R({M}, NOBODY, ref="matrix_site",
@@ -523,9 +527,19 @@ RULES: dict[tuple[str, str], Rule] = {
                              "opinion": "favorable", "decision": "appliquer"},
             "changes": [{"measure": "distance-postes", "status": "in_place",
                          "evidence": "plan affiché"}]})),
-    ("GET", "/api/v1/sites/{ref}/measures/history"): R(STAFF, {A}, ref="matrix_site"),
-    ("GET", "/api/v1/sites/{ref}/measures/history.csv"): R(STAFF, {A}, ref="matrix_site"),
-    ("GET", "/api/v1/sanitary-register.csv"): R(STAFF),
+    ("GET", "/api/v1/sites/{ref}/measures/history"): R(STAFF | {P}, {A}, ref="matrix_site"),
+    ("GET", "/api/v1/sites/{ref}/measures/history.csv"): R(STAFF | {P}, {A},
+                                                          ref="matrix_site"),
+    ("GET", "/api/v1/sanitary-register.csv"): R(STAFF | {P}),
+    # -- staff representatives' consultations
+    ("POST", "/api/v1/sites/{ref}/consultations"): R(
+        {A, M, P}, {A}, ok=OK_CREATED, ref="matrix_site", call=_body({
+            "participants": ["CSE"], "minutes": "Point quotidien", "opinion": "favorable"})),
+    ("GET", "/api/v1/sites/{ref}/consultations"): R(STAFF | {P}, {A}, ref="matrix_site"),
+    ("GET", "/api/v1/sites/{ref}/consultations/checklist"): R(STAFF | {P}, {A},
+                                                             ref="matrix_site"),
+    ("GET", "/api/v1/consultations/missed"): R(STAFF | {G, P}),
+    ("GET", "/api/v1/sites/{ref}/exposure-counts"): R({M, P}, NOBODY, ref="matrix_site"),
     # -- privacy (the platform's operator)
     ("GET", "/api/v1/privacy/retention"): R({A}),
     ("POST", "/api/v1/privacy/purge"): R({A}, call=_body({"dry_run": True})),

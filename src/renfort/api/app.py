@@ -23,6 +23,7 @@ from renfort.api.routes import (
     briefings,
     callbacks,
     catalog,
+    consultations,
     contacts,
     events,
     knowledge,
@@ -137,7 +138,7 @@ def create_app(settings: Settings | None = None, clock: Clock | None = None) -> 
     for module in (auth, catalog, contacts, agents_live, queues_live, events, telephony,
                    plans, knowledge, simulations, safety):
         app.include_router(module.router, prefix="/api/v1")
-    for module in (sites, telework, measures, privacy, callbacks, briefings):
+    for module in (sites, telework, measures, privacy, callbacks, briefings, consultations):
         app.include_router(module.router, prefix="/api/v1")
     install_pages(app)
     return app

@@ -1,4 +1,5 @@
-"""Callbacks as their own durable objects; briefings and their acknowledgements.
+"""Callbacks as their own durable objects; briefings and their acknowledgements;
+consultations of the staff representatives: minutes, and late entries marked.
 
 Revision ID: 0012
 Revises: 0009
@@ -72,9 +73,17 @@ def upgrade() -> None:
                                 name=op.f("fk_briefing_acks_agent_id_agents")),
         sa.PrimaryKeyConstraint("briefing_id", "agent_id", name=op.f("pk_briefing_acks")),
     )
+    with op.batch_alter_table("measure_consultations", schema=None) as batch_op:
+        batch_op.add_column(sa.Column("late", sa.Boolean(), nullable=False,
+                                      server_default=sa.false()))
+        batch_op.add_column(sa.Column("minutes", sa.Text(), nullable=False,
+                                      server_default=""))
 
 
 def downgrade() -> None:
+    with op.batch_alter_table("measure_consultations", schema=None) as batch_op:
+        batch_op.drop_column("minutes")
+        batch_op.drop_column("late")
     op.drop_table("briefing_acks")
     op.drop_table("briefings")
     with op.batch_alter_table("callbacks", schema=None) as batch_op:
