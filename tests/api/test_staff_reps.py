@@ -101,3 +101,22 @@ def test_measure_statuses_follow_the_distancing_rule(client: TestClient) -> None
         "adapted", "facts", "in_place")
     assert distance["contradicted"] is True and "1 m" in distance["because"]
     assert measures["masques"]["source"] == "typed"
+
+
+def test_the_site_page_for_a_representative(client: TestClient) -> None:
+    reply = client.post("/login", data={"username": "rep-atlantique",
+                                        "password": "rep-atlantique-demo"},
+                        follow_redirects=False)
+    assert reply.status_code == 303
+    overview = client.get("/sites").text
+    assert "Consultations quotidiennes manquées" in overview and SITE in overview
+    page = client.get(f"/sites/{SITE}").text
+    assert "Consultation du jour pas encore tenue" in page and 'id="consult-form"' in page
+    assert 'id="checkin-form"' not in page and 'id="trace-form"' not in page
+    done = client.post(f"/sites/{SITE}/consultations", data={
+        "participants": "Élus CSE, Direction", "minutes": "Masques reçus.", "opinion": "ok"},
+        follow_redirects=True)
+    assert "Consultation du jour tenue" in done.text and "Masques reçus." in done.text
+    late = client.post(f"/sites/{SITE}/consultations", data={
+        "participants": "CSE", "minutes": "Oubli", "held_on": "2020-03-15"})
+    assert "late" in late.text  # refused without the late-entry box: nothing stored

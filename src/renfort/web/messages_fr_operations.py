@@ -82,4 +82,5 @@ MESSAGES: dict[str, str] = {
     "reps.from_facts": "d'après les faits",
     "reps.contradicted": "la saisie manuelle disait « {typed} »",
     "reps.missed_sites": "Consultations quotidiennes manquées",
+    "sites.done.consulted": "Consultation enregistrée.",
 }
