@@ -33,3 +33,15 @@ def test_move_home_and_back(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> 
     assert bad.exit_code == 2 and "home or site" in bad.output
     empty = runner.invoke(app, ["agents", "move", "--to", "home"])
     assert empty.exit_code == 2 and "at least one agent" in empty.output
+
+
+def test_sites_checklist(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("RENFORT_DATA_DIR", str(tmp_path))
+    monkeypatch.delenv("RENFORT_DATABASE_URL", raising=False)
+    assert runner.invoke(app, ["db", "upgrade"]).exit_code == 0
+    assert runner.invoke(app, ["demo", "load"]).exit_code == 0
+    one = runner.invoke(app, ["sites", "checklist", "--site", "atlantique-nantes"])
+    assert one.exit_code == 0, one.output
+    assert "atlantique-nantes" in one.output and "not yet" in one.output
+    unknown = runner.invoke(app, ["sites", "checklist", "--site", "nowhere"])
+    assert unknown.exit_code == 2 and "nowhere" in unknown.output
