@@ -22,9 +22,8 @@ def test_citizen_asks_for_a_callback(open_page: OpenPage) -> None:
 
 def test_staff_representative_records_the_daily_consultation(open_page: OpenPage) -> None:
     rep = log_in(open_page("staff-rep"), "rep-atlantique", "/sites/atlantique-nantes")
-    expect(rep.locator("#consultations")).to_contain_text("pas encore tenue")
-    rep.get_by_label("Participants").fill("Élus CSE, Direction")
-    rep.get_by_label("Procès-verbal").fill("Gel livré, masques en commande.")
+    rep.get_by_label("Présents à la consultation du jour").fill("Élus CSE, Direction")
+    rep.get_by_label("Procès-verbal de la consultation").fill("Gel livré, masques en commande.")
     rep.get_by_role("button", name="Enregistrer la consultation").click()
     expect(rep.locator("#consultations")).to_contain_text("Consultation du jour tenue")
     expect(rep.locator("#consultations-list")).to_contain_text("Gel livré")
