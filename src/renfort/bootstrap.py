@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from sqlalchemy import Engine
 
 from renfort.config import Settings
+from renfort.domain.callbacks import OpeningHours
 from renfort.domain.clock import Clock, SystemClock
 from renfort.services.auth import AuthService
 from renfort.services.desk import Desk
@@ -67,6 +68,7 @@ def build_runtime(settings: Settings, clock: Clock | None = None) -> Runtime:
 
         cluster = Cluster(url, engine, clock)
     desk = Desk(engine, clock, bus, settings.offer_timeout_seconds, cluster=cluster)
+    desk.core.callback_hours = OpeningHours.parse(settings.callback_hours)
     bases = KnowledgeBases(engine, clock)
     throttle = Throttle({PUBLIC_CHAT: settings.rate_public_chat,
                          LOGIN_FAILURES: settings.rate_login_failures})

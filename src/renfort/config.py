@@ -39,6 +39,9 @@ class Settings(BaseSettings):
         default="20/5 minutes",
         description="Failed log-ins per client address before log-ins are refused; 'off' disables")
 
+    callback_hours: str = Field(
+        default="08:00-20:00", max_length=20,
+        description="Paris hours when callbacks are made, every day (HH:MM-HH:MM)")
     telephony_webhook_url: str | None = Field(
         default=None, description="Where transfer requests for calls are POSTed (JSON, "
         "signed); unset: they wait in the outbox")

@@ -119,11 +119,10 @@ def test_a_waiting_citizen_sees_rank_and_wait_and_asks_a_callback(open_page: Ope
         re.compile(r"Attente estimée : (environ \d+ min|moins d.une minute)\."))
     assert int(wait.get_attribute("data-position") or 0) >= 2
     tab.shot("citizen-waiting")
-    citizen.get_by_text("Être rappelé plutôt que d'attendre").click()
+    citizen.get_by_text("Être rappelé par un conseiller").click()
     citizen.get_by_label("Votre numéro de téléphone").fill("06 12 34 56 78")
     citizen.get_by_role("button", name="Demander à être rappelé").click()
-    expect(citizen.locator("#chat-notice")).to_contain_text("Demande de rappel transmise")
-    expect(citizen.locator("#chat-log a[href='tel:0612345678']")).to_be_visible()
+    expect(citizen.locator("#callback-done")).to_contain_text("un conseiller vous rappellera")
 
 
 def test_no_page_scrolls_sideways_on_a_phone(open_page: OpenPage) -> None:

@@ -31,16 +31,19 @@ from renfort.api.app import create_app
 from renfort.config import Settings
 from renfort.demo.history import demo_history
 from renfort.domain.clock import ManualClock
+from renfort.store import operations_tables as o
 from renfort.store import tables as t
 from tests.conftest import T0
 
 ROLES = ("anonymous", "admin", "outsourcer_manager", "supervisor", "agent", "client_viewer",
-         "knowledge_editor", "integration")
+         "knowledge_editor", "integration", "staff_rep")
 USERS = {"admin": "admin", "outsourcer_manager": "manager-atlantique",
          "supervisor": "sup-atlantique", "agent": "agent-hotline",
-         "client_viewer": "client-numero-vert", "knowledge_editor": "editor"}
+         "client_viewer": "client-numero-vert", "knowledge_editor": "editor",
+         "staff_rep": "rep-atlantique"}
 A, M, S, G = "admin", "outsourcer_manager", "supervisor", "agent"
 C, E, KEY, ANON = "client_viewer", "knowledge_editor", "integration", "anonymous"
+P = "staff_rep"
 LOGGED = frozenset(ROLES) - {ANON}
 EVERYONE = frozenset(ROLES)
 NOBODY: frozenset[str] = frozenset()
@@ -208,6 +211,10 @@ ARTICLE = {"question": "Une question de test ?", "answer": "Une réponse.",
            "category": "divers", "source": "Gouvernement", "source_date": "2020-03-17"}
 
 
+TOMORROW_CALLBACK = {"number": "+33 6 00 00 00 01", "window_start": "2020-03-18T14:00:00+01:00",
+                     "window_end": "2020-03-18T15:00:00+01:00"}
+"""Never due while the matrix runs (its clock stands still): the desk's timer leaves it."""
+
 REDIRECT_ENTRY = {"label": "Ligne d'écoute", "numbers": [{"label": "Écoute",
                                                           "number": "0800858858"}],
                   "hours": "tous les jours", "message": "Vous pouvez en parler : 0800858858.",
@@ -277,9 +284,11 @@ def _body(value: Any) -> Callable[[Matrix, World, str], Call]:
 
 # ---------------------------------------------------------------------- the rules
 
-READ_OWN_SITE = {A, M, S, G}
+READ_OWN_SITE = {A, M, S, G, P}
+SEATING = {A, M, S, G}
 STAFF = {A, M, S}
-HOTLINE_READERS = LOGGED - {E}
+HOTLINE_READERS = LOGGED - {E, P}
+NO_REP = LOGGED - {P}
 HISTORY = {A, E, C}
 
 RULES: dict[tuple[str, str], Rule] = {
@@ -296,7 +305,7 @@ RULES: dict[tuple[str, str], Rule] = {
     ("GET", "/api/v1/outsourcers"): R(LOGGED),
     ("POST", "/api/v1/outsourcers"): R({A}, ok=OK_CREATED, call=lambda m, w, r: Call(
         json={"slug": f"os-matrix-{_n()}", "name": "Nouveau"})),
-    ("GET", "/api/v1/outsourcers/{ref}"): R({A, M, S, G, C}, {A}, ref="outsourcer"),
+    ("GET", "/api/v1/outsourcers/{ref}"): R({A, M, S, G, C, P}, {A}, ref="outsourcer"),
     ("PUT", "/api/v1/outsourcers/{ref}"): R({A}, {A}, ref="outsourcer", call=_replace(
         "outsourcers", "outsourcer_ref", ("slug", "name"))),
     ("DELETE", "/api/v1/outsourcers/{ref}"): R({A}, {A}, ok={204, 409}, ref="outsourcer"),
@@ -329,7 +338,7 @@ RULES: dict[tuple[str, str], Rule] = {
     ("POST", "/api/v1/sites"): R({A, M}, {A}, ok=OK_CREATED, call=lambda m, w, r: Call(json={
         "slug": f"site-matrix-{_n()}", "outsourcer": w["outsourcer"], "name": "Site",
         "seats": 10})),
-    ("GET", "/api/v1/sites/{ref}"): R(READ_OWN_SITE, {A}, ref="site"),
+    ("GET", "/api/v1/sites/{ref}"): R(SEATING, {A}, ref="site"),
     ("PUT", "/api/v1/sites/{ref}"): R({A, M}, {A}, ref="site", call=_replace(
         "sites", "site", ("slug", "outsourcer", "name", "seats"))),
     ("DELETE", "/api/v1/sites/{ref}"): R({A, M}, {A}, ok={409}, ref="site"),
@@ -435,29 +444,29 @@ RULES: dict[tuple[str, str], Rule] = {
     ("DELETE", "/api/v1/plans/saved/{plan_id}"): R({A, M, S, C}, {A}, ok={204},
                                                   call=_plan_of),
     # -- knowledge
-    ("GET", "/api/v1/kb/search"): R(LOGGED, {A}, call=lambda m, w, r: Call(
+    ("GET", "/api/v1/kb/search"): R(NO_REP, {A}, call=lambda m, w, r: Call(
         query={"q": "attestation", "client": w["client"]})),
-    ("POST", "/api/v1/kb/triage"): R(LOGGED, {A}, call=lambda m, w, r: Call(
+    ("POST", "/api/v1/kb/triage"): R(NO_REP, {A}, call=lambda m, w, r: Call(
         json={"question": "Faut-il une attestation ?", "client": w["client"]})),
-    ("GET", "/api/v1/kb/{client}/articles"): R(LOGGED, {A}),
+    ("GET", "/api/v1/kb/{client}/articles"): R(NO_REP, {A}),
     ("POST", "/api/v1/kb/{client}/articles"): R({A, E}, {A}, ok=OK_CREATED, call=lambda m, w, r:
                                                 Call(json={**ARTICLE, "id": f"new-{_n()}"})),
-    ("GET", "/api/v1/kb/{client}/articles/{ref}"): R(LOGGED, {A}, ref="article"),
+    ("GET", "/api/v1/kb/{client}/articles/{ref}"): R(NO_REP, {A}, ref="article"),
     ("PUT", "/api/v1/kb/{client}/articles/{ref}"): R({A, E}, {A}, ok=OK_CREATED,
                                                      ref="article", call=_body(ARTICLE)),
     ("GET", "/api/v1/kb/{client}/articles/{ref}/versions"): R(HISTORY, {A}, ref="article"),
     ("GET", "/api/v1/kb/{client}/articles/{ref}/versions/{number}"): R(
-        LOGGED, {A}, ref="article"),
+        NO_REP, {A}, ref="article"),
     ("GET", "/api/v1/kb/{client}/articles/{ref}/diff"): R(
         HISTORY, {A}, ref="article", call=lambda m, w, r: Call(query={"from": "1", "to": "1"})),
     ("POST", "/api/v1/kb/{client}/articles/{ref}/versions/{number}/publish"): R(
         {A, E}, {A}, call=_fresh_article),
     ("POST", "/api/v1/kb/{client}/articles/{ref}/archive"): R({A, E}, {A},
                                                               call=_fresh_article),
-    ("GET", "/api/v1/kb/{client}/self-service/report"): R(LOGGED, {A}),
+    ("GET", "/api/v1/kb/{client}/self-service/report"): R(NO_REP, {A}),
     # -- safety: where each client sends what the line must not answer, flags
-    ("GET", "/api/v1/kb/{client}/redirects"): R(LOGGED, {A}),
-    ("GET", "/api/v1/kb/{client}/redirects/{key}/versions"): R(LOGGED, {A}, call=lambda m, w, r:
+    ("GET", "/api/v1/kb/{client}/redirects"): R(NO_REP, {A}),
+    ("GET", "/api/v1/kb/{client}/redirects/{key}/versions"): R(NO_REP, {A}, call=lambda m, w, r:
                                                               Call(params={"key": "medical"})),
     ("PUT", "/api/v1/kb/{client}/redirects/{key}"): R({A, E}, {A}, ok=OK_CREATED,
                                                      call=lambda m, w, r: Call(
@@ -473,6 +482,15 @@ RULES: dict[tuple[str, str], Rule] = {
     ("POST", "/api/v1/self-service/conversations/{conversation_id}/agent"): R(
         EVERYONE, NOBODY),
     ("GET", "/api/v1/self-service/conversations/{conversation_id}"): R(EVERYONE, NOBODY),
+    ("POST", "/api/v1/self-service/conversations/{conversation_id}/callback"): R(
+        EVERYONE, NOBODY, ok=OK_CREATED, denied={404}, call=_body(TOMORROW_CALLBACK)),
+    # -- briefings
+    ("GET", "/api/v1/briefings"): R(LOGGED - {KEY}, ok={200}, denied={403, 404}),
+    ("GET", "/api/v1/briefings/{briefing_id}"): R({A, M, S, C, E}, {A}),
+    ("POST", "/api/v1/briefings/{briefing_id}/acknowledge"): R({G}, NOBODY, ok=OK_STATE),
+    # -- callbacks
+    ("GET", "/api/v1/callbacks"): R(LOGGED - {E}),
+    ("GET", "/api/v1/callbacks/{callback_id}"): R({A, M, S, C, KEY}, {A}),
     # -- sites, telework, sanitary register
     ("GET", "/api/v1/occupancy"): R(READ_OWN_SITE),
     ("GET", "/api/v1/sites/{ref}/seats"): R(READ_OWN_SITE, {A}, ref="matrix_site"),
@@ -488,9 +506,9 @@ RULES: dict[tuple[str, str], Rule] = {
                                               call=_body({"label": "matin", "planned": 2,
                                                           "starts_at": "2020-03-18T07:00:00Z",
                                                           "ends_at": "2020-03-18T12:00:00Z"})),
-    ("POST", "/api/v1/sites/{ref}/checkins"): R(READ_OWN_SITE, {A}, ok={201, 409},
+    ("POST", "/api/v1/sites/{ref}/checkins"): R(SEATING, {A}, ok={201, 409},
                                                 ref="matrix_site", call=_checkin),
-    ("POST", "/api/v1/sites/{ref}/checkout"): R(READ_OWN_SITE, {A}, ok=OK_STATE,
+    ("POST", "/api/v1/sites/{ref}/checkout"): R(SEATING, {A}, ok=OK_STATE,
                                                 ref="matrix_site", call=_checkout),
     ("GET", "/api/v1/sites/{ref}/occupancy"): R(READ_OWN_SITE, {A}, ref="matrix_site"),
     ("POST", "/api/v1/sites/{ref}/exposure"): R({M}, NOBODY, ref="matrix_site",
@@ -499,6 +517,8 @@ RULES: dict[tuple[str, str], Rule] = {
     ("GET", "/api/v1/sites/{ref}/exposure-traces"): R({M}, NOBODY, ref="matrix_site"),
     ("POST", "/api/v1/sites/checkins/purge"): R({A}, call=_body({"older_than_days": 30})),
     ("GET", "/api/v1/home-setups"): R(STAFF),
+    ("POST", "/api/v1/agents/moves"): R({A, M}, call=lambda m, w, r: Call(json={
+        "agents": [w["agent"]], "to": "site", "dry_run": True})),
     ("GET", "/api/v1/agents/{agent_ref}/home-setup"): R({A, M, S, G}, {A}),
     ("PUT", "/api/v1/agents/{agent_ref}/home-setup"): R(STAFF, {A}, call=_body({})),
     ("GET", "/api/v1/clients/{client_ref}/telework-report"): R({A, C, M, S}, {A}),
@@ -510,9 +530,19 @@ RULES: dict[tuple[str, str], Rule] = {
                              "opinion": "favorable", "decision": "appliquer"},
             "changes": [{"measure": "distance-postes", "status": "in_place",
                          "evidence": "plan affiché"}]})),
-    ("GET", "/api/v1/sites/{ref}/measures/history"): R(STAFF, {A}, ref="matrix_site"),
-    ("GET", "/api/v1/sites/{ref}/measures/history.csv"): R(STAFF, {A}, ref="matrix_site"),
-    ("GET", "/api/v1/sanitary-register.csv"): R(STAFF),
+    ("GET", "/api/v1/sites/{ref}/measures/history"): R(STAFF | {P}, {A}, ref="matrix_site"),
+    ("GET", "/api/v1/sites/{ref}/measures/history.csv"): R(STAFF | {P}, {A},
+                                                          ref="matrix_site"),
+    ("GET", "/api/v1/sanitary-register.csv"): R(STAFF | {P}),
+    # -- staff representatives' consultations
+    ("POST", "/api/v1/sites/{ref}/consultations"): R(
+        {A, M, P}, {A}, ok=OK_CREATED, ref="matrix_site", call=_body({
+            "participants": ["CSE"], "minutes": "Point quotidien", "opinion": "favorable"})),
+    ("GET", "/api/v1/sites/{ref}/consultations"): R(STAFF | {P}, {A}, ref="matrix_site"),
+    ("GET", "/api/v1/sites/{ref}/consultations/checklist"): R(STAFF | {P}, {A},
+                                                             ref="matrix_site"),
+    ("GET", "/api/v1/consultations/missed"): R(STAFF | {G, P}),
+    ("GET", "/api/v1/sites/{ref}/exposure-counts"): R({M, P}, NOBODY, ref="matrix_site"),
     # -- privacy (the platform's operator)
     ("GET", "/api/v1/privacy/retention"): R({A}),
     ("POST", "/api/v1/privacy/purge"): R({A}, call=_body({"dry_run": True})),
@@ -538,6 +568,26 @@ def _contact(m: Matrix, queue: str, channel: str) -> dict[str, Any]:
     created: dict[str, Any] = m.admin("POST", "/api/v1/contacts", json={
         "queue": queue, "channel": channel, "customer_ref": f"+33 6 00 00 {_n():02d} 00"})
     return created
+
+
+def _briefing(m: Matrix, client: str, ref: str) -> str:
+    """A published article of ``client`` whose version 1 requires a briefing."""
+    made = m.admin("POST", f"/api/v1/kb/{client}/articles", json={**ARTICLE, "id": ref})
+    assert made is not None
+    out = m.admin("POST", f"/api/v1/kb/{client}/articles/{ref}/versions/1/publish",
+                  json={"briefing_required": True})
+    return str(out["briefing"]["id"])
+
+
+def _closed_callback(m: Matrix, queue_id: str, client_id: str) -> str:
+    """A finished callback of a queue (written as the desk would have left it)."""
+    runtime = m.client.app.state.runtime  # type: ignore[attr-defined]
+    with runtime.engine.begin() as conn:
+        conn.execute(o.callbacks.insert().values(
+            id="cb-matrix-other", client_id=client_id, queue_id=queue_id,
+            number="0600000003", origin="phone", state="closed", outcome="answered",
+            attempts=1, created_at=T0, updated_at=T0, closed_at=T0))
+    return "cb-matrix-other"
 
 
 def _build_worlds(m: Matrix) -> None:
@@ -593,6 +643,12 @@ def _build_worlds(m: Matrix) -> None:
     other_waiting = _contact(m, "health-reimbursement", "voice")
     chat = m.client.post("/api/v1/self-service/conversations",
                          json={"message": "Faut-il une attestation ?"}).json()
+    own_callback = m.client.post(
+        f"/api/v1/self-service/conversations/{chat['conversation_id']}/callback",
+        json=TOMORROW_CALLBACK).json()["callback_id"]
+    other_callback = _closed_callback(m, "q-bank-cards", "cl-banque-hermine")
+    own_briefing = _briefing(m, "numero-vert", "matrix-own-brief")
+    other_briefing = _briefing(m, "banque-hermine", "matrix-other-brief")
     m.own.update(
         outsourcer="atlantique", client="numero-vert", client_ref="numero-vert",
         outsourcer_of_client="atlantique", queue="hotline-general",
@@ -600,7 +656,8 @@ def _build_worlds(m: Matrix) -> None:
         agent=atl_agent, agent_ref=atl_agent, waiver=own_waiver, user=users["atlantique"],
         matrix_site="matrix-own", article="attestation-deplacement", number="1",
         contact_id=held["id"], contact_live=live["id"], contact_waiting=waiting["id"],
-        transfer_to="hotline-travel", conversation_id=chat["conversation_id"])
+        transfer_to="hotline-travel", conversation_id=chat["conversation_id"],
+        callback_id=own_callback, briefing_id=own_briefing)
     m.other.update(
         outsourcer="azur", client="banque-hermine", client_ref="banque-hermine",
         outsourcer_of_client="azur", queue="bank-cards",
@@ -609,7 +666,8 @@ def _build_worlds(m: Matrix) -> None:
         user=users["azur"], matrix_site="matrix-other", article="matrix-bank", number="1",
         contact_id=other_held["id"], contact_live=other_live["id"],
         contact_waiting=other_waiting["id"], transfer_to="health-documents",
-        conversation_id="0" * 32)
+        conversation_id="0" * 32, callback_id=other_callback,
+        briefing_id=other_briefing)
     m.own["outsourcer_ref"] = "atlantique"
     m.other["outsourcer_ref"] = "matrix-outsider"
 

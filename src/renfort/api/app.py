@@ -20,7 +20,10 @@ from renfort.api.csrf import SameOriginMiddleware
 from renfort.api.routes import (
     agents_live,
     auth,
+    briefings,
+    callbacks,
     catalog,
+    consultations,
     contacts,
     events,
     knowledge,
@@ -138,7 +141,8 @@ def create_app(settings: Settings | None = None, clock: Clock | None = None) -> 
     for module in (auth, catalog, contacts, agents_live, queues_live, events, telephony,
                    plans, knowledge, simulations, safety):
         app.include_router(module.router, prefix="/api/v1")
-    for module in (sites, telework, measures, privacy, reports):
+    for module in (sites, telework, measures, privacy, reports, callbacks, briefings,
+                   consultations):
         app.include_router(module.router, prefix="/api/v1")
     docs.install(app)
     install_pages(app)

@@ -243,12 +243,25 @@ class LoginIn(Body):
     password: str = Field(min_length=1, max_length=200)
 
 
+class CallbackIn(Body):
+    """A citizen's request to be called back, as soon as possible or within a window."""
+
+    number: str = Field(min_length=6, max_length=40)
+    window_start: Instant | None = None
+    window_end: Instant | None = None
+
+
 class TelephonyEvent(Body):
     """What a PBX or CPaaS posts for each call event."""
 
-    event: Literal["call_arrived", "call_answered", "call_hung_up"]
+    event: Literal["call_arrived", "call_answered", "call_hung_up", "callback_requested",
+                   "no_answer", "busy"]
     call_id: str = Field(min_length=1, max_length=200)
     queue: Ref | None = None
     caller: str | None = Field(default=None, max_length=200)
     agent: Ref | None = None
     at: AnyInstant | None = None
+    window_start: Instant | None = Field(
+        default=None, description="callback_requested: call back from (absent: at once)")
+    window_end: Instant | None = Field(default=None,
+                                       description="callback_requested: call back until")

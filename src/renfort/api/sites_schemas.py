@@ -7,6 +7,7 @@ from typing import Annotated
 from pydantic import Field
 
 from renfort.api.schemas import Body, Day, Instant, Ref
+from renfort.domain.model import WorkPlace
 
 
 class DistancingIn(Body):
@@ -74,3 +75,23 @@ class MeasureChangeIn(Body):
 class MeasureRecordIn(Body):
     consultation: ConsultationIn
     changes: list[MeasureChangeIn] = Field(min_length=1, max_length=100)
+
+
+class AgentMovesIn(Body):
+    agents: list[Ref] = Field(min_length=1, max_length=2000, description="agent ids")
+    to: WorkPlace = Field(description="home, or site (back to the agent's site)")
+    site: Ref | None = Field(default=None,
+                             description="site for agents going back who have none recorded")
+    dry_run: bool = Field(default=False, description="preview only: nothing is changed")
+
+
+class StaffConsultationIn(Body):
+    """A consultation's minutes and the representatives' opinion, dated today by the server;
+    a past day only as a late entry."""
+
+    participants: list[Annotated[str, Field(min_length=1, max_length=200)]] = Field(
+        min_length=1, max_length=50)
+    minutes: str = Field(min_length=1, max_length=20_000)
+    opinion: str = Field(default="", max_length=4000)
+    held_on: Day | None = Field(default=None, description="a past day: a late entry")
+    late: bool = Field(default=False, description="true to record a past day")

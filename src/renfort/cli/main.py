@@ -10,6 +10,7 @@ import typer
 from rich.console import Console
 from rich.table import Table
 
+from renfort.cli.agents import app as agents_app
 from renfort.cli.errors import OneLineUsageErrors, one_line_errors
 from renfort.cli.kb import app as kb_app
 from renfort.cli.plan import app as plan_app
@@ -153,6 +154,7 @@ def serve(
 app.add_typer(plan_app, name="plan")
 app.add_typer(sites_app, name="sites")
 app.add_typer(report_app, name="report")
+app.add_typer(agents_app, name="agents")
 app.command("simulate")(simulate)
 app.add_typer(kb_app, name="kb")
 app.add_typer(privacy_app, name="privacy")

@@ -128,3 +128,32 @@ def purge_checkins(
     out = TracingService(rt.engine, rt.clock).purge_stays(
         OPERATOR, older_than_days=older_than_days)
     console.print(f"{out['deleted']} closed check-in(s) ended before {out['before']} deleted")
+
+
+@app.command("checklist")
+@one_line_errors
+def checklist(
+    site: Annotated[str | None, typer.Option("--site", help="one site (default: all)")] = None,
+    days: Annotated[int, typer.Option("--days", help="days looked back, today included")] = 7,
+) -> None:
+    """Daily consultations of the staff representatives: held today? days missed?"""
+    from renfort.bootstrap import build_runtime
+    from renfort.config import Settings
+    from renfort.services.consultations import ConsultationService
+    from renfort.services.sites_access import visible_sites
+
+    rt = build_runtime(Settings())
+    service = ConsultationService(rt.engine, rt.clock)
+    if site is not None:
+        rows = [service.checklist(OPERATOR, site, days)]
+    else:
+        with rt.engine.connect() as conn:
+            slugs = [s["slug"] for s in visible_sites(conn, OPERATOR)]
+        rows = [service.checklist(OPERATOR, slug, days) for slug in slugs]
+    table = Table(title="consultations")
+    for column in ("site", "today", "missed"):
+        table.add_column(column)
+    for row in rows:
+        table.add_row(row["site"], "held" if row["today_held"] else "not yet",
+                      ", ".join(row["missed"]) or "-")
+    console.print(table)

@@ -55,7 +55,7 @@ SEED = 20200317
 """Seed of the federation's only random generator (confinement began on 17 March 2020)."""
 
 DemoRole = Literal["admin", "outsourcer_manager", "supervisor", "client_viewer", "agent",
-                   "knowledge_editor"]
+                   "knowledge_editor", "staff_rep"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -344,6 +344,7 @@ def _users(agents: tuple[Agent, ...]) -> tuple[DemoUser, ...]:
     for slug, _ in _OUTSOURCERS:
         users.append(_user(f"manager-{slug}", "outsourcer_manager", outsourcer=slug))
         users.append(_user(f"sup-{slug}", "supervisor", outsourcer=slug))
+        users.append(_user(f"rep-{slug}", "staff_rep", outsourcer=slug))
     users.extend(_user(f"client-{slug}", "client_viewer", client=slug) for slug, _, _ in _CLIENTS)
     users.append(_user("editor", "knowledge_editor", client="numero-vert"))
     for username, outsourcer, skill, where in (

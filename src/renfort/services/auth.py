@@ -118,7 +118,7 @@ class AuthService:
                 client: str | None, agent: str | None
                 ) -> tuple[str | None, str | None, str | None]:
         """The (outsourcer, client, agent) ids a user of ``role`` is bound to."""
-        if role in OUTSOURCER_ROLES:
+        if role in OUTSOURCER_ROLES or role is Role.STAFF_REP:
             return self._ref(conn, t.outsourcers, outsourcer, "outsourcer", role), None, None
         if role in (Role.CLIENT_VIEWER, Role.KNOWLEDGE_EDITOR):
             return None, self._ref(conn, t.clients, client, "client", role), None

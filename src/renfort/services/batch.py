@@ -15,6 +15,7 @@ from sqlalchemy import Connection, Table, bindparam, update
 from renfort.domain.contacts import FINAL_STATES
 from renfort.services import facts
 from renfort.services.events import LiveEvent
+from renfort.store import operations_tables as o
 from renfort.store import report_tables as r
 from renfort.store import repository as repo
 from renfort.store import safety_tables as s
@@ -38,9 +39,14 @@ class Batch:
     """Events for integrations (services.outbound), committed with the change they tell."""
     audits: list[dict[str, Any]] = field(default_factory=list)
     """Why each offer of the batch went where it went (routing audit)."""
+    new_callbacks: list[dict[str, Any]] = field(default_factory=list)
+    callback_updates: dict[str, dict[str, Any]] = field(default_factory=dict)
 
     def update_contact(self, contact_id: str, **values: Any) -> None:
         self.contact_updates.setdefault(contact_id, {}).update(values)
+
+    def update_callback(self, callback_id: str, **values: Any) -> None:
+        self.callback_updates.setdefault(callback_id, {}).update(values)
 
     def merge(self, other: Batch) -> None:
         self.new_contacts.extend(other.new_contacts)
@@ -58,11 +64,15 @@ class Batch:
         self.config_changed = self.config_changed or other.config_changed
         self.outbox.extend(other.outbox)
         self.audits.extend(other.audits)
+        self.new_callbacks.extend(other.new_callbacks)
+        for callback_id, values in other.callback_updates.items():
+            self.update_callback(callback_id, **values)
 
     def empty(self) -> bool:
         return not (self.new_contacts or self.contact_updates or self.contact_events
                     or self.messages or self.agent_updates or self.agent_events
-                    or self.outbox or self.audits)
+                    or self.outbox or self.audits or self.new_callbacks
+                    or self.callback_updates)
 
     def write(self, conn: Connection) -> None:
         """Write everything in the transaction (or savepoint) the caller opened."""
@@ -81,6 +91,13 @@ class Batch:
         _update_by_id(conn, t.agents, self.agent_updates)
         repo.insert_many(conn, t.agent_events, self.agent_events)
         repo.insert_many(conn, s.outbox, self.outbox)
+        callback_updates = dict(self.callback_updates)
+        born = []
+        for row in self.new_callbacks:
+            changes = callback_updates.pop(row["id"], None)
+            born.append({**row, **changes} if changes else row)
+        repo.insert_many(conn, o.callbacks, born)
+        _update_by_id(conn, o.callbacks, callback_updates)
         repo.insert_many(conn, r.offer_audit, self.audits)
         finished = [e["contact_id"] for e in self.contact_events if e["to_state"] in _FINAL]
         if finished:

@@ -363,6 +363,53 @@ class CallHungUp(_Call):
     kind: ClassVar[str] = "call_hung_up"
 
 
+# ---------------------------------------------------------------------- callbacks
+
+
+@dataclass(frozen=True, slots=True)
+class ScheduleCallback(Command):
+    """A citizen asks to be called back at ``number``, as soon as possible or within a
+    window (instants in seconds); on ``queue``, or the client's callback queue."""
+
+    kind: ClassVar[str] = "schedule_callback"
+    client_id: str | None
+    queue: str | None
+    number: str
+    origin: str
+    source_ref: str | None = None
+    window_start: float | None = None
+    window_end: float | None = None
+
+    def __post_init__(self) -> None:
+        if self.origin not in ("chat", "phone", "staff"):
+            raise ValidationError("unknown origin", {"field": "origin"})
+        for name in ("window_start", "window_end"):
+            value = getattr(self, name)
+            if value is not None and not 946_684_800.0 <= float(value) <= 4_133_980_799.0:
+                raise ValidationError(f"{name}: an instant between 2000 and 2100",
+                                      {"field": name})
+        _set(self, client_id=_opt(self.client_id, "client", ID_MAX),
+             queue=_opt(self.queue, "queue", ID_MAX),
+             number=clean_text(self.number, "number", max_length=40),
+             source_ref=_opt(self.source_ref, "source_ref", 200))
+
+
+@dataclass(frozen=True, slots=True)
+class CallbackFailed(Command):
+    """The telephony reports that a callback's call was not answered (or was busy)."""
+
+    kind: ClassVar[str] = "callback_failed"
+    call_id: str
+    client_id: str | None
+    outcome: str
+
+    def __post_init__(self) -> None:
+        if self.outcome not in ("no_answer", "busy"):
+            raise ValidationError("outcome: no_answer or busy", {"field": "event"})
+        _set(self, call_id=clean_text(self.call_id, "call_id", max_length=200),
+             client_id=_opt(self.client_id, "client", ID_MAX))
+
+
 # ---------------------------------------------------------------------- the desk itself
 
 
@@ -412,7 +459,8 @@ COMMANDS: dict[str, type[Command]] = {
         ReceiveContact, HandOffChat, Abandon, Redirect, RedirectMedical, TriageNote,
         RequestCallback, Accept, Decline, End,
         WrapUp, Transfer, PostMessage, LogIn, LogOut, SetAvailable, SetBreak, CallArrived,
-        CallAnswered, CallHungUp, ReloadConfig, Tick, Announce, Explain)
+        CallAnswered, CallHungUp, ScheduleCallback, CallbackFailed, ReloadConfig, Tick,
+        Announce, Explain)
 }
 
 

@@ -267,7 +267,10 @@ class Desk:
             contacts, agents, queues = core.view_changes(batch)
             self.memory_view.replace(core.config_view if batch.config_changed else None, contacts,
                               agents, queues)
-        self._next_wakeup = core.router.next_wakeup()
+        wake = core.router.next_wakeup()
+        callback_due = core.callbacks_next_due()
+        self._next_wakeup = callback_due if wake is None else wake if callback_due is None \
+            else min(wake, callback_due)
         if batch.published and self._loop is not None:
             # RuntimeError: the loop is closed, the service is going away.
             with contextlib.suppress(RuntimeError):

@@ -42,7 +42,9 @@ from renfort.services import commands as c
 from renfort.services import events as ev
 from renfort.services import outbound
 from renfort.services.batch import Batch
-from renfort.services.desk_state import DeskState, LiveContact
+from renfort.services.desk_briefings import BriefingDesk, load_gate
+from renfort.services.desk_callbacks import CallbackDesk
+from renfort.services.desk_state import LiveContact
 from renfort.services.wire import event_from_wire
 from renfort.store import repository as repo
 from renfort.store import sites_repository as sites_repo
@@ -51,7 +53,7 @@ from renfort.store import tables as t
 Result = Any
 
 
-class DeskCore(DeskState):
+class DeskCore(BriefingDesk, CallbackDesk):
     """The router and the contacts in flight, and the use cases that change them."""
 
     def __init__(self, engine: Engine, clock: Clock, offer_timeout: float) -> None:
@@ -74,7 +76,9 @@ class DeskCore(DeskState):
         (offers sent back at a restart, home agents put on break)."""
         self._reset_memory()
         batch = Batch()
-        self._apply_config(repo.load_federation(conn))
+        config = repo.load_federation(conn)
+        self.gate = load_gate(conn, config.agents)
+        self._apply_config(config)
         self._home_blocked = sites_repo.home_blocked(conn)
         for row in conn.execute(select(t.agents.c.id, t.agents.c.status,
                                        t.agents.c.status_reason,
@@ -114,6 +118,7 @@ class DeskCore(DeskState):
             (ContactId(c.id), QueueId(c.queue_id), c.channel, c.priority, c.enqueued_at, c.seq)
             for c in waiting)
         self._enforce_home_setups(batch)
+        self._load_callbacks(conn)
         return batch
 
     def _restore_contact(self, contact: LiveContact, overflow: bool, batch: Batch,
@@ -147,6 +152,12 @@ class DeskCore(DeskState):
         for offer in self.router.route():
             self.changed = True
             self._offered(offer, batch)
+        for offer in self._breach_offers():
+            self.changed = True
+            self._offered(offer, batch)
+            note = self._pinned_note(offer)
+            if note is not None:
+                self._message(batch, self._contacts[offer.contact_id], "system", None, note)
 
     def _offered(self, offer: Offer, batch: Batch) -> None:
         contact = self._contacts[offer.contact_id]
@@ -175,11 +186,13 @@ class DeskCore(DeskState):
             contact.agent_id = contact.outsourcer_id = contact.offered_at = None
             batch.update_contact(contact.id, agent_id=None, outsourcer_id=None, offered_at=None)
             self._agent_status(expired.agent_id, AgentStatus.MISSED, "offer not answered", batch)
+        self._callbacks_due(batch)
 
     def _reload_config(self, _: c.ReloadConfig, batch: Batch) -> None:
         with self._engine.connect() as conn:
             config = repo.load_federation(conn)
             blocked = sites_repo.home_blocked(conn)
+            self.gate = load_gate(conn, config.agents)
         self.changed = True
         self._apply_config(config)
         self._home_blocked = blocked
@@ -194,7 +207,11 @@ class DeskCore(DeskState):
     def _explain(self, command: c.Explain, _: Batch) -> Explanation:
         if command.contact_id not in self._contacts:
             raise NotFoundError("this contact is finished; nothing to explain", {})
-        return self.router.explain(ContactId(command.contact_id), AgentId(command.agent_id))
+        explanation = self.router.explain(ContactId(command.contact_id),
+                                          AgentId(command.agent_id))
+        queue = self._queues.get(self._contacts[command.contact_id].queue_id)
+        return explanation if queue is None else self._explain_briefing(explanation,
+                                                                         queue.skill)
 
     # ------------------------------------------------------------------ contacts in
 
@@ -339,6 +356,7 @@ class DeskCore(DeskState):
         batch.update_contact(contact.id, answered_at=self._clock.now())
         self._transition(contact, Action.ACCEPT, batch, agent_id=command.agent_id,
                          place=str(self._agent_place.get(command.agent_id, WorkPlace.SITE)))
+        self._callback_accepted(contact, command.agent_id, batch)
         return contact
 
     def _decline(self, command: c.Decline, batch: Batch) -> LiveContact:
@@ -372,6 +390,7 @@ class DeskCore(DeskState):
         self.changed = True
         batch.update_contact(contact.id, disposition=command.disposition)
         self._transition(contact, Action.CLOSE, batch, disposition=command.disposition)
+        self._callback_wrapped_up(contact, command.disposition, batch)
         return contact
 
     def _transfer(self, command: c.Transfer, batch: Batch) -> LiveContact:
@@ -471,6 +490,9 @@ class DeskCore(DeskState):
 
     def _call_answered(self, command: c.CallAnswered, batch: Batch) -> LiveContact:
         contact = self._call(command.call_id, command.client_id)
+        called_back = self._callback_answered(contact, batch)
+        if called_back is not None:
+            return called_back
         if contact.agent_id is None:
             raise AgentStateError("no agent was offered this call", {})
         if command.agent and command.agent != contact.agent_id:
@@ -494,5 +516,6 @@ _HANDLERS: dict[type[c.Command], str] = {
     c.CallArrived: "_call_arrived", c.CallAnswered: "_call_answered",
     c.CallHungUp: "_call_hung_up", c.ReloadConfig: "_reload_config", c.Tick: "_tick",
     c.Announce: "_announce", c.Explain: "_explain",
+    c.ScheduleCallback: "_schedule_callback", c.CallbackFailed: "_callback_failed",
 }
 """Which method runs each command."""

@@ -20,7 +20,7 @@ from renfort.domain.clock import Clock
 from renfort.domain.contacts import FINAL_STATES, Action, ContactState, next_state
 from renfort.domain.errors import AgentStateError, ConflictError, NotFoundError
 from renfort.domain.ids import AgentId, QueueId
-from renfort.domain.model import Channel, Queue, WorkPlace
+from renfort.domain.model import Agent, Channel, Queue, WorkPlace
 from renfort.routing.router import Router
 from renfort.routing.types import AgentStatus
 from renfort.services import events as ev
@@ -82,6 +82,10 @@ class DeskState:
         log in or become available, so the router never offers them a contact."""
         self._seq = 0
         self.changed = False
+
+    def _gated(self, agent: Agent) -> Agent:
+        """The agent as the router sees them (an eligibility filter may narrow skills)."""
+        return agent
 
     def _reset_memory(self) -> None:
         self.router = Router(self._clock, offer_timeout=self._offer_timeout)
@@ -186,7 +190,7 @@ class DeskState:
         self.router.set_contracts(config.contracts)
         self.router.set_waivers(config.waivers)
         for agent in config.agents:
-            self.router.upsert_agent(agent)
+            self.router.upsert_agent(self._gated(agent))
         self._agent_outsourcer = {a.id: a.outsourcer_id for a in config.agents}
         self._agent_place = {a.id: a.works_from for a in config.agents}
         for gone in old_agents - set(self._agent_outsourcer):

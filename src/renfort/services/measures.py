@@ -10,7 +10,7 @@ from __future__ import annotations
 from datetime import date
 from typing import Any
 
-from sqlalchemy import Engine
+from sqlalchemy import Connection, Engine
 
 from renfort.domain import bounds
 from renfort.domain.clock import Clock, local_date, to_datetime, to_iso
@@ -18,6 +18,7 @@ from renfort.domain.errors import ValidationError
 from renfort.domain.ids import new_id
 from renfort.services import sites_access as access
 from renfort.services.principals import Principal
+from renfort.sites.measure_facts import SiteFacts, derive
 from renfort.sites.measures import (
     STATUS_LABELS,
     Consultation,
@@ -38,6 +39,16 @@ def _status(value: str) -> MeasureStatus:
                               {"field": "status"}) from None
 
 
+def _facts(conn: Connection, site_id: str) -> SiteFacts | None:
+    """What the system knows of the site: the rule of its seat plan, who sits now."""
+    dist = srepo.load_distancing(conn, site_id)
+    if dist is None:
+        return None
+    return SiteFacts(dist["min_distance"], bool(dist["free_seat_between"]),
+                     float(dist["cleaning_minutes"]),
+                     len(srepo.open_checkins(conn, site_id=site_id)), int(dist["capacity"]))
+
+
 class MeasureService:
     def __init__(self, engine: Engine, clock: Clock) -> None:
         self._engine = engine
@@ -54,14 +65,21 @@ class MeasureService:
         with self._engine.connect() as conn:
             site = access.visible_site(conn, who, site_ref)
             current = srepo.site_measures(conn, site["id"])
+            derived = derive(_facts(conn, site["id"]))
             measures = []
             for m in srepo.guide(conn):
                 row = current.get(m.code)
-                status = MeasureStatus(row["status"]) if row else None
+                typed = MeasureStatus(row["status"]) if row else None
+                fact = derived.get(m.code)
+                status = fact.status if fact else typed
                 measures.append({
                     "code": m.code, "category": m.category, "title": m.title,
                     "status": str(status) if status else None,
                     "status_label": STATUS_LABELS[status] if status else "non renseignée",
+                    "source": "facts" if fact else "typed",
+                    "because": fact.because if fact else None,
+                    "typed_status": str(typed) if typed else None,
+                    "contradicted": bool(fact and typed and typed is not fact.status),
                     "evidence": row["evidence"] if row else "",
                     "updated_at": to_iso(row["updated_at"]) if row else None,
                     "consultation_id": row["consultation_id"] if row else None})
@@ -93,7 +111,7 @@ class MeasureService:
             current = srepo.site_measures(conn, site["id"])
             consultation_id = new_id()
             srepo.insert_consultation(conn, consultation_id, site["id"], consulted, now,
-                                      who.username)
+                                      who.username, late=held_on < local_date(now))
             for change in changes:
                 code = change["measure"]
                 before = current.get(code)
@@ -111,7 +129,7 @@ class MeasureService:
     def history(self, who: Principal, site_ref: str) -> list[dict[str, Any]]:
         with self._engine.connect() as conn:
             site = access.visible_site(conn, who, site_ref)
-            access.require_staff(who, site)
+            access.require_register(who, site)
             return [{"id": r["id"], "site": r["site_slug"], "measure": r["measure_code"],
                      "status_before": r["status_before"], "status_after": r["status_after"],
                      "evidence": r["evidence"], "changed_at": to_iso(r["changed_at"]),
@@ -129,7 +147,7 @@ class MeasureService:
             else:
                 sites = access.visible_sites(conn, who)
             for site in sites:
-                access.require_staff(who, site)
+                access.require_register(who, site)
             rows = srepo.history(conn, [s["id"] for s in sites])
             titles = {m.code: m.title for m in srepo.guide(conn)}
         changes = [MeasureChange(

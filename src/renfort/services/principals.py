@@ -21,6 +21,9 @@ class Role(StrEnum):
     """A channel integration (API key): creates contacts, for one client or all."""
     KNOWLEDGE_EDITOR = "knowledge_editor"
     """One client's knowledge base (the hotline's is ``numero-vert``): edits and publishes."""
+    STAFF_REP = "staff_rep"
+    """A staff representative of one outsourcer: reads its sites, register, occupancy and
+    exposure-search counts (no names); writes consultation minutes and opinions."""
 
 
 OUTSOURCER_ROLES = frozenset({Role.OUTSOURCER_MANAGER, Role.SUPERVISOR})

@@ -15,6 +15,8 @@ from typing import Any
 from sqlalchemy import Engine
 
 from renfort.domain.clock import Clock
+from renfort.domain.model import WorkPlace
+from renfort.services.agent_moves import AgentMoves
 from renfort.services.catalog import Catalog, Kind
 from renfort.services.desk import Desk
 from renfort.services.principals import Principal
@@ -59,3 +61,13 @@ class RoutingConfig:
                                                         agent_ref, items)
         await self._desk.reload_config()
         return saved
+
+    async def move_agents(self, who: Principal, agents: list[str], to: WorkPlace,
+                          site: str | None = None, dry_run: bool = False) -> dict[str, Any]:
+        """Move a selection home or back to site; the desk reloads when someone moved."""
+        service = AgentMoves(self._engine, self._clock)
+        result: dict[str, Any] = await asyncio.to_thread(service.move, who, agents, to,
+                                                         site, dry_run)
+        if result["moved"] and not dry_run:
+            await self._desk.reload_config()
+        return result

@@ -6,6 +6,8 @@
 * ``supervisor``: their outsourcer's sites: read everything but tracing, check agents in
   and out, plan shifts;
 * ``agent``: their outsourcer's sites: read the plan and occupancy, check themself in/out;
+* ``staff_rep``: their outsourcer's sites, read-only (plan, occupancy, register and its
+  history, exposure-search counts without names); writes consultations;
 * other roles (client viewers, integrations, knowledge editors): no site at all (403).
 
 A site of another outsourcer behaves as if it did not exist (404).
@@ -22,7 +24,8 @@ from renfort.services.principals import OUTSOURCER_ROLES, Principal, Role
 from renfort.store import repository as repo
 from renfort.store import tables as t
 
-SITE_ROLES = frozenset({Role.ADMIN, Role.OUTSOURCER_MANAGER, Role.SUPERVISOR, Role.AGENT})
+SITE_ROLES = frozenset({Role.ADMIN, Role.OUTSOURCER_MANAGER, Role.SUPERVISOR, Role.AGENT,
+                        Role.STAFF_REP})
 
 
 def visible_site(conn: Connection, who: Principal, ref: str) -> dict[str, Any]:
@@ -67,6 +70,20 @@ def require_staff(who: Principal, site: dict[str, Any]) -> None:
     raise PermissionDeniedError("only the site's managers and supervisors can do this", {})
 
 
+def require_register(who: Principal, site: dict[str, Any]) -> None:
+    """The register's history: the site's staff, or its staff representatives."""
+    if who.role is Role.STAFF_REP and who.outsourcer_id == site["outsourcer_id"]:
+        return
+    require_staff(who, site)
+
+
+def require_consultation(who: Principal, site: dict[str, Any]) -> None:
+    """Writing a consultation: the site's staff representatives, or its manager."""
+    if who.role is Role.STAFF_REP and who.outsourcer_id == site["outsourcer_id"]:
+        return
+    require_manager(who, site)
+
+
 def require_tracing(who: Principal, site: dict[str, Any]) -> None:
     """Exposure tracing: the manager of the site's outsourcer, nobody else (not admin)."""
     if who.role is Role.OUTSOURCER_MANAGER and who.outsourcer_id == site["outsourcer_id"]:
@@ -77,6 +94,8 @@ def require_tracing(who: Principal, site: dict[str, Any]) -> None:
 def agent_for_site(conn: Connection, who: Principal, agent_ref: str,
                    site: dict[str, Any]) -> dict[str, Any]:
     """The agent ``who`` checks in or out of ``site``: themself, or (staff) one of theirs."""
+    if who.role is Role.STAFF_REP:
+        raise PermissionDeniedError("staff representatives do not seat agents", {})
     agent_id = who.agent_id if agent_ref == "me" and who.agent_id else agent_ref
     row = repo.get_row(conn, t.agents, agent_id)
     if row is None or row["outsourcer_id"] != site["outsourcer_id"]:

@@ -17,7 +17,7 @@ from typing import Any
 
 from sqlalchemy import Engine, delete, select
 
-from renfort.domain.clock import Clock, to_iso
+from renfort.domain.clock import Clock, local_date, to_iso
 from renfort.domain.errors import PermissionDeniedError, ValidationError
 from renfort.domain.ids import new_id
 from renfort.services import sites_access as access
@@ -84,6 +84,25 @@ class TracingService:
         return [{"at": to_iso(r["at"]), "requested_by": r["requested_by"],
                  "agent_id": r["agent_id"], "agent_name": r["agent_name"], "days": r["days"],
                  "distance": r["distance"], "colleagues": r["colleagues"]} for r in rows]
+
+    def counts(self, who: Principal, ref: str) -> dict[str, Any]:
+        """How much exposure tracing was done on the site, per day, without any name: for
+        the staff representatives and the manager."""
+        with self._engine.connect() as conn:
+            site = access.visible_site(conn, who, ref)
+            if who.role is not Role.STAFF_REP:
+                access.require_tracing(who, site)
+            c = st.exposure_traces.c
+            rows = conn.execute(select(c.at, c.colleagues).where(c.site_id == site["id"])
+                                .order_by(c.at)).all()
+        days: dict[str, dict[str, int]] = {}
+        for at, colleagues in rows:
+            entry = days.setdefault(local_date(at).isoformat(), {"searches": 0, "named": 0})
+            entry["searches"] += 1
+            entry["named"] += int(colleagues)
+        return {"site": site["slug"], "searches": len(rows),
+                "colleagues_named": sum(int(n) for _, n in rows),
+                "days": [{"day": d, **v} for d, v in sorted(days.items(), reverse=True)]}
 
     def purge_stays(self, who: Principal, *,
                     older_than_days: float = DEFAULT_RETENTION_DAYS) -> dict[str, Any]:

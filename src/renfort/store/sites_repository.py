@@ -210,11 +210,14 @@ def site_measures(conn: Connection, site_id: str) -> dict[str, dict[str, Any]]:
 
 
 def insert_consultation(conn: Connection, consultation_id: str, site_id: str,
-                        consultation: Consultation, at: float, by: str) -> None:
+                        consultation: Consultation, at: float, by: str, *, late: bool = False,
+                        minutes: str = "") -> None:
+    """``late``: recorded after the day it was held (a late entry, marked as such)."""
     conn.execute(insert(st.measure_consultations).values(
         id=consultation_id, site_id=site_id, held_on=consultation.held_on,
         participants=list(consultation.participants), opinion=consultation.opinion,
-        decision=consultation.decision, recorded_at=at, recorded_by=by))
+        decision=consultation.decision, recorded_at=at, recorded_by=by, late=late,
+        minutes=minutes))
 
 
 def consultation_of(row: Any) -> Consultation:

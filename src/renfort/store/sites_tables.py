@@ -21,6 +21,7 @@ from sqlalchemy import (
     String,
     Table,
     Text,
+    false,
     text,
 )
 
@@ -127,6 +128,8 @@ measure_consultations = Table(
     Column("decision", Text, nullable=False),
     Column("recorded_at", Float, nullable=False),
     Column("recorded_by", String(100), nullable=False),
+    Column("late", Boolean, nullable=False, server_default=false()),
+    Column("minutes", Text, nullable=False, server_default=""),
 )
 
 site_measures = Table(

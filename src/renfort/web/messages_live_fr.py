@@ -119,17 +119,6 @@ MESSAGES: dict[str, str] = {
     "chat.wait.under_a_minute": "Attente estimée : moins d'une minute.",
     "chat.wait.nobody": "Les conseillers sont tous occupés ou absents pour le moment : votre "
                         "demande garde sa place.",
-    "chat.callback.offer": "Être rappelé plutôt que d'attendre",
-    "chat.callback.hint": "Laissez votre numéro : le conseiller qui prendra votre demande le "
-                          "verra et vous rappellera. Vous pouvez ensuite fermer cette page.",
-    "chat.callback.phone": "Votre numéro de téléphone",
-    "chat.callback.button": "Demander à être rappelé",
-    "chat.callback.label": "Demande de rappel",
-    "chat.callback.bad": "Ce numéro de téléphone n'est pas valide : 10 à 15 chiffres, espaces "
-                         "et + permis.",
-    "chat.callback.done": "Demande de rappel transmise : un conseiller vous rappellera au "
-                          "{phone}.",
-    "chat.callback.asked": "Votre demande de rappel est transmise au conseiller.",
     "chat.ended.title": "Conversation terminée",
     "chat.ended.text": "Le conseiller a terminé cet échange. Merci de votre message. Vous "
                        "pouvez fermer cette page, ou poser une nouvelle question ci-dessous.",

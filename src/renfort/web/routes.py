@@ -17,6 +17,7 @@ from renfort.web.pages import (
     auth,
     chat,
     knowledge,
+    moves,
     planner,
     privacy,
     redirects,
@@ -55,7 +56,7 @@ def install(app: FastAPI) -> None:
     app.mount("/static", StaticFiles(directory=STATIC), name="static")
     # privacy before admin: /admin/privacy is not one of admin's generic /admin/{kind}.
     for module in (auth, agent, agent_knowledge, supervisor, chat, knowledge, redirects,
-                   reports, planner, sites, privacy, admin):
+                   reports, planner, moves, sites, privacy, admin):
         app.include_router(module.router, include_in_schema=False)
     app.add_exception_handler(LoginRequiredError, _login_required)
     app.add_exception_handler(PageForbiddenError, _forbidden)

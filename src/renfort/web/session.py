@@ -39,7 +39,8 @@ PAGES: tuple[Page, ...] = (
     Page("planner", "/planner",
          frozenset({R.ADMIN, R.OUTSOURCER_MANAGER, R.SUPERVISOR, R.CLIENT_VIEWER})),
     Page("sites", "/sites",
-         frozenset({R.ADMIN, R.OUTSOURCER_MANAGER, R.SUPERVISOR, R.CLIENT_VIEWER})),
+         frozenset({R.ADMIN, R.OUTSOURCER_MANAGER, R.SUPERVISOR, R.CLIENT_VIEWER,
+                    R.STAFF_REP})),
     Page("admin", "/admin", frozenset({R.ADMIN, R.OUTSOURCER_MANAGER})),
 )
 """Pages behind the login, in navigation order, with the roles that may open them."""

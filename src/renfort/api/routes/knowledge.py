@@ -18,6 +18,7 @@ from renfort.api.schemas import Body, Day, Instant
 from renfort.knowledge import policy
 from renfort.knowledge.articles import HOTLINE_BASE
 from renfort.services import knowledge_access as access
+from renfort.services.briefings import BriefingService
 
 router = APIRouter(tags=["knowledge"])
 Client = Annotated[str, Query(max_length=80, description="client slug (default: yours, "
@@ -55,6 +56,9 @@ class ArticleIn(ContentIn):
 class PublishIn(Body):
     valid_from: Instant | None = None
     valid_to: Instant | None = None
+    briefing_required: bool = Field(
+        default=False, description="agents of the topic's queues must acknowledge the "
+        "change before taking its contacts")
 
 
 class TriageIn(Body):
@@ -156,13 +160,19 @@ def diff(client: str, ref: str, rt: RuntimeDep, who: PrincipalDep,
 
 
 @router.post("/kb/{client}/articles/{ref}/versions/{number}/publish")
-def publish(client: str, ref: str, number: Number, rt: RuntimeDep, who: PrincipalDep,
-            body: PublishIn | None = None) -> dict[str, Any]:
+async def publish(client: str, ref: str, number: Number, rt: RuntimeDep, who: PrincipalDep,
+                  body: PublishIn | None = None) -> dict[str, Any]:
     """Put a draft in force from ``valid_from`` (default now); it supersedes the previous
-    version at that instant, for agents and self-service alike."""
+    version at that instant, for agents and self-service alike. With ``briefing_required``
+    the agents of the topic's queues get a briefing to acknowledge first."""
     window = body or PublishIn()
-    return rt.knowledge.publish(who, client, ref, number, valid_from=window.valid_from,
-                                valid_to=window.valid_to)
+    published: dict[str, Any] = await asyncio.to_thread(
+        rt.knowledge.publish, who, client, ref, number, valid_from=window.valid_from,
+        valid_to=window.valid_to)
+    if window.briefing_required:
+        published["briefing"] = await BriefingService(rt.engine, rt.clock, rt.desk).require(
+            who, client, ref, number)
+    return published
 
 
 @router.post("/kb/{client}/articles/{ref}/archive")

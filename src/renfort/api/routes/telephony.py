@@ -1,4 +1,8 @@
-"""The telephony webhook: a PBX or CPaaS drives the router with three call events.
+"""The telephony webhook: a PBX or CPaaS drives the router with call events.
+
+``callback_requested`` schedules a callback (``caller`` is the number, optional window);
+``no_answer`` and ``busy`` report a callback's call that did not get through (its
+``call_id`` is the one of the ``callback_call_requested`` event Renfort sent).
 
 ``call_arrived`` creates a voice contact (its ``call_id`` becomes the contact's external
 reference) and queues it; the response tells which agent to ring once one is offered
@@ -16,9 +20,11 @@ from fastapi import APIRouter, Response
 
 from renfort.api.deps import PrincipalDep, RuntimeDep
 from renfort.api.schemas import TelephonyEvent
+from renfort.domain.clock import to_seconds
 from renfort.domain.errors import ConflictError, ValidationError
 from renfort.services import access, contacts_read
 from renfort.services import commands as c
+from renfort.services.callbacks import view
 from renfort.services.desk_view import ContactView
 from renfort.services.principals import Role
 
@@ -30,6 +36,20 @@ async def telephony_event(body: TelephonyEvent, rt: RuntimeDep, who: PrincipalDe
                           response: Response) -> dict[str, Any]:
     access.require(who, Role.INTEGRATION)
     command: c.Command
+    if body.event == "callback_requested":
+        if not body.caller:
+            raise ValidationError("callback_requested needs caller (the number to call)",
+                                  {"field": "caller"})
+        row: dict[str, Any] = await rt.desk.execute(c.ScheduleCallback(
+            who.client_id, body.queue, body.caller, "phone", body.call_id,
+            to_seconds(body.window_start) if body.window_start else None,
+            to_seconds(body.window_end) if body.window_end else None))
+        response.status_code = 201
+        return {"call_id": body.call_id, "callback": view(row, who)}
+    if body.event in ("no_answer", "busy"):
+        failed: dict[str, Any] = await rt.desk.execute(
+            c.CallbackFailed(body.call_id, who.client_id, body.event))
+        return {"call_id": body.call_id, "callback": view(failed, who)}
     if body.event == "call_arrived":
         if not body.queue or not body.caller:
             raise ValidationError("call_arrived needs queue and caller", {"field": "queue"})

@@ -9,7 +9,7 @@ from fastapi import APIRouter
 
 from renfort.api.deps import PrincipalDep, RuntimeDep
 from renfort.api.schemas import Instant
-from renfort.api.sites_schemas import HomeSetupIn
+from renfort.api.sites_schemas import AgentMovesIn, HomeSetupIn
 from renfort.services.telework import TeleworkService
 
 router = APIRouter(tags=["telework"])
@@ -19,6 +19,15 @@ router = APIRouter(tags=["telework"])
 def list_home_setups(rt: RuntimeDep, who: PrincipalDep) -> list[dict[str, Any]]:
     """Home agents of your outsourcer, what they have and whether they may take contacts."""
     return TeleworkService(rt.engine, rt.clock).list_home_setups(who)
+
+
+@router.post("/agents/moves")
+async def move_agents(body: AgentMovesIn, rt: RuntimeDep, who: PrincipalDep) -> dict[str, Any]:
+    """Move a selection of agents home or back to site in one request. Each agent is checked
+    alone (home set-up, each client's telework rule and waivers): a refused agent stays
+    with a reason, the others move. ``dry_run`` previews what each queue loses."""
+    return await rt.routing_config.move_agents(who, body.agents, body.to, body.site,
+                                               body.dry_run)
 
 
 @router.get("/agents/{agent_ref}/home-setup")

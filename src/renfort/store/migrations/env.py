@@ -6,6 +6,7 @@ from alembic import context
 
 from renfort.store import (
     knowledge_tables,  # noqa: F401  (registers the knowledge tables)
+    operations_tables,  # noqa: F401  (registers callbacks, briefings, consultations)
     planning_tables,  # noqa: F401  (registers the saved plans)
     privacy_tables,  # noqa: F401  (registers the privacy audit)
     report_tables,  # noqa: F401  (registers the routing audit and the reporting facts)

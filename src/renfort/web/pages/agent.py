@@ -23,6 +23,7 @@ from renfort.domain.errors import RenfortError, ValidationError
 from renfort.knowledge import policy
 from renfort.services import access, contacts_read, desktop
 from renfort.services import commands as c
+from renfort.services.briefings import BriefingService
 from renfort.services.catalog import KINDS, Catalog
 from renfort.services.principals import Principal
 from renfort.services.sites import SiteService, move_and_announce
@@ -67,7 +68,9 @@ def _panel(rt: Runtime, who: Principal, agent_id: str) -> dict[str, Any]:
             "state": state,
             "reason": profile.get("status_reason"), "offers": offers, "held": held,
             "break_reasons": BREAK_REASONS, "now": rt.clock.now(),
-            "seat": _seat(rt, who, profile)}
+            "seat": _seat(rt, who, profile),
+            "briefings": [b for b in BriefingService(rt.engine, rt.clock, rt.desk)
+                          .for_agent(agent_id) if b["acknowledged_at"] is None]}
 
 
 def _seat(rt: Runtime, who: Principal, profile: dict[str, Any]) -> dict[str, Any] | None:
@@ -104,6 +107,19 @@ async def seat(request: Request, rt: RuntimeDep, who: WebPrincipal,
 
     try:
         await move_and_announce(rt.desk, run)
+    except RenfortError as error:
+        return flash_error(request, error)
+    data = await asyncio.to_thread(_panel, rt, who, agent_id)
+    return render(request, "agent/panel.html", {"panel": data})
+
+
+@router.post("/briefings/{briefing_id}/acknowledge")
+async def acknowledge_briefing(briefing_id: str, request: Request, rt: RuntimeDep,
+                               who: WebPrincipal) -> HTMLResponse:
+    """"J'ai lu": the topic's contacts are offered to the agent again."""
+    agent_id = _agent(who)
+    try:
+        await BriefingService(rt.engine, rt.clock, rt.desk).acknowledge(who, briefing_id)
     except RenfortError as error:
         return flash_error(request, error)
     data = await asyncio.to_thread(_panel, rt, who, agent_id)

@@ -12,7 +12,7 @@ reloads the conversation fragment. Nothing else about the contact leaves the ser
 from __future__ import annotations
 
 import asyncio
-import re
+from datetime import date, datetime, time
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Form, Request, Response
@@ -21,9 +21,11 @@ from fastapi.responses import HTMLResponse
 from renfort.api.deps import RuntimeDep, caller_address
 from renfort.api.sse import event_stream
 from renfort.bootstrap import Runtime
+from renfort.domain.clock import PARIS
 from renfort.domain.contacts import FINAL_STATES, ContactState
-from renfort.domain.errors import NotFoundError, RenfortError
+from renfort.domain.errors import NotFoundError, RenfortError, ValidationError
 from renfort.knowledge.articles import HOTLINE_BASE
+from renfort.services.callbacks import CallbackService
 from renfort.services.citizen_chat import conversation_view, waiting_estimate
 from renfort.services.principals import Principal, Role
 from renfort.services.throttle import PUBLIC_CHAT
@@ -31,9 +33,6 @@ from renfort.web.support import check_origin, error_text, page
 from renfort.web.templating import message, render
 
 router = APIRouter(prefix="/chat", dependencies=[Depends(check_origin)])
-CALLBACK_PREFIX = "Demande de rappel"
-"""How the citizen's callback request starts, as the agent reads it in the conversation."""
-PHONE = re.compile(r"^\+?[0-9][0-9 .]{8,18}[0-9]$")
 CHAT_COOKIE = "renfort_chat"
 COOKIE_SECONDS = 24 * 3600
 
@@ -64,10 +63,7 @@ def _context(view: dict[str, Any] | None, reply: dict[str, Any] | None = None,
         view["state"] == "handed_off"
     return {"view": view, "reply": reply, "error": error, "contact": contact,
             "with_agent": waiting, "agent_joined": joined, "estimate": estimate,
-            "ended": ended, "notice": notice,
-            "callback_asked": bool(view and any(
-                i["author"] == "customer" and i["body"].startswith(CALLBACK_PREFIX)
-                for i in view["items"]))}
+            "ended": ended, "notice": notice}
 
 
 def _fragment(request: Request, context: dict[str, Any],
@@ -129,28 +125,33 @@ async def ask_agent(request: Request, rt: RuntimeDep) -> HTMLResponse:
 
 @router.post("/callback")
 async def ask_callback(request: Request, rt: RuntimeDep,
-                       phone: Annotated[str, Form()] = "") -> HTMLResponse:
-    """"Call me back instead": while the contact waits, the request and the number go to
-    the agent who will take it, as a message of the citizen in the conversation (the
-    durable callback queue is another piece of work; this one only passes the request on).
-    """
+                       number: Annotated[str, Form()] = "", day: Annotated[str, Form()] = "",
+                       start: Annotated[str, Form()] = "",
+                       end: Annotated[str, Form()] = "") -> HTMLResponse:
+    """"Call me back": a number, and a slot (Paris time) or as soon as possible."""
     view = await asyncio.to_thread(_view, rt, request.cookies.get(CHAT_COOKIE))
-    contact = view["contact"] if view else None
-    if view is None or contact is None or contact["state"] in {str(s) for s in FINAL_STATES}:
-        return _fragment(request, _context(view, rt=rt))
-    number = " ".join(phone.split())
-    if not PHONE.match(number) or not 10 <= sum(ch.isdigit() for ch in number) <= 15:
-        return _fragment(request, _context(view, rt=rt, error=message("chat.callback.bad")))
+    if view is None:
+        return _fragment(request, _context(None, rt=rt))
     try:
         rt.throttle.spend(PUBLIC_CHAT, caller_address(request))
-        # as one more message of the citizen: relayed to the contact like any other
-        await rt.self_service.say(view["conversation_id"],
-                                  f"{CALLBACK_PREFIX} : merci de me rappeler au {number}.")
+        window = _window(day, start, end)
+        done = await CallbackService(rt.engine, rt.desk).ask_from_chat(
+            view["conversation_id"], number, *window)
     except RenfortError as error:
         return _fragment(request, _context(view, error=error_text(error), rt=rt))
-    view = await asyncio.to_thread(_view, rt, view["conversation_id"])
-    return _fragment(request, _context(view, rt=rt,
-                                       notice=message("chat.callback.done", phone=number)))
+    return _fragment(request, {**_context(view, rt=rt), "callback": done})
+
+
+def _window(day: str, start: str, end: str) -> tuple[datetime | None, datetime | None]:
+    """The slot typed in Paris time; all empty: as soon as possible."""
+    if not (day or start or end):
+        return None, None
+    try:
+        when = date.fromisoformat(day)
+        return (datetime.combine(when, time.fromisoformat(start), tzinfo=PARIS),
+                datetime.combine(when, time.fromisoformat(end), tzinfo=PARIS))
+    except ValueError:
+        raise ValidationError(message("callback.bad_slot"), {"field": "window"}) from None
 
 
 @router.post("/new")

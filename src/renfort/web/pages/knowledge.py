@@ -21,6 +21,7 @@ from renfort.bootstrap import Runtime
 from renfort.domain.clock import PARIS
 from renfort.domain.errors import RenfortError, ValidationError
 from renfort.services import knowledge_access
+from renfort.services.briefings import BriefingService
 from renfort.services.catalog import KINDS, Catalog
 from renfort.services.principals import Principal, Role
 from renfort.web.listing import paged
@@ -185,6 +186,7 @@ async def publish(ref: str, request: Request, rt: RuntimeDep, who: WebPrincipal,
                   version: Annotated[int, Form()],
                   valid_from: Annotated[str, Form()] = "",
                   valid_to: Annotated[str, Form()] = "",
+                  briefing_required: Annotated[str, Form()] = "",
                   client: str | None = None) -> Response:
     base = await asyncio.to_thread(_base, rt, who, client)
     try:
@@ -193,6 +195,8 @@ async def publish(ref: str, request: Request, rt: RuntimeDep, who: WebPrincipal,
             start = None  # "now", to the minute the field shows
         await asyncio.to_thread(rt.knowledge.publish, who, base, ref, version,
                                 valid_from=start, valid_to=_instant(valid_to))
+        if briefing_required:
+            await BriefingService(rt.engine, rt.clock, rt.desk).require(who, base, ref, version)
     except RenfortError as error:
         context = await asyncio.to_thread(_article_context, rt, who, base, ref)
         return page(request, "knowledge/article.html", who, "knowledge",

@@ -23,6 +23,7 @@ from renfort.bootstrap import Runtime
 from renfort.domain.clock import PARIS, local_date
 from renfort.domain.errors import PermissionDeniedError, RenfortError, ValidationError
 from renfort.services.catalog import KINDS, Catalog
+from renfort.services.consultations import ConsultationService
 from renfort.services.measures import MeasureService
 from renfort.services.principals import Principal, Role
 from renfort.services.sites import SiteService, free_seat_ids, move_and_announce
@@ -60,7 +61,9 @@ def _waivers(rt: Runtime, who: Principal) -> dict[str, Any]:
 def _overview(rt: Runtime, who: Principal) -> dict[str, Any]:
     sites = SiteService(rt.engine, rt.clock).list_sites(who) \
         if who.role is not Role.CLIENT_VIEWER else []
-    return {"sites": sites, **_waivers(rt, who)}
+    missed = ConsultationService(rt.engine, rt.clock).missed(who) \
+        if who.role in (Role.ADMIN, Role.OUTSOURCER_MANAGER, Role.STAFF_REP) else []
+    return {"sites": sites, "missed_consultations": missed, **_waivers(rt, who)}
 
 
 def _can_seat(who: Principal) -> bool:
@@ -103,7 +106,9 @@ def _site(rt: Runtime, who: Principal, ref: str, seat: str = "", seats_q: str = 
     context["register"] = measures.register(who, ref)
     context["titles"] = {m["code"]: m["title"] for m in context["register"]["measures"]}
     staff = who.role in (Role.ADMIN, Role.OUTSOURCER_MANAGER, Role.SUPERVISOR)
-    context["history"] = measures.history(who, ref)[-8:][::-1] if staff else []
+    rep = who.role is Role.STAFF_REP
+    context["history"] = measures.history(who, ref)[-8:][::-1] if staff or rep else []
+    context.update(_consultations(rt, who, ref, staff or rep))
     context["can_record"] = who.role in (Role.ADMIN, Role.OUTSOURCER_MANAGER)
     context["statuses"] = MEASURE_STATUSES
     context["today"] = local_date(rt.clock.now()).isoformat()
@@ -126,6 +131,48 @@ def _seat_list(context: dict[str, Any], seat: str, q: str, page_number: int
     return {"seat_page": paged(rows, q, page_number, _seat_text,
                                names=("seats_q", "seats_page")),
             "chosen_seat": chosen}
+
+
+def _consultations(rt: Runtime, who: Principal, ref: str, allowed: bool) -> dict[str, Any]:
+    """The daily checklist and minutes (staff and representatives), exposure counts
+    without names (representatives and the manager)."""
+    if not allowed:
+        return {}
+    service = ConsultationService(rt.engine, rt.clock)
+    out: dict[str, Any] = {"checklist": service.checklist(who, ref),
+                           "consultations": service.minutes(who, ref, limit=5),
+                           "can_consult": who.role in (Role.ADMIN, Role.OUTSOURCER_MANAGER,
+                                                       Role.STAFF_REP)}
+    if who.role in (Role.STAFF_REP, Role.OUTSOURCER_MANAGER):
+        out["exposure_counts"] = TracingService(rt.engine, rt.clock).counts(who, ref)
+    return out
+
+
+@router.post("/{ref}/consultations")
+async def record_consultation(ref: str, request: Request, rt: RuntimeDep,
+                              who: WebPrincipal) -> Response:
+    """Today's consultation of the staff representatives (a past day: a late entry)."""
+    allow(who, "sites")
+    async with request.form() as raw:
+        form = {k: str(v) for k, v in raw.items()}
+    try:
+        held_on = None
+        if form.get("held_on"):
+            try:
+                held_on = date.fromisoformat(form["held_on"])
+            except ValueError:
+                raise ValidationError(message("sites.bad_date"), {"field": "held_on"}) from None
+        participants = [p.strip() for p in form.get("participants", "").split(",")
+                        if p.strip()]
+        await asyncio.to_thread(
+            ConsultationService(rt.engine, rt.clock).record, who, ref,
+            participants=participants, minutes=form.get("minutes", ""),
+            opinion=form.get("opinion", ""), held_on=held_on, late=bool(form.get("late")))
+    except RenfortError as error:
+        data = await asyncio.to_thread(_site, rt, who, ref)
+        return page(request, "sites/site.html", who, "sites",
+                    {**data, "error": error_text(error)})
+    return RedirectResponse(f"/sites/{ref}?done=consulted", status_code=303)
 
 
 def _seating(rt: Runtime, who: Principal, ref: str, context: dict[str, Any]) -> dict[str, Any]:
@@ -171,7 +218,7 @@ async def site(ref: str, request: Request, rt: RuntimeDep, who: WebPrincipal,
         return page(request, "sites/overview.html", who, "sites",
                     {**overview_data, "error": error_text(error)})
     notice = message("sites.recorded") if recorded else \
-        message(f"sites.done.{done}") if done in ("seated", "left") else None
+        message(f"sites.done.{done}") if done in ("seated", "left", "consulted") else None
     return page(request, "sites/site.html", who, "sites", {**data, "notice": notice})
 
 

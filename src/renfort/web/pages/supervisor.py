@@ -15,6 +15,7 @@ from fastapi.responses import HTMLResponse
 from renfort.api.deps import RuntimeDep
 from renfort.bootstrap import Runtime
 from renfort.services import contacts_read, desktop, stats
+from renfort.services.briefings import BriefingService
 from renfort.services.catalog import KINDS, Catalog
 from renfort.services.principals import OUTSOURCER_ROLES, Principal, Role
 from renfort.web import charts, occupancy
@@ -235,7 +236,14 @@ def wall(rt: Runtime, who: Principal, view: View | None = None) -> dict[str, Any
             "now": rt.clock.now(), "view": view, "detail": detail,
             "charts": _charts(rt, queues) if detail is None else None,
             "can_act": who.role in ACTORS, "can_move": who.role in MOVERS,
-            "break_reason": message("wall.break_reason")}
+            "break_reason": message("wall.break_reason"),
+            "briefings": _briefings(rt, who)}
+
+
+def _briefings(rt: Runtime, who: Principal) -> list[dict[str, Any]]:
+    """The latest briefings some of the caller's agents have not read yet, with who."""
+    service = BriefingService(rt.engine, rt.clock, rt.desk)
+    return [service.get(who, b["id"]) for b in service.list(who)[:5] if b["not_briefed"]]
 
 
 ViewDep = Annotated[View, Depends(View.read)]

@@ -1,0 +1,69 @@
+"""Bulk moves (``/sites/moves``): a manager ticks agents, previews what each queue loses,
+then moves them home or back to site in one go. Goes through the same use case as
+``POST /api/v1/agents/moves``; refused agents are listed with their reason.
+
+Mounted before :mod:`renfort.web.pages.sites`, whose ``/sites/{ref}`` would take the path.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from typing import Any
+
+from fastapi import APIRouter, Depends, Request
+from fastapi.responses import HTMLResponse
+
+from renfort.api.deps import RuntimeDep
+from renfort.bootstrap import Runtime
+from renfort.domain.errors import RenfortError, ValidationError
+from renfort.domain.model import WorkPlace
+from renfort.services.catalog import KINDS, Catalog
+from renfort.services.principals import Principal, Role
+from renfort.web.session import WebPrincipal
+from renfort.web.support import PageForbiddenError, allow, check_origin, error_text, page
+from renfort.web.templating import message
+
+router = APIRouter(prefix="/sites", dependencies=[Depends(check_origin)])
+
+
+def _allow(who: Principal) -> None:
+    allow(who, "sites")
+    if who.role not in (Role.ADMIN, Role.OUTSOURCER_MANAGER):
+        raise PageForbiddenError(who, "sites")
+
+
+def _agents(rt: Runtime, who: Principal) -> list[dict[str, Any]]:
+    agents = Catalog(rt.engine).list(KINDS["agents"], who)
+    return sorted(agents, key=lambda a: (a["works_from"], a["name"], a["id"]))
+
+
+@router.get("/moves")
+async def moves_page(request: Request, rt: RuntimeDep, who: WebPrincipal) -> HTMLResponse:
+    _allow(who)
+    agents = await asyncio.to_thread(_agents, rt, who)
+    return page(request, "sites/moves.html", who, "sites",
+                {"agents": agents, "chosen": set(), "to": "home", "result": None})
+
+
+@router.post("/moves")
+async def moves_post(request: Request, rt: RuntimeDep, who: WebPrincipal) -> HTMLResponse:
+    """``action=preview`` shows the effect; ``action=move`` applies it."""
+    _allow(who)
+    async with request.form() as form:
+        chosen = [str(a) for a in form.getlist("agents")]
+        to = str(form.get("to") or "home")
+        dry_run = str(form.get("action") or "preview") != "move"
+    result = error = None
+    try:
+        if not chosen:
+            raise ValidationError(message("moves.none"), {"field": "agents"})
+        if to not in ("home", "site"):
+            raise ValidationError(message("moves.bad_to"), {"field": "to"})
+        result = await rt.routing_config.move_agents(who, chosen, WorkPlace(to), None,
+                                                     dry_run)
+    except RenfortError as failure:
+        error = error_text(failure)
+    agents = await asyncio.to_thread(_agents, rt, who)
+    return page(request, "sites/moves.html", who, "sites", {
+        "agents": agents, "chosen": set(chosen) if dry_run else set(), "to": to,
+        "result": result, "error": error})
