@@ -17,13 +17,13 @@ MESSAGES: dict[str, str] = {
     "moves.to": "Travailleront",
     "moves.select": "Choisir",
     "moves.skills": "Compétences",
-    "moves.agents_caption": "{n} conseiller(s)",
+    "moves.agents_caption": "Conseillers : {n}",
     "moves.preview": "Prévisualiser",
     "moves.move": "Déplacer",
     "moves.preview_title": "Aperçu (rien n'est encore changé)",
     "moves.done_title": "Déplacement effectué",
-    "moves.summary_preview": "{moved} conseiller(s) seraient déplacés ({to}), {refused} refusé(s).",
-    "moves.summary_done": "{moved} conseiller(s) déplacés ({to}), {refused} refusé(s).",
+    "moves.summary_preview": "Conseillers qui seraient déplacés ({to}) : {moved} ; refusés : {refused}.",
+    "moves.summary_done": "Conseillers déplacés ({to}) : {moved} ; refusés : {refused}.",
     "moves.queues_caption": "Ce que chaque file perd : conseillers pouvant en traiter les "
                             "contacts avant et après",
     "moves.queue": "File",
@@ -77,8 +77,8 @@ MESSAGES: dict[str, str] = {
     "reps.submit": "Enregistrer la consultation",
     "reps.recorded": "Consultation enregistrée.",
     "reps.late_badge": "saisie tardive",
-    "reps.exposure_counts": "Recherches de contacts rapprochés (sans nom) : {searches} "
-                            "recherche(s), {named} collègue(s) prévenu(s).",
+    "reps.exposure_counts": "Recherches de contacts rapprochés (sans nom) : {searches} ; "
+                            "collègues prévenus : {named}.",
     "reps.from_facts": "d'après les faits",
     "reps.contradicted": "la saisie manuelle disait « {typed} »",
     "reps.missed_sites": "Consultations quotidiennes manquées",
