@@ -133,6 +133,14 @@ def test_a_phone_request_answered_at_the_first_try(client: TestClient) -> None:
     done = client.post(f"/api/v1/contacts/{offered[0]['id']}/wrap-up", headers=agent,
                        json={"disposition": "informed"})
     assert done.json()["state"] == "closed"
+    # once closed, the number goes with the contacts' retention; the outcome stays
+    admin = login(client, "admin")
+    purge = client.post("/api/v1/privacy/purge", headers=admin,
+                        json={"as_of": "2030-01-01T00:00:00+01:00"}).json()
+    assert purge["counts"]["callbacks"] == 1
+    kept = client.get("/api/v1/callbacks", headers=admin).json()[0]
+    assert (kept["outcome"], kept["attempts"]) == ("answered", 1)
+    assert "44" not in kept["number"]
 
 
 def test_the_outbound_request_is_signed_and_sent(client: TestClient) -> None:
@@ -193,3 +201,30 @@ def test_the_chat_page_asks_for_a_callback(client: TestClient) -> None:
     listed = client.get("/api/v1/callbacks", headers=login(client, "admin")).json()
     assert [(c["origin"], c["window_start"]) for c in listed] == [
         ("chat", "2020-03-17T13:00:00+00:00")]
+
+
+def test_a_callback_number_is_exported_erased_and_purged_like_other_personal_data(
+        client: TestClient) -> None:
+    key = client.app.state.runtime.auth.create_api_key(  # type: ignore[attr-defined]
+        "pbx", "numero-vert")
+    admin = login(client, "admin")
+    for call_id, caller in (("call-901", "06 11 22 33 44"), ("call-902", "07 99 88 77 66")):
+        asked = client.post("/api/v1/telephony/events", headers={"X-API-Key": key}, json={
+            "event": "callback_requested", "call_id": call_id, "caller": caller})
+        assert asked.status_code == 201, asked.text
+    # the citizen's right of access: found however the number is typed
+    export = client.post("/api/v1/privacy/export", headers=admin,
+                         json={"customer_ref": "+33 6 11 22 33 44"}).json()
+    assert [c["number"] for c in export["callbacks"]] == ["06 11 22 33 44"]
+    erased = client.post("/api/v1/privacy/erase", headers=admin,
+                         json={"customer_ref": "0611223344"}).json()
+    assert erased["counts"]["callbacks"] == 1
+    again = client.post("/api/v1/privacy/export", headers=admin,
+                        json={"customer_ref": "06 11 22 33 44"}).json()
+    assert again["callbacks"] == []
+    # an open callback outlives any retention: only closed ones lose their number
+    purge = client.post("/api/v1/privacy/purge", headers=admin,
+                        json={"as_of": "2030-01-01T00:00:00+01:00"}).json()
+    assert purge["counts"]["callbacks"] == 0
+    assert client.post("/api/v1/privacy/export", headers=admin, json={
+        "customer_ref": "07 99 88 77 66"}).json()["counts"]["callbacks"] == 1

@@ -18,7 +18,14 @@ from renfort.domain.errors import ValidationError
 from renfort.domain.retention import ERASED_REF, RetentionPolicy
 from renfort.services import access
 from renfort.services.principals import Principal, Role
-from renfort.services.retention import Counts, Purge, erase_contacts, erase_conversations
+from renfort.services.retention import (
+    Counts,
+    Purge,
+    callbacks_of,
+    erase_callbacks,
+    erase_contacts,
+    erase_conversations,
+)
 from renfort.store import knowledge_tables as k
 from renfort.store import privacy_tables as pt
 from renfort.store import tables as t
@@ -102,12 +109,19 @@ class PrivacyService:
                     "started_at": to_iso(row["started_at"]), "contact_id": row["contact_id"],
                     "turns": [{"author": a, "body": b, "at": to_iso(at)}
                               for a, b, at in turns]})
+            callbacks = [{
+                "id": r["id"], "number": r["number"], "origin": r["origin"],
+                "state": r["state"], "outcome": r["outcome"], "attempts": r["attempts"],
+                "window_start": to_iso(r["window_start"]), "window_end": to_iso(r["window_end"]),
+                "created_at": to_iso(r["created_at"]), "closed_at": to_iso(r["closed_at"])}
+                for r in callbacks_of(conn, ref)]
         counts = {"contacts": len(contacts),
                   "messages": sum(len(x["messages"]) for x in contacts),
-                  "conversations": len(conversations)}
+                  "conversations": len(conversations), "callbacks": len(callbacks)}
         self._audit(who, "export", mask_customer_ref(ref), counts)
         return {"customer_ref": ref, "exported_at": to_iso(self._clock.now()),
-                "contacts": contacts, "conversations": conversations, "counts": counts}
+                "contacts": contacts, "conversations": conversations, "callbacks": callbacks,
+                "counts": counts}
 
     def erase(self, who: Principal, customer_ref: str) -> Data:
         """Erase a customer's personal data now (right to erasure), in one transaction,
@@ -126,8 +140,12 @@ class PrivacyService:
             conversation_ids = list(conn.execute(select(kc.id).where(kc.customer_ref == ref))
                                     .scalars())
             questions = erase_conversations(conn, conversation_ids) if conversation_ids else 0
+            callback_ids = [str(r["id"]) for r in callbacks_of(conn, ref)]
+            if callback_ids:
+                erase_callbacks(conn, callback_ids)
             counts = {"contacts": len(contact_ids), "messages": messages,
-                      "conversations": len(conversation_ids), "triage_questions": questions}
+                      "conversations": len(conversation_ids), "triage_questions": questions,
+                      "callbacks": len(callback_ids)}
             self._write_audit(conn, who, "erase", mask_customer_ref(ref), counts)
         return {"customer_ref": mask_customer_ref(ref), "counts": counts}
 

@@ -12,7 +12,9 @@ What goes, kind by kind (the count each run reports):
   stay for the self-service report) and ``triage_questions``: the question text of the
   triage log (label and reason stay);
 * ``agent_events``, ``checkins`` (closed ones), ``exposure_traces``: deleted;
-* ``sessions``: expired ones, deleted (a session still valid is never touched).
+* ``sessions``: expired ones, deleted (a session still valid is never touched);
+* ``callbacks``: the number of a callback closed before the contacts' cutoff (→
+  ``[erased]``); its attempts, outcome and times stay for the reports.
 
 Nothing here decides who may purge: :mod:`renfort.services.privacy` does, and audits it.
 """
@@ -29,6 +31,7 @@ from sqlalchemy import ColumnElement, Connection, Engine, Table, delete, func, s
 from renfort.domain.contacts import FINAL_STATES
 from renfort.domain.retention import ERASED_REF, ERASED_TEXT, RetentionPolicy, note_free
 from renfort.store import knowledge_tables as k
+from renfort.store import operations_tables as o
 from renfort.store import sites_tables as st
 from renfort.store import tables as t
 
@@ -37,7 +40,7 @@ CHUNK = 2000
 """Rows changed per transaction: short enough never to stall the desk's commits."""
 Counts = dict[str, int]
 COUNTED = ("contacts", "messages", "conversations", "triage_questions", "agent_events",
-           "checkins", "exposure_traces", "sessions")
+           "checkins", "exposure_traces", "sessions", "callbacks")
 """What a purge reports, in this order."""
 
 
@@ -64,6 +67,25 @@ def erase_contacts(conn: Connection, ids: list[str]) -> None:
         if isinstance(data, dict) and ":" in str(data.get("disposition") or ""):
             conn.execute(update(t.contact_events).where(e.id == event_id).values(
                 data={**data, "disposition": note_free(str(data["disposition"]))}))
+
+
+def same_number(number: str, reference: str) -> bool:
+    """A callback's number typed one way and a reference typed another (spaces, dots,
+    ``+33`` or ``0``) name the same line when their last nine digits agree."""
+    a, b = ("".join(ch for ch in x if ch.isdigit()) for x in (number, reference))
+    return len(a) >= 6 and len(b) >= 6 and a[-9:] == b[-9:]
+
+
+def callbacks_of(conn: Connection, reference: str) -> list[dict[str, Any]]:
+    """The callbacks whose number is this reference's (not yet erased)."""
+    cb = o.callbacks.c
+    rows = conn.execute(select(o.callbacks).where(cb.number != ERASED_REF)).mappings()
+    return [dict(r) for r in rows if same_number(str(r["number"]), reference)]
+
+
+def erase_callbacks(conn: Connection, ids: list[str]) -> None:
+    conn.execute(update(o.callbacks).where(o.callbacks.c.id.in_(ids))
+                 .values(number=ERASED_REF))
 
 
 def erase_conversations(conn: Connection, ids: list[str]) -> int:
@@ -113,12 +135,18 @@ class Purge:
         d = k.kb_triage_decisions.c
         questions = (d.at < self._policy.cutoff("transcripts", self._as_of)) & \
             (d.question != ERASED_TEXT)
+        cb = o.callbacks.c
+        callbacks = cb.closed_at.is_not(None) & \
+            (cb.closed_at < self._policy.cutoff("contacts", self._as_of)) & \
+            (cb.number != ERASED_REF)
         if dry_run:
+            done["callbacks"] = self._count(o.callbacks, callbacks)
             done["contacts"] = self._count(t.contacts, contacts)
             done["conversations"] = self._count(k.kb_conversations, conversations)
             done["triage_questions"] = self._count(k.kb_triage_decisions, questions)
             return done
         self._in_chunks(t.contacts, c.id, contacts, "contacts", done, erase_contacts)
+        self._in_chunks(o.callbacks, cb.id, callbacks, "callbacks", done, erase_callbacks)
 
         def conversations_chunk(conn: Connection, ids: list[str]) -> None:
             done["triage_questions"] += erase_conversations(conn, ids)

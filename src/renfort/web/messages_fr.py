@@ -338,6 +338,7 @@ MESSAGES: dict[str, str] = {
     "privacy.kind.checkins": "check-ins",
     "privacy.kind.exposure_traces": "recherches de cas contacts",
     "privacy.kind.sessions": "sessions",
+    "privacy.kind.callbacks": "numéros de rappel",
     "admin.new_title.outsourcers": "Nouveau prestataire",
     "admin.new_title.clients": "Nouveau donneur d'ordre",
     "admin.new_title.queues": "Nouvelle file",

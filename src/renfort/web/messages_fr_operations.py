@@ -22,7 +22,8 @@ MESSAGES: dict[str, str] = {
     "moves.move": "Déplacer",
     "moves.preview_title": "Aperçu (rien n'est encore changé)",
     "moves.done_title": "Déplacement effectué",
-    "moves.summary_preview": "Conseillers qui seraient déplacés ({to}) : {moved} ; refusés : {refused}.",
+    "moves.summary_preview": "Conseillers qui seraient déplacés ({to}) : {moved} ; "
+                             "refusés : {refused}.",
     "moves.summary_done": "Conseillers déplacés ({to}) : {moved} ; refusés : {refused}.",
     "moves.queues_caption": "Ce que chaque file perd : conseillers pouvant en traiter les "
                             "contacts avant et après",
