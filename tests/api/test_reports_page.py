@@ -31,12 +31,12 @@ def test_the_principal_sees_every_outsourcer_and_its_queues(
     summary = _section(text, "summary-table")
     assert "atlantique" in summary and "nordcom" in summary, summary
     assert text.count('<svg class="chart"') == 6  # four per outsourcer, two per queue
-    assert "Niveau de service par prestataire" in text and "Objectif 80 %" in text
+    assert "Niveau de service par prestataire" in text and "Objectif 80\xa0%" in text
     assert "hotline-general" in _section(text, "queues-table")
     assert "Part de vos contacts traités en télétravail" in text
     assert "/api/v1/reports/sla?" in text and "format=xlsx" in text
     shares = _section(text, "shares-table")
-    assert "40,0 %" in shares  # Atlantique's contracted share of the crisis lot
+    assert "40,0\xa0%" in shares  # Atlantique's contracted share of the crisis lot
     exported = client.get(text[text.index("/api/v1/reports/sla?"):].split('"')[0]
                           .replace("&amp;", "&"))
     assert exported.status_code == 200 and exported.text.startswith("period,")

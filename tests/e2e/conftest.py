@@ -13,6 +13,7 @@ import shutil
 import signal
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
+from datetime import datetime, timedelta
 from pathlib import Path
 
 import pytest
@@ -25,6 +26,7 @@ from playwright.sync_api import (
     sync_playwright,
 )
 
+from renfort.domain.clock import PARIS
 from tests.live import free_port, start_server
 
 CHROMIUM = Path(os.environ.get("RENFORT_CHROMIUM", "/usr/bin/chromium"))
@@ -151,3 +153,17 @@ def log_in(watched: Watched, username: str, path: str) -> Page:
     page.get_by_role("button", name="Se connecter").click()
     page.wait_for_url(f"**{path}")
     return page
+
+
+def ask_a_callback_later(citizen: Page) -> None:
+    """A callback for a slot two days ahead: never due while the suite runs, so no later
+    test finds it offered to its agent."""
+    day = (datetime.now(PARIS) + timedelta(days=2)).date().isoformat()
+    citizen.get_by_text("Être rappelé par un conseiller").click()
+    citizen.get_by_label("Votre numéro de téléphone").fill("06 12 34 56 78")
+    citizen.locator("#cb-day").fill(day)
+    citizen.locator("#cb-from").fill("10:00")
+    citizen.locator("#cb-to").fill("11:00")
+    citizen.get_by_role("button", name="Demander à être rappelé").click()
+    expect(citizen.locator("#callback-done")).to_contain_text(
+        "un conseiller vous rappellera dans le créneau choisi")

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from playwright.sync_api import expect
 
-from tests.e2e.conftest import OpenPage, log_in
+from tests.e2e.conftest import OpenPage, ask_a_callback_later, log_in
 
 
 def test_citizen_asks_for_a_callback(open_page: OpenPage) -> None:
@@ -13,11 +13,7 @@ def test_citizen_asks_for_a_callback(open_page: OpenPage) -> None:
     citizen.goto("/chat")
     citizen.get_by_label("Votre message").fill("Faut-il une attestation pour sortir ?")
     citizen.get_by_role("button", name="Envoyer").click()
-    citizen.get_by_text("Être rappelé par un conseiller").click()
-    citizen.get_by_label("Votre numéro de téléphone").fill("06 12 34 56 78")
-    citizen.get_by_role("button", name="Demander à être rappelé").click()
-    expect(citizen.locator("#callback-done")).to_contain_text(
-        "un conseiller vous rappellera dès que possible")
+    ask_a_callback_later(citizen)
 
 
 def test_staff_representative_records_the_daily_consultation(open_page: OpenPage) -> None:

@@ -44,3 +44,7 @@ def test_a_seat_picked_on_the_plan_and_an_agent_found_by_search(open_page: OpenP
     expect(page.locator("#stays-table")).to_contain_text(wanted)
     expect(page.locator("#stays-table")).to_contain_text(str(seat_id))
     tab.shot("sites-seat-picked")
+    # leave the site as the other tests expect to find it: nobody seated
+    page.locator("#stays-table tbody tr").filter(has_text=wanted).get_by_role(
+        "button", name="Libérer le poste").click()
+    expect(page.get_by_text("Poste libéré")).to_be_visible()

@@ -24,7 +24,7 @@ from renfort.services.principals import Principal, Role
 from renfort.web.charts import line_chart
 from renfort.web.session import WebPrincipal
 from renfort.web.support import allow, check_origin, error_text, page
-from renfort.web.templating import message, percent
+from renfort.web.templating import message, number, percent
 
 router = APIRouter(prefix="/reports", dependencies=[Depends(check_origin)])
 GROUPINGS = {"day": ("day", 30), "30": ("interval", 30), "15": ("interval", 15)}
@@ -35,6 +35,11 @@ def _label(period: str, group_by: str, several_days: bool) -> str:
     if group_by == "day":
         return period[5:10]
     return f"{period[8:10]} {period[11:16]}" if several_days else period[11:16]
+
+
+def _count(value: float) -> str:
+    """A volume axis tick, in French: whole numbers bare, a fraction with its comma."""
+    return number(value, 0 if value == int(value) else 2)
 
 
 def _chart(rows: list[dict[str, Any]], dimension: str, figure: str, periods: list[str],
@@ -48,7 +53,7 @@ def _chart(rows: list[dict[str, Any]], dimension: str, figure: str, periods: lis
                        y_max=1.0 if ratio else None, target=target,
                        target_label=message("reports.target",
                                             target=percent(target)) if target else "",
-                       y_format=percent if ratio else (lambda v: f"{v:g}"),
+                       y_format=percent if ratio else _count,
                        bars=not ratio)
     return {"svg": chart, "series": names, "title": title, "target": target}
 
