@@ -86,6 +86,13 @@ def check_number(number: str) -> str:
     return cleaned
 
 
+def same_number(number: str, reference: str) -> bool:
+    """A callback's number typed one way and a reference typed another (spaces, dots,
+    ``+33`` or ``0``) name the same line when their last nine digits agree."""
+    a, b = ("".join(ch for ch in x if ch.isdigit()) for x in (number, reference))
+    return len(a) >= 6 and len(b) >= 6 and a[-9:] == b[-9:]
+
+
 def first_due(now: float, window_start: float | None, window_end: float | None,
               hours: OpeningHours) -> float:
     """When the first attempt may be made: the window's start (or now), in opening hours."""

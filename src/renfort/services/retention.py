@@ -28,6 +28,7 @@ from typing import Any
 
 from sqlalchemy import ColumnElement, Connection, Engine, Table, delete, func, select, update
 
+from renfort.domain.callbacks import same_number
 from renfort.domain.contacts import FINAL_STATES
 from renfort.domain.retention import ERASED_REF, ERASED_TEXT, RetentionPolicy, note_free
 from renfort.store import knowledge_tables as k
@@ -67,13 +68,6 @@ def erase_contacts(conn: Connection, ids: list[str]) -> None:
         if isinstance(data, dict) and ":" in str(data.get("disposition") or ""):
             conn.execute(update(t.contact_events).where(e.id == event_id).values(
                 data={**data, "disposition": note_free(str(data["disposition"]))}))
-
-
-def same_number(number: str, reference: str) -> bool:
-    """A callback's number typed one way and a reference typed another (spaces, dots,
-    ``+33`` or ``0``) name the same line when their last nine digits agree."""
-    a, b = ("".join(ch for ch in x if ch.isdigit()) for x in (number, reference))
-    return len(a) >= 6 and len(b) >= 6 and a[-9:] == b[-9:]
 
 
 def callbacks_of(conn: Connection, reference: str) -> list[dict[str, Any]]:
