@@ -19,13 +19,16 @@ from renfort.routing.types import AgentStatus
 from renfort.services.principals import Role
 from renfort.web.pages import admin
 from renfort.web.session import pages_for
+from tests.api.test_agent_moves_api import FULL_SETUP
 from tests.conftest import login
 
 USERS = ("admin", "manager-atlantique", "sup-atlantique", "agent-hotline", "client-numero-vert",
-         "editor", "agent-bank-home")
+         "editor", "agent-bank-home", "rep-atlantique")
 ENGLISH = ("Loading", "Submit", "Search", "Error", "None", "True", "False", "null",
            "undefined", "Cancel", "Delete", "Save", "Name", "Status", "Page not found")
 """Words of an English interface (or of a Python value printed as it is)."""
+KEY = re.compile(r"(?<![\w/.-])([a-z_]+(?:\.[a-z0-9_-]+)+)(?![\w/-])")
+"""``wall.level.bad``: a catalogue key shown as it is (the catalogue had no entry for it)."""
 RAW = re.compile(r"(?<![\w,.])(?:0\.\d+|\d+\.0)(?![\w,])")
 """``0.8`` or ``86400.0``: a ratio or a float printed without a format."""
 
@@ -76,6 +79,15 @@ def _text(html: str) -> str:
     return " ".join(" ".join(parser.parts).split())
 
 
+def _catalogue_keys() -> set[str]:
+    from babel.messages.pofile import read_po
+
+    from renfort.web.i18n import catalogue_path
+
+    with catalogue_path("fr").open("rb") as handle:
+        return {m.id if isinstance(m.id, str) else m.id[0] for m in read_po(handle) if m.id}
+
+
 def _browser_login(client: TestClient, username: str) -> None:
     client.cookies.clear()
     reply = client.post("/login", data={"username": username, "password": f"{username}-demo"},
@@ -94,6 +106,8 @@ def _pages(client: TestClient, username: str) -> Iterator[str]:
         if entry.key == "sites" and role is not Role.CLIENT_VIEWER:
             sites = client.get("/api/v1/sites", headers=login(client, username)).json()
             yield from (f"/sites/{s['slug']}" for s in sites[:2])
+            if role in (Role.ADMIN, Role.OUTSOURCER_MANAGER):
+                yield "/sites/moves"
         if entry.key == "knowledge":
             yield "/knowledge/a/attestation-deplacement"
             yield "/knowledge/redirects"
@@ -115,6 +129,7 @@ def _slugs(client: TestClient) -> set[str]:
 def test_every_page_of_every_role_is_in_french(client: TestClient, username: str) -> None:
     raw_values = _raw_enum_values()
     slugs = _slugs(client)
+    prefixes = {key.split(".")[0] for key in _catalogue_keys()}
     problems: list[str] = []
     for path in _pages(client, username):
         _browser_login(client, username)
@@ -129,6 +144,9 @@ def test_every_page_of_every_role_is_in_french(client: TestClient, username: str
                 problems.append(f"{path}: English {word!r}")
         for number in RAW.findall(text):
             problems.append(f"{path}: unformatted number {number!r}")
+        for key in KEY.findall(text):
+            if key.split(".")[0] in prefixes:
+                problems.append(f"{path}: catalogue key shown raw {key!r}")
         code_column = path in ("/admin/clients", "/admin/queues")  # the code itself
         for slug in sorted(slugs & words) if not code_column else []:
             if "-" in slug:
@@ -169,3 +187,17 @@ def test_the_agent_desktop_with_a_conversation_is_in_french(client: TestClient) 
         problems += [f"{path}: {n!r}" for n in RAW.findall(text)]
         problems += [f"{path}: {s!r}" for s in sorted(_slugs(client) & words) if "-" in s]
     assert problems == []
+
+
+def test_a_bulk_move_preview_names_queues_and_skills(client: TestClient) -> None:
+    agents = client.get("/api/v1/agents", headers=login(client, "manager-atlantique")).json()
+    on_site = [a["id"] for a in agents if a["works_from"] == "site"
+               and "energy-outage" in a["skills"]]
+    assert client.put(f"/api/v1/agents/{on_site[0]}/home-setup", json=FULL_SETUP,
+                      headers=login(client, "manager-atlantique")).status_code == 200
+    _browser_login(client, "manager-atlantique")
+    page = client.post("/sites/moves", data={"agents": on_site, "to": "home",
+                                             "action": "preview"})
+    assert page.status_code == 200 and 'id="moves-queues"' in page.text
+    words = set(re.findall(r"[\w-]+", _text(page.text)))
+    assert sorted(s for s in _slugs(client) & words if "-" in s) == []

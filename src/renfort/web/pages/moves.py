@@ -19,6 +19,7 @@ from renfort.domain.errors import RenfortError, ValidationError
 from renfort.domain.model import WorkPlace
 from renfort.services.catalog import KINDS, Catalog
 from renfort.services.principals import Principal, Role
+from renfort.web.admin_cells import Names, names
 from renfort.web.session import WebPrincipal
 from renfort.web.support import PageForbiddenError, allow, check_origin, error_text, page
 from renfort.web.templating import message
@@ -32,17 +33,23 @@ def _allow(who: Principal) -> None:
         raise PageForbiddenError(who, "sites")
 
 
-def _agents(rt: Runtime, who: Principal) -> list[dict[str, Any]]:
-    agents = Catalog(rt.engine).list(KINDS["agents"], who)
-    return sorted(agents, key=lambda a: (a["works_from"], a["name"], a["id"]))
+def _agents(rt: Runtime, who: Principal) -> tuple[list[dict[str, Any]], Names]:
+    """The caller's agents (each with its skills by the name of the queue that needs them)
+    and the names of the queues they see."""
+    catalog = Catalog(rt.engine)
+    known = names(catalog, who, {"skills", "queues"})
+    agents = [{**a, "skill_names": sorted(known["skills"].get(s, s) for s in a["skills"])}
+              for a in catalog.list(KINDS["agents"], who)]
+    return sorted(agents, key=lambda a: (a["works_from"], a["name"], a["id"])), known
 
 
 @router.get("/moves")
 async def moves_page(request: Request, rt: RuntimeDep, who: WebPrincipal) -> HTMLResponse:
     _allow(who)
-    agents = await asyncio.to_thread(_agents, rt, who)
+    agents, known = await asyncio.to_thread(_agents, rt, who)
     return page(request, "sites/moves.html", who, "sites",
-                {"agents": agents, "chosen": set(), "to": "home", "result": None})
+                {"agents": agents, "queue_names": known["queues"], "chosen": set(),
+                 "to": "home", "result": None})
 
 
 @router.post("/moves")
@@ -63,7 +70,7 @@ async def moves_post(request: Request, rt: RuntimeDep, who: WebPrincipal) -> HTM
                                                      dry_run)
     except RenfortError as failure:
         error = error_text(failure)
-    agents = await asyncio.to_thread(_agents, rt, who)
+    agents, known = await asyncio.to_thread(_agents, rt, who)
     return page(request, "sites/moves.html", who, "sites", {
-        "agents": agents, "chosen": set(chosen) if dry_run else set(), "to": to,
+        "agents": agents, "queue_names": known["queues"], "chosen": set(chosen) if dry_run else set(), "to": to,
         "result": result, "error": error})
