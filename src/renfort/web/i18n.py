@@ -13,10 +13,11 @@ from babel import Locale
 
 from renfort.web.messages_fr import MESSAGES as _BASE
 from renfort.web.messages_fr import SINGULARS as FRENCH_SINGULARS
+from renfort.web.messages_fr_agent_ux import MESSAGES as _AGENT_UX
 from renfort.web.messages_fr_operations import MESSAGES as _OPERATIONS
 from renfort.web.messages_live_fr import MESSAGES as _LIVE
 
-FRENCH: Mapping[str, str] = {**_BASE, **_LIVE, **_OPERATIONS}
+FRENCH: Mapping[str, str] = {**_BASE, **_LIVE, **_OPERATIONS, **_AGENT_UX}
 
 DEFAULT_LOCALE = "fr"
 CATALOGS: Mapping[str, Mapping[str, str]] = {"fr": FRENCH}

@@ -356,21 +356,29 @@
   }
   window.addEventListener("pagehide", function () { if (live.source) { live.source.close(); } });
 
+  /* Whole seconds as the pages' duration filter writes them: "45 s", "8 min 40 s",
+   * "2 h 10 min". */
+  function durationText(seconds) {
+    var total = Math.max(0, Math.round(seconds));
+    if (total < 60) { return total + " s"; }
+    var minutes = Math.floor(total / 60);
+    if (minutes < 60) { return minutes + " min " + ("0" + (total % 60)).slice(-2) + " s"; }
+    return Math.floor(minutes / 60) + " h " + ("0" + (minutes % 60)).slice(-2) + " min";
+  }
+
   /* Offer countdowns: data-deadline is POSIX seconds on the server's clock. */
   var skew = 0;
   function tickCountdowns() {
     var now = Date.now() / 1000 + skew;
     document.querySelectorAll("[data-deadline]").forEach(function (el) {
       var left = Math.max(0, Math.round(parseFloat(el.getAttribute("data-deadline")) - now));
-      var label = left > 0 ? left + " s" : el.getAttribute("data-expired-text") || "0 s";
+      var label = left > 0 ? durationText(left) : el.getAttribute("data-expired-text") || "0 s";
       if (el.textContent !== label) { el.textContent = label; }
       el.classList.toggle("urgent", left <= 5);
     });
     /* How long someone has waited: data-since is POSIX seconds on the server's clock. */
     document.querySelectorAll("[data-since]").forEach(function (el) {
-      var spent = Math.max(0, Math.round(now - parseFloat(el.getAttribute("data-since"))));
-      var label = spent < 60 ? spent + " s" :
-        Math.floor(spent / 60) + " min " + ("0" + (spent % 60)).slice(-2) + " s";
+      var label = durationText(now - parseFloat(el.getAttribute("data-since")));
       if (el.textContent !== label) { el.textContent = label; }
     });
   }
