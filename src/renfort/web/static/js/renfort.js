@@ -516,6 +516,16 @@
       box.form.requestSubmit();
     }
   });
+  /* Enter in a picker's search field (it narrows a select of the same form) narrows the
+   * choices at once; it does not send the form with whatever the select held then. */
+  document.addEventListener("keydown", function (event) {
+    var box = event.target;
+    if (event.key !== "Enter" || !box.matches || !box.form ||
+        !box.matches("input[type=search][aria-controls][hx-get]")) { return; }
+    event.preventDefault();
+    if (window.htmx) { window.htmx.trigger(box, "search"); }
+  });
+
   /* ---- Offers announce themselves: a short beep (WebAudio, no file), the tab's title, and
    * a desktop notification when the agent allowed them. Each offer once. */
   var announced = {};
