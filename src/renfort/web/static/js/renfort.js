@@ -444,11 +444,19 @@
     if (flash && verb && verb !== "get") { flash.textContent = ""; }
   });
 
+  /* An answer sent elsewhere (HX-Retarget: a refusal shown in the flash area) is not an
+   * acceptance: what the form holds stays. */
+  function accepted(detail) {
+    var xhr = detail.xhr;
+    return detail.successful && !(xhr && xhr.getResponseHeader &&
+                                  xhr.getResponseHeader("HX-Retarget"));
+  }
+
   /* Forms marked data-reset-on-success are emptied once the server accepted them. */
   document.addEventListener("htmx:afterRequest", function (event) {
     var form = event.detail.elt;
     if (!form || !form.matches || !form.matches("form[data-reset-on-success]")) { return; }
-    if (event.detail.successful) {
+    if (accepted(event.detail)) {
       form.reset();
       var first = form.querySelector("textarea, input[type=text], input[type=search]");
       if (first) { first.focus(); }
@@ -489,6 +497,108 @@
     });
   });
 
+  /* ---- Drafts: a reply being typed survives every reload of the workspace (a live event,
+   * the resync after a lost connection, another held contact opened and this one again, a
+   * reload of the page). Kept per contact in the tab's sessionStorage as it is typed, put
+   * back in the reply box of the same contact after each swap (with the caret where it
+   * was), forgotten once sent, or once the contact is wrapped up, ended, transferred or
+   * redirected, and at logout. */
+  var DRAFT = "renfort.draft.";
+  var memoryDrafts = {};
+
+  function drafts() {
+    try { return window.sessionStorage; } catch (e) { return null; }
+  }
+
+  function draftGet(id) {
+    var store = drafts();
+    try { return store ? store.getItem(DRAFT + id) : memoryDrafts[id] || null; }
+    catch (e) { return memoryDrafts[id] || null; }
+  }
+
+  function draftSet(id, value) {
+    var store = drafts();
+    if (!value) { draftDrop(id); return; }
+    memoryDrafts[id] = value;
+    try { if (store) { store.setItem(DRAFT + id, value); } } catch (e) { /* full: memory */ }
+  }
+
+  function draftDrop(id) {
+    var store = drafts();
+    delete memoryDrafts[id];
+    try { if (store) { store.removeItem(DRAFT + id); } } catch (e) { /* nothing kept */ }
+  }
+
+  function draftDropAll() {
+    var store = drafts();
+    memoryDrafts = {};
+    try {
+      if (!store) { return; }
+      for (var i = store.length - 1; i >= 0; i--) {
+        var key = store.key(i);
+        if (key && key.indexOf(DRAFT) === 0) { store.removeItem(key); }
+      }
+    } catch (e) { /* nothing kept */ }
+  }
+
+  function keepDraft(box) {
+    if (box && box.matches && box.matches("textarea[data-draft]")) {
+      draftSet(box.getAttribute("data-draft"), box.value);
+    }
+  }
+
+  document.addEventListener("input", function (event) { keepDraft(event.target); });
+
+  /* Where the caret was, when the box being typed in is about to be replaced. */
+  var caret = null;
+  document.addEventListener("htmx:beforeSwap", function () {
+    var active = document.activeElement;
+    caret = active && active.matches && active.matches("textarea[data-draft]") ?
+      {id: active.getAttribute("data-draft"), start: active.selectionStart,
+       end: active.selectionEnd} : null;
+  });
+
+  function restoreDrafts() {
+    document.querySelectorAll("[data-draft-done]").forEach(function (el) {
+      draftDrop(el.getAttribute("data-draft-done"));
+    });
+    document.querySelectorAll("textarea[data-draft]").forEach(function (box) {
+      var id = box.getAttribute("data-draft");
+      var kept = draftGet(id);
+      if (!kept || box.value) { return; }
+      box.value = kept;
+      if (caret && caret.id === id) {
+        box.focus();
+        box.setSelectionRange(caret.start, caret.end);
+      }
+    });
+    caret = null;
+  }
+  document.addEventListener("DOMContentLoaded", restoreDrafts);
+  document.addEventListener("htmx:afterSwap", restoreDrafts);
+
+  /* Sent, closed, handed on: the contact's draft has served. */
+  document.addEventListener("htmx:afterRequest", function (event) {
+    var elt = event.detail.elt;
+    var holder = elt && elt.closest ? elt.closest("[data-draft-clears]") : null;
+    if (holder && accepted(event.detail)) {
+      draftDrop(holder.getAttribute("data-draft-clears"));
+    }
+  });
+  /* A reply resent after a lost connection empties its form: the draft goes with it. */
+  document.addEventListener("reset", function (event) {
+    var form = event.target;
+    if (form && form.matches && form.matches("form[data-draft-clears]")) {
+      draftDrop(form.getAttribute("data-draft-clears"));
+    }
+  });
+  document.addEventListener("submit", function (event) {
+    var form = event.target;
+    if (form && form.getAttribute && form.getAttribute("action") === "/logout") {
+      draftDropAll();
+    }
+  });
+
   /* Buttons that put a knowledge answer (with its source) into the reply box. */
   document.addEventListener("click", function (event) {
     var button = event.target.closest ? event.target.closest("[data-insert-text]") : null;
@@ -498,6 +608,7 @@
     var text = button.getAttribute("data-insert-text");
     target.value = target.value ? target.value.replace(/\s+$/, "") + "\n\n" + text : text;
     target.focus();
+    keepDraft(target);
   });
 
   /* Plain (non-htmx) forms that ask before doing something irreversible. */
