@@ -407,7 +407,7 @@
 
   /* A box that scrolls (a wide table on a phone) must be reachable from the keyboard. */
   function focusScrollers() {
-    document.querySelectorAll("table, .table-scroll, .messages, .kb-results, .tabs")
+    document.querySelectorAll("table, .table-scroll, .chart-scroll, .messages, .kb-results, .tabs")
       .forEach(function (el) {
         var scrolls = el.scrollWidth > el.clientWidth + 1 || el.scrollHeight > el.clientHeight + 1;
         if (scrolls && !el.hasAttribute("tabindex")) {
