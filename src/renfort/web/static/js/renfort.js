@@ -499,10 +499,13 @@
 
   /* ---- Drafts: a reply being typed survives every reload of the workspace (a live event,
    * the resync after a lost connection, another held contact opened and this one again, a
-   * reload of the page). Kept per contact in the tab's sessionStorage as it is typed, put
-   * back in the reply box of the same contact after each swap (with the caret where it
-   * was), forgotten once sent, or once the contact is wrapped up, ended, transferred or
-   * redirected, and at logout. */
+   * reload of the page). A box marked data-draft="<contact>:<what>" (the reply, what the
+   * agent hears, the wrap-up note) is kept in the tab's sessionStorage as it is typed and
+   * put back in the same box after each swap (with the caret where it was). A form marked
+   * data-draft-clears="<contact>:<what>" forgets that draft once the server accepted it
+   * (a reply sent, a conversation ended), one marked data-draft-clears="<contact>" every
+   * draft of the contact (wrapped up, transferred, redirected); and so does a workspace
+   * marked data-draft-done="<contact>" (the contact is no longer the agent's), and logout. */
   var DRAFT = "renfort.draft.";
   var memoryDrafts = {};
 
@@ -529,20 +532,33 @@
     try { if (store) { store.removeItem(DRAFT + id); } } catch (e) { /* nothing kept */ }
   }
 
-  function draftDropAll() {
+  /* Every draft of a contact ("<contact>:…"), or every draft at all. */
+  function draftDropAll(contact) {
     var store = drafts();
-    memoryDrafts = {};
+    var mine = function (key) {
+      return contact === undefined || key.indexOf(contact + ":") === 0;
+    };
+    Object.keys(memoryDrafts).forEach(function (key) {
+      if (mine(key)) { delete memoryDrafts[key]; }
+    });
     try {
       if (!store) { return; }
       for (var i = store.length - 1; i >= 0; i--) {
         var key = store.key(i);
-        if (key && key.indexOf(DRAFT) === 0) { store.removeItem(key); }
+        if (key && key.indexOf(DRAFT) === 0 && mine(key.slice(DRAFT.length))) {
+          store.removeItem(key);
+        }
       }
     } catch (e) { /* nothing kept */ }
   }
 
+  /* "<contact>:<what>": that draft; "<contact>": all the contact's. */
+  function forget(what) {
+    if (what.indexOf(":") >= 0) { draftDrop(what); } else { draftDropAll(what); }
+  }
+
   function keepDraft(box) {
-    if (box && box.matches && box.matches("textarea[data-draft]")) {
+    if (box && box.matches && box.matches("textarea[data-draft], input[data-draft]")) {
       draftSet(box.getAttribute("data-draft"), box.value);
     }
   }
@@ -553,16 +569,17 @@
   var caret = null;
   document.addEventListener("htmx:beforeSwap", function () {
     var active = document.activeElement;
-    caret = active && active.matches && active.matches("textarea[data-draft]") ?
+    caret = active && active.matches &&
+      active.matches("textarea[data-draft], input[data-draft]") ?
       {id: active.getAttribute("data-draft"), start: active.selectionStart,
        end: active.selectionEnd} : null;
   });
 
   function restoreDrafts() {
     document.querySelectorAll("[data-draft-done]").forEach(function (el) {
-      draftDrop(el.getAttribute("data-draft-done"));
+      draftDropAll(el.getAttribute("data-draft-done"));
     });
-    document.querySelectorAll("textarea[data-draft]").forEach(function (box) {
+    document.querySelectorAll("textarea[data-draft], input[data-draft]").forEach(function (box) {
       var id = box.getAttribute("data-draft");
       var kept = draftGet(id);
       if (!kept || box.value) { return; }
@@ -577,19 +594,27 @@
   document.addEventListener("DOMContentLoaded", restoreDrafts);
   document.addEventListener("htmx:afterSwap", restoreDrafts);
 
-  /* Sent, closed, handed on: the contact's draft has served. */
-  document.addEventListener("htmx:afterRequest", function (event) {
+  /* Sent, closed, handed on: the contact's drafts have served. Noted when the request
+   * leaves, as the form that sent it is often gone (swapped) when the answer is in. */
+  var clearing = window.WeakMap ? new WeakMap() : null;
+  document.addEventListener("htmx:beforeRequest", function (event) {
     var elt = event.detail.elt;
     var holder = elt && elt.closest ? elt.closest("[data-draft-clears]") : null;
-    if (holder && accepted(event.detail)) {
-      draftDrop(holder.getAttribute("data-draft-clears"));
-    }
+    if (!holder || !clearing || !event.detail.xhr) { return; }
+    clearing.set(event.detail.xhr, holder.getAttribute("data-draft-clears"));
+  });
+  document.addEventListener("htmx:afterRequest", function (event) {
+    var xhr = event.detail.xhr;
+    var what = xhr && clearing && clearing.get(xhr);
+    if (!what || !accepted(event.detail)) { return; }
+    clearing.delete(xhr);
+    forget(what);
   });
   /* A reply resent after a lost connection empties its form: the draft goes with it. */
   document.addEventListener("reset", function (event) {
     var form = event.target;
     if (form && form.matches && form.matches("form[data-draft-clears]")) {
-      draftDrop(form.getAttribute("data-draft-clears"));
+      forget(form.getAttribute("data-draft-clears"));
     }
   });
   document.addEventListener("submit", function (event) {
