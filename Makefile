@@ -3,7 +3,7 @@ VENV  := .venv
 PY    := $(VENV)/bin/python
 STAMP := $(VENV)/.installed-$(shell cksum pyproject.toml | cut -d' ' -f1)
 
-.PHONY: install run test lint typecheck unit bench clean browser
+.PHONY: install run test lint typecheck unit bench clean browser messages
 
 $(STAMP): pyproject.toml
 	test -x $(PY) || python3 -m venv $(VENV)
@@ -12,7 +12,26 @@ $(STAMP): pyproject.toml
 	rm -f $(VENV)/.installed-*
 	touch $(STAMP)
 
-install: $(STAMP)
+# The pages' message catalogues (gettext, Babel): `make messages` extracts the keys from the
+# code and templates (babel.cfg) into the .pot and merges them into each language's .po;
+# every install compiles the .po files into the .mo files the service reads.
+LOCALE  := src/renfort/web/locale
+PO      := $(wildcard $(LOCALE)/*/LC_MESSAGES/messages.po)
+MO      := $(PO:.po=.mo)
+KEYWORDS := --no-default-keywords -k _ -k message -k _n:1,1 -k message_n:1,1
+
+$(LOCALE)/%/LC_MESSAGES/messages.mo: $(LOCALE)/%/LC_MESSAGES/messages.po $(STAMP)
+	$(VENV)/bin/pybabel -q compile -d $(LOCALE) -D messages -l $*
+
+messages: $(STAMP)
+	$(VENV)/bin/pybabel -q extract -F babel.cfg $(KEYWORDS) --sort-by-file \
+	  --project Renfort --version "$$(sed -n "s/^version = \"\(.*\)\"/\1/p" pyproject.toml)" --copyright-holder "Renfort contributors" --no-location \
+	  -o $(LOCALE)/messages.pot src
+	$(VENV)/bin/pybabel -q update -i $(LOCALE)/messages.pot -d $(LOCALE) -D messages \
+	  --no-fuzzy-matching --ignore-obsolete -w 100
+	$(MAKE) --no-print-directory $(MO)
+
+install: $(STAMP) $(MO)
 
 run: install
 	$(VENV)/bin/renfort db upgrade

@@ -74,7 +74,7 @@ def cell(column: str, value: Any, known: Names) -> str:
         return _FORMATS[column](value)
     skills = known.get("skills", {})
     if column == "skills":
-        return ", ".join(f"{skills.get(k, k)} ({message('admin.level', n=n)})"
+        return ", ".join(skills.get(k, k) + " (" + message("admin.level", n=n) + ")"
                          for k, n in sorted(value.items()))
     if column == "skill":
         return skills.get(str(value), str(value))

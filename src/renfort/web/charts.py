@@ -18,7 +18,7 @@ from xml.sax.saxutils import escape, quoteattr
 
 from markupsafe import Markup
 
-from renfort.web.i18n import gettext
+from renfort.web.templating import message
 
 WIDTH, HEIGHT = 900, 300
 LEFT, RIGHT, TOP, BOTTOM = 56, 16, 16, 40
@@ -63,8 +63,8 @@ def line_chart(series: Mapping[str, Sequence[float | None]], labels: Sequence[st
     gap = max(TICK_GAP, 7 * max((len(label) for label in labels), default=0) + 12)
     phone = draw(width=phone_w, height=PHONE_HEIGHT, every=max(1, math.ceil(gap / spacing)),
                  css="chart chart-phone", size=True)
-    hint = (f'<p class="hint chart-hint">{escape(gettext("chart.scroll_hint"))}</p>'
-            if phone_w > PHONE_WIDTH else "")
+    scrolls = message("chart.scroll_hint")
+    hint = f'<p class="hint chart-hint">{escape(scrolls)}</p>' if phone_w > PHONE_WIDTH else ""
     return Markup(f'{wide}<div class="chart-scroll">{phone}</div>{hint}')
 
 

@@ -1,51 +1,99 @@
-"""The message catalog: every word the pages show comes from here, by key.
+"""The message catalogue: every word the pages show comes from a gettext catalogue, by key.
 
-French is the default and the only complete catalog (:mod:`renfort.web.messages_fr`); a
-new language is one more module with the same keys, registered in :data:`CATALOGS`. A key
-missing from a catalog falls back to French, then to the key itself, so a gap is visible.
+The catalogues live in ``locale/<lang>/LC_MESSAGES/messages.po`` (compiled to ``.mo`` by
+``make install``). Message ids are symbolic keys grouped by page (``agent.*``, ``wall.*``…)
+and shared vocabulary (``status.*``, ``channel.*``…); French is the reference and the only
+complete catalogue. ``make messages`` extracts the keys (pybabel, ``babel.cfg``) and merges
+them into each catalogue; a new language is ``pybabel init -l xx`` and a translation of the
+French text. A key missing from a catalogue falls back to French, then to the key itself,
+so a gap is visible on the page (and the page walk test fails on it).
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+import logging
+import math
+from collections.abc import Callable
+from functools import cache
+from gettext import GNUTranslations
+from io import BytesIO
+from pathlib import Path
 
-from babel import Locale
+from babel.messages.mofile import write_mo
+from babel.messages.pofile import read_po
 
-from renfort.web.messages_fr import MESSAGES as _BASE
-from renfort.web.messages_fr import SINGULARS as FRENCH_SINGULARS
-from renfort.web.messages_fr_agent_ux import MESSAGES as _AGENT_UX
-from renfort.web.messages_fr_operations import MESSAGES as _OPERATIONS
-from renfort.web.messages_live_fr import MESSAGES as _LIVE
+log = logging.getLogger(__name__)
 
-FRENCH: Mapping[str, str] = {**_BASE, **_LIVE, **_OPERATIONS, **_AGENT_UX}
-
+LOCALE_DIR = Path(__file__).parent / "locale"
+DOMAIN = "messages"
 DEFAULT_LOCALE = "fr"
-CATALOGS: Mapping[str, Mapping[str, str]] = {"fr": FRENCH}
-SINGULAR_FORMS: Mapping[str, Mapping[str, tuple[str, str]]] = {"fr": FRENCH_SINGULARS}
-"""Per locale, the messages that have a singular form: key → (the placeholder that
-counts, the singular text); the catalog holds the plural one."""
 
 
-def _count(value: object) -> float | None:
-    """The number a placeholder holds (a number, or a number already formatted)."""
-    if isinstance(value, int | float):
-        return float(value)
-    text = "".join(str(value).split()).replace(",", ".")
-    try:
-        return float(text)
-    except ValueError:
+def catalogue_path(locale: str, suffix: str = ".po") -> Path:
+    return LOCALE_DIR / locale / "LC_MESSAGES" / f"{DOMAIN}{suffix}"
+
+
+@cache
+def translations(locale: str = DEFAULT_LOCALE) -> GNUTranslations | None:
+    """The compiled catalogue of ``locale``; ``None`` if there is none for it. A missing or
+    stale ``.mo`` (a checkout where ``make install`` has not compiled the ``.po`` since it
+    changed) is compiled in memory from the ``.po``, and said in the log."""
+    po, mo = catalogue_path(locale), catalogue_path(locale, ".mo")
+    if not po.exists():
         return None
+    if mo.exists() and mo.stat().st_mtime >= po.stat().st_mtime:
+        with mo.open("rb") as handle:
+            return GNUTranslations(handle)
+    log.warning("catalogue %s is not compiled (or older than its .po): compiling it in "
+                "memory; run `make install` to compile it once", po)
+    with po.open("rb") as handle:
+        catalogue = read_po(handle, locale=locale, domain=DOMAIN)
+    buffer = BytesIO()
+    write_mo(buffer, catalogue)
+    buffer.seek(0)
+    return GNUTranslations(buffer)
+
+
+def _text(key: str, locale: str, count: int | None) -> str | None:
+    """The catalogue's text for ``key`` (its plural form for ``count`` when it has one)."""
+    catalogue = translations(locale)
+    if catalogue is None:
+        return None
+    if count is not None:
+        text = catalogue.ngettext(key, key, count)
+        if text != key:
+            return text
+    text = catalogue.gettext(key)
+    if text == key:
+        # Not a singular entry: a plural one asked without a count takes its plural form.
+        text = catalogue.ngettext(key, key, 2)
+    return None if text == key else text
+
+
+def _count(value: object) -> int | None:
+    """The whole number a count holds (a number, or a number already formatted: ``1 200``);
+    French takes the singular for 0 and 1, and for 1.5 as CLDR does (its integer part)."""
+    if isinstance(value, int | float):
+        number = float(value)
+    else:
+        try:
+            number = float("".join(str(value).split()).replace(",", "."))
+        except ValueError:
+            return None
+    return int(abs(number)) if math.isfinite(number) else None
+
+
+def ngettext(key: str, count: object, locale: str = DEFAULT_LOCALE, **values: object) -> str:
+    """The message ``key`` in the plural form ``count`` calls for, ``{name}`` placeholders
+    filled from ``values``. A key with no plural entry gives its one text."""
+    number = _count(count)
+    text = (_text(key, locale, number) or _text(key, DEFAULT_LOCALE, number) or key)
+    return text.format(**values) if values else text
 
 
 def gettext(key: str, locale: str = DEFAULT_LOCALE, **values: object) -> str:
-    """The message ``key`` in ``locale``, with ``{name}`` placeholders filled from ``values``;
-    the singular form when the counting placeholder is one (in French, 0 and 1 are)."""
-    text = CATALOGS.get(locale, FRENCH).get(key) or FRENCH.get(key) or key
-    singular = SINGULAR_FORMS.get(locale, FRENCH_SINGULARS).get(key)
-    if singular is not None and singular[0] in values:
-        count = _count(values[singular[0]])
-        if count is not None and Locale.parse(locale).plural_form(abs(count)) == "one":
-            text = singular[1]
+    """The message ``key`` in ``locale``, with ``{name}`` placeholders filled from ``values``."""
+    text = _text(key, locale, None) or _text(key, DEFAULT_LOCALE, None) or key
     return text.format(**values) if values else text
 
 
@@ -58,5 +106,14 @@ def translator(locale: str = DEFAULT_LOCALE) -> Callable[..., str]:
     return translate
 
 
-def has(key: str) -> bool:
-    return key in FRENCH
+def plural_translator(locale: str = DEFAULT_LOCALE) -> Callable[..., str]:
+    """``_n("key", count, name=value)`` bound to one locale."""
+
+    def translate(key: str, count: object, **values: object) -> str:
+        return ngettext(key, count, locale, **values)
+
+    return translate
+
+
+def has(key: str, locale: str = DEFAULT_LOCALE) -> bool:
+    return _text(key, locale, None) is not None

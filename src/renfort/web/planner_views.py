@@ -39,10 +39,11 @@ from renfort.services.staffing import (
     plan_staffing,
 )
 from renfort.simulation.report import csv_rows
+from renfort.web.catalogue_keys import PLURALS
 from renfort.web.charts import line_chart
 from renfort.web.session import WebPrincipal
 from renfort.web.support import page
-from renfort.web.templating import message, number, paris_time, percent
+from renfort.web.templating import message, message_n, number, paris_time, percent
 
 MAX_UPLOAD = 2_000_000
 MAX_ROWS = 3_000
@@ -118,7 +119,7 @@ def remark(item: Remark) -> str:
     """A staffing remark in the catalog's words, its figures written the French way."""
     values = {key: percent(value, _RATE_DIGITS[key]) if key in _RATE_DIGITS else number(value)
               for key, value in item.values.items()}
-    return message(f"planner.remark.{item.code}", **values)
+    return _counted(f"planner.remark.{item.code}", item.values, values)
 
 
 def note(item: Note) -> str:
@@ -129,7 +130,14 @@ def note(item: Note) -> str:
             values[key] = number(float(value), 2 if key == "factor" else 0)
         else:
             values[key] = value
-    return message(f"planner.note.{item.code}", **values)
+    return _counted(f"planner.note.{item.code}", item.values, values)
+
+
+def _counted(key: str, raw: Mapping[str, object], shown: dict[str, object]) -> str:
+    """``key``'s text with ``shown`` figures, in the plural form its counting figure asks."""
+    if key in PLURALS:
+        return message_n(key, raw[PLURALS[key]], **shown)
+    return message(key, **shown)
 
 
 def forecast_context(text: str, result: Forecast | None = None) -> dict[str, Any]:

@@ -17,7 +17,7 @@ from fastapi.responses import HTMLResponse
 from jinja2 import Environment, PackageLoader, select_autoescape
 
 from renfort.domain.clock import PARIS, to_datetime
-from renfort.web.i18n import DEFAULT_LOCALE, gettext, translator
+from renfort.web.i18n import DEFAULT_LOCALE, gettext, ngettext, plural_translator, translator
 
 BABEL_LOCALE = Locale.parse("fr_FR")
 
@@ -164,7 +164,13 @@ def environment() -> Environment:
         autoescape=select_autoescape(["html", "svg"]),
         trim_blocks=True,
         lstrip_blocks=True,
+        extensions=["jinja2.ext.i18n"],
     )
+    # The i18n extension's globals (``_``, ``gettext``, ``ngettext``) read our catalogue;
+    # ``render`` also binds ``_`` and ``_n`` to the request's locale.
+    env.install_gettext_callables(  # type: ignore[attr-defined]
+        gettext=translator(DEFAULT_LOCALE), ngettext=plural_translator(DEFAULT_LOCALE),
+        newstyle=False)
     env.filters.update(time=paris_time, datetime=paris_datetime, date=paris_date,
                        long_date=long_date, duration=duration, short_duration=short_duration,
                        percent=percent, number=number, plural=plural, language=language,
@@ -180,7 +186,8 @@ def render(request: Request, template: str, context: dict[str, Any] | None = Non
            status_code: int = 200, headers: dict[str, str] | None = None) -> HTMLResponse:
     """Render ``template`` with the catalog's ``_`` and the page context."""
     locale = DEFAULT_LOCALE
-    values: dict[str, Any] = {"request": request, "_": translator(locale), "locale": locale}
+    values: dict[str, Any] = {"request": request, "_": translator(locale),
+                              "_n": plural_translator(locale), "locale": locale}
     values.update(context or {})
     html = environment().get_template(template).render(values)
     return HTMLResponse(html, status_code=status_code,
@@ -189,3 +196,8 @@ def render(request: Request, template: str, context: dict[str, Any] | None = Non
 
 def message(key: str, **values: object) -> str:
     return gettext(key, DEFAULT_LOCALE, **values)
+
+
+def message_n(key: str, count: object, **values: object) -> str:
+    """``message`` in the plural form ``count`` calls for."""
+    return ngettext(key, count, DEFAULT_LOCALE, **values)

@@ -1,4 +1,5 @@
-"""Every message key the pages use exists in the French catalog."""
+"""The gettext catalogue holds every key the pages use, in French, in its plural forms, and
+is what ``make messages`` would extract from the code today."""
 
 from __future__ import annotations
 
@@ -6,94 +7,120 @@ import re
 from pathlib import Path
 from string import Formatter
 
-from renfort.domain.contacts import ContactState
-from renfort.domain.model import Channel
-from renfort.domain.retention import KINDS
+import pytest
+from babel.messages.catalog import Catalog
+from babel.messages.extract import extract_from_dir
+from babel.messages.frontend import parse_mapping_cfg
+from babel.messages.pofile import read_po
+
 from renfort.planning.forecast import NOTES
-from renfort.routing.types import AgentStatus
-from renfort.services.principals import Role
-from renfort.services.retention import COUNTED
-from renfort.services.saved_plans import FILES
 from renfort.services.staffing import REMARKS
-from renfort.web.i18n import FRENCH as MESSAGES
-from renfort.web.i18n import gettext, translator
-from renfort.web.messages_fr import SINGULARS
-from renfort.web.pages import admin, agent, sites
-from renfort.web.session import PAGES
+from renfort.web.catalogue_keys import PLURALS, built_keys
+from renfort.web.i18n import catalogue_path, gettext, ngettext, translator
 
-WEB = Path(__file__).resolve().parents[3] / "src" / "renfort" / "web"
-LITERAL = re.compile(r"""(?:\b_|\bmessage)\(\s*["']([a-z_]+\.[a-z0-9_.-]*[a-z0-9_-])["']\s*[,)]""")
+ROOT = Path(__file__).resolve().parents[3]
+WEB = ROOT / "src" / "renfort" / "web"
+KEYWORDS = {"_": None, "message": None, "_n": (1, 1), "message_n": (1, 1)}  # as the Makefile
 
 
-def _used_literally() -> set[str]:
-    keys: set[str] = set()
-    for path in [*WEB.rglob("*.html"), *WEB.rglob("*.py")]:
-        keys.update(LITERAL.findall(path.read_text(encoding="utf-8")))
-    return keys
+def _key(message_id: str | tuple[str, ...]) -> str:
+    return message_id if isinstance(message_id, str) else message_id[0]
 
 
-def test_no_message_hedges_its_plural() -> None:
-    """« contact(s) » reads badly: a message has its plural and, in SINGULARS, its
-    singular form."""
-    hedged = sorted(k for k, text in MESSAGES.items() if re.search(r"\w\(s\)", text))
+@pytest.fixture(scope="module")
+def french() -> Catalog:
+    with catalogue_path("fr").open("rb") as handle:
+        return read_po(handle, locale="fr")
+
+
+@pytest.fixture(scope="module")
+def extracted() -> dict[str, bool]:
+    """What ``pybabel extract -F babel.cfg`` finds: key → whether it has plural forms."""
+    with (ROOT / "babel.cfg").open(encoding="utf-8") as handle:
+        method_map, options_map = parse_mapping_cfg(handle)
+    found: dict[str, bool] = {}
+    for _file, _line, message, _comments, _context in extract_from_dir(
+            str(ROOT / "src"), method_map, options_map, keywords=KEYWORDS, strip_comment_tags=True):
+        found[_key(message)] = found.get(_key(message), False) or not isinstance(message, str)
+    return found
+
+
+def _entries(catalogue: Catalog) -> dict[str, tuple[str, ...]]:
+    return {_key(m.id): (m.string,) if isinstance(m.string, str) else tuple(m.string)
+            for m in catalogue if m.id}
+
+
+def test_the_catalogue_is_what_make_messages_extracts(french: Catalog,
+                                                      extracted: dict[str, bool]) -> None:
+    """A key used in the code and missing from the .po would show raw; an entry of the .po
+    that no code uses any more would be dropped by the next ``make messages``."""
+    entries = _entries(french)
+    assert sorted(set(extracted) - set(entries)) == []
+    assert sorted(set(entries) - set(extracted)) == []
+    plural = {_key(m.id) for m in french if m.id and m.pluralizable}
+    assert sorted(k for k, is_plural in extracted.items() if is_plural != (k in plural)) == []
+
+
+def test_every_entry_is_translated_in_every_form(french: Catalog) -> None:
+    assert french.num_plurals == 2
+    untranslated = sorted(k for k, forms in _entries(french).items()
+                          if len(forms) not in (1, 2) or not all(f.strip() for f in forms))
+    assert untranslated == []
+    assert not any(m.fuzzy for m in french if m.id)
+
+
+def test_the_service_reads_what_the_catalogue_says(french: Catalog) -> None:
+    """The compiled catalogue (or the .po compiled in memory) gives each entry's text."""
+    for message in french:
+        if not message.id:
+            continue
+        key = _key(message.id)
+        if message.pluralizable:
+            assert ngettext(key, 1) == message.string[0] and ngettext(key, 5) == message.string[1]
+        else:
+            assert gettext(key) == message.string
+
+
+def test_no_message_hedges_its_plural(french: Catalog) -> None:
+    """« contact(s) » reads badly: a message that counts has a plural entry, and both forms
+    hold the count."""
+    hedged = sorted(k for k, forms in _entries(french).items()
+                    if any(re.search(r"\w\(s\)", form) for form in forms))
     assert hedged == []
-    for key, (count, singular) in SINGULARS.items():
-        assert key in MESSAGES and f"{{{count}}}" in singular and f"{{{count}}}" in MESSAGES[key]
+    for key, counted in PLURALS.items():
+        assert all(f"{{{counted}}}" in form for form in _entries(french)[key]), key
 
 
-def test_every_literal_key_is_in_the_catalog() -> None:
-    missing = sorted(k for k in _used_literally() if k not in MESSAGES)
-    assert missing == []
-
-
-def test_keys_built_from_domain_values_exist() -> None:
-    built = (
-        [f"status.{s}" for s in AgentStatus] + ["status.busy"]
-        + [f"contact_state.{s}" for s in ContactState]
-        + [f"channel.{c}" for c in Channel]
-        + [f"role.{r}" for r in Role]
-        + [f"nav.{p.key}" for p in PAGES]
-        + [f"break.{b}" for b in agent.BREAK_REASONS]
-        + [f"disposition.{d}" for d in agent.DISPOSITIONS]
-        + [f"admin.tab.{t}" for t in admin.ADMIN_TABS]
-        + [f"admin.new_title.{t}" for t in admin.ADMIN_TABS]
-        + [f"field.{f.name}" for fields in admin.FORMS.values() for f in fields]
-        + [f"field.{c}" for columns in admin.COLUMNS.values() for c in columns]
-        + [f"enum.{kind}.{v}" for kind, values in admin._ENUMS.items() for v in values]
-        + [f"sites.status.{s}" for s in sites.MEASURE_STATUSES]
-        + [f"planner.remark.{code}" for code in REMARKS]
-        + [f"privacy.kind.{kind}" for kind in COUNTED]
-        + [f"privacy.retention.{kind}" for kind in KINDS]
-        + [f"privacy.action.{action}" for action in ("purge", "export", "erase")]
-        + [f"planner.note.{code}" for code in NOTES]
-        + [f"planner.file.{name}" for name in FILES]
-    )
-    assert sorted(k for k in built if k not in MESSAGES) == []
+def test_keys_built_from_domain_values_exist(french: Catalog) -> None:
+    assert sorted(k for k in built_keys() if k not in _entries(french)) == []
 
 
 def test_staffing_remarks_use_the_same_figures_in_french() -> None:
     for code, english in REMARKS.items():
-        french = MESSAGES[f"planner.remark.{code}"]
+        french = gettext(f"planner.remark.{code}")
         assert {f[1] for f in Formatter().parse(french) if f[1]} == {
             f[1] for f in Formatter().parse(english) if f[1]}, code
 
 
 def test_forecast_notes_use_the_same_figures_in_french() -> None:
     for code, english in NOTES.items():
-        french = MESSAGES[f"planner.note.{code}"]
+        french = gettext(f"planner.note.{code}")
         assert {f[1] for f in Formatter().parse(french) if f[1]} == {
             f[1] for f in Formatter().parse(english) if f[1]}, code
 
 
 def test_placeholders_are_filled_and_unknown_keys_show() -> None:
     _ = translator("fr")
-    assert _("wall.present_count", n=3) == "3 connectés"
-    # French plural forms (Babel's rule): 0 and 1 are singular, counts may come formatted.
-    assert _("wall.present_count", n=1) == "1 connecté"
-    assert _("wall.present_count", n=0) == "0 connecté"
-    assert _("sites.trace_result", n="1\u202f200") == "1\u202f200 collègues à prévenir"
+    assert ngettext("wall.present_count", 3, n=3) == "3 connectés"
+    # French plural forms: 0 and 1 are singular, counts may come formatted.
+    assert ngettext("wall.present_count", 1, n=1) == "1 connecté"
+    assert ngettext("wall.present_count", 0, n=0) == "0 connecté"
+    assert ngettext("sites.trace_result", "1\u202f200", n="1\u202f200") == \
+        "1\u202f200 collègues à prévenir"
+    assert _("nav.agent") == "Poste agent"
     assert gettext("no.such.key") == "no.such.key"
-    assert gettext("nav.agent", locale="en") == MESSAGES["nav.agent"]
+    # A language with no catalogue falls back to French.
+    assert gettext("nav.agent", locale="en") == "Poste agent"
 
 
 def test_the_pages_listen_to_every_live_event_type() -> None:
@@ -104,16 +131,9 @@ def test_the_pages_listen_to_every_live_event_type() -> None:
     assert {str(t) for t in EventType} <= listened
 
 
-def test_directory_and_alert_keys_exist() -> None:
-    from renfort.knowledge.redirects import KEYS
-    from renfort.services.safety import FLAG_ORIGINS
+def test_a_note_built_at_run_time_takes_the_form_its_count_asks() -> None:
+    from renfort.planning.forecast import Note
+    from renfort.web.planner_views import note
 
-    rules = ("length", "count", "type", "format", "kind", "urgent_first", "past", "instant")
-    fields = ("label", "numbers", "number_label", "number", "number_kind", "hours",
-              "message", "source", "valid_from")
-    built = ([f"redirects.key.{k}" for k in KEYS] + [f"agent.alert.title.{k}" for k in KEYS]
-             + [f"redirects.error.{r}" for r in rules]
-             + [f"redirects.field.{f}" for f in fields]
-             + [f"redirects.status.{s}" for s in ("in_force", "scheduled", "superseded")]
-             + [f"wall.flag_origin.{o}" for o in FLAG_ORIGINS])
-    assert sorted(k for k in built if k not in MESSAGES) == []
+    assert note(Note("aht_default", {"queues": 1, "seconds": 300})).startswith("1 file sans")
+    assert note(Note("aht_default", {"queues": 3, "seconds": 300})).startswith("3 files sans")

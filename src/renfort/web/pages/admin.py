@@ -110,7 +110,7 @@ COLUMNS: dict[str, tuple[str, ...]] = {
     "agents": ("name", "outsourcer", "skills", "works_from", "site_id"),
     "users": ("username", "role", "outsourcer_id", "client_id", "agent_id"),
 }
-_ENUMS: dict[str, list[str]] = {
+ENUMS: dict[str, list[str]] = {
     "sector": [str(s) for s in Sector], "channel": [str(c) for c in Channel],
     "telework": [str(t) for t in TeleworkRule], "workplace": [str(w) for w in WorkPlace],
     "yesno": ["false", "true"],
@@ -127,8 +127,8 @@ def _options(catalog: Catalog, who: Principal, source: str | None) -> list[tuple
     if source == "role":
         roles = HUMAN_ROLES if who.role is Role.ADMIN else (Role.SUPERVISOR, Role.AGENT)
         return [(str(r), message(f"role.{r}")) for r in roles]
-    if source in _ENUMS:
-        return [(v, message(f"enum.{source}.{v}")) for v in _ENUMS[source]]
+    if source in ENUMS:
+        return [(v, message(f"enum.{source}.{v}")) for v in ENUMS[source]]
     items = catalog.list(KINDS[source], who)
     return [(str(i["id"]), _label(source, i)) for i in items]
 

@@ -63,7 +63,8 @@ def planner_page(request: Request, rt: RuntimeDep, who: WebPrincipal) -> HTMLRes
     context: dict[str, Any] = {}
     flash = request.query_params.get("saved")
     if flash:
-        context["flash"] = message("planner.saved_ok" if flash == "1" else "planner.deleted_ok")
+        context["flash"] = (message("planner.saved_ok") if flash == "1"
+                            else message("planner.deleted_ok"))
     return views.render_planner(request, rt, who, context)
 
 
