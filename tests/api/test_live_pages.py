@@ -5,9 +5,13 @@ figures, filters, sorts and drills down; its figures agree with each other."""
 from __future__ import annotations
 
 import re
+import shutil
+from pathlib import Path
 
 from fastapi.testclient import TestClient
 
+from renfort.api.app import create_app
+from renfort.config import Settings
 from renfort.domain.clock import ManualClock
 from renfort.services.commands import Tick
 from renfort.web.pages.supervisor import wait_level
@@ -155,3 +159,18 @@ def test_links_in_the_chat_are_clickable() -> None:
     assert 'href="tel:15"' in shown and 'href="tel:0800130000"' in shown
     assert 'href="sms:114"' in shown and "&lt;b&gt;non&lt;/b&gt;" in shown
     assert "tel:" not in str(linkify("il y a 15 jours, le 20 avril"))
+
+
+def test_a_long_offer_counts_down_in_minutes(tmp_path: Path, demo_template: Path,
+                                             clock: ManualClock) -> None:
+    shutil.copy(demo_template, tmp_path / "renfort.db")
+    settings = Settings(data_dir=tmp_path, offer_timeout_seconds=520)
+    with TestClient(create_app(settings, clock)) as client:
+        _web_login(client, "agent-hotline")
+        empty = client.get("/agent").text
+        assert "Aucun contact ouvert." in empty and "à gauche" not in empty
+        _available(client)
+        _handed_off(client, "je voudrais parler à un conseiller")
+        panel = client.get("/agent/panel").text
+    countdown = panel.split('class="countdown"', 1)[1].split("</span>", 1)[0]
+    assert countdown.endswith(">8 min 40 s")

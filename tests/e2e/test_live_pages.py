@@ -152,3 +152,35 @@ def test_no_page_scrolls_sideways_on_a_phone(open_page: OpenPage) -> None:
                 tab.shot(f"too-wide-{shot.name}")
         tab.page.context.close()
     assert wide == []
+
+
+def test_a_reply_being_typed_survives_the_workspace_reloading(open_page: OpenPage) -> None:
+    agent = log_in(open_page("agent-draft"), "agent-hotline", "/agent")
+    _ready(agent)
+    citizen = open_page("citizen-draft").page
+    citizen.goto("/chat")
+    citizen.get_by_label("Votre message").fill("Bonjour, je voudrais parler à un conseiller")
+    citizen.get_by_role("button", name="Envoyer").click()
+    agent.locator(".offer").get_by_role("button", name="Accepter").click()
+    expect(agent.locator("#contact-state")).to_have_text("En cours")
+    reply = agent.get_by_label("Votre réponse")
+    reply.press_sequentially("Je regarde votre dossier,")
+    agent.locator("#workspace").evaluate("el => el.setAttribute('data-before', '1')")
+    # the citizen writes something urgent: the whole workspace reloads, with the alert
+    citizen.get_by_label("Votre message").fill("Mon père vient de tomber, il ne répond plus")
+    citizen.get_by_role("button", name="Envoyer").click()
+    expect(agent.locator("#safety-alert")).to_be_visible()
+    expect(agent.locator("#workspace")).not_to_have_attribute("data-before", "1")
+    expect(reply).to_have_value("Je regarde votre dossier,")
+    expect(reply).to_be_focused()
+    reply.press_sequentially(" appelez le 15.")  # the caret is where it was
+    agent.get_by_role("button", name="Envoyer").click()
+    expect(agent.locator("#messages .from-agent").last).to_contain_text(
+        "Je regarde votre dossier, appelez le 15.")
+    expect(reply).to_have_value("")
+    agent.get_by_label("Qualification").select_option("informed")
+    agent.get_by_role("button", name="Clôturer le contact").click()
+    expect(agent.get_by_text("Contact clôturé.")).to_be_visible()
+    # the draft has served: nothing of the conversation is left in the tab's storage
+    assert agent.evaluate("Object.keys(sessionStorage)"
+                          ".filter(k => k.startsWith('renfort.draft.'))") == []

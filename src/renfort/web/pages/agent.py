@@ -12,7 +12,7 @@ import asyncio
 from datetime import datetime
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Depends, Form, Request
+from fastapi import APIRouter, Depends, Form, Query, Request
 from fastapi.responses import HTMLResponse
 
 from renfort.api.deps import RuntimeDep
@@ -26,7 +26,8 @@ from renfort.services import commands as c
 from renfort.services.briefings import BriefingService
 from renfort.services.catalog import KINDS, Catalog
 from renfort.services.principals import Principal
-from renfort.services.sites import SiteService, move_and_announce
+from renfort.services.sites import SiteService, free_seat_ids, move_and_announce
+from renfort.web.listing import picked
 from renfort.web.session import WebPrincipal
 from renfort.web.support import allow, check_origin, flash_error, page, with_trigger
 from renfort.web.templating import message, render
@@ -84,8 +85,43 @@ def _seat(rt: Runtime, who: Principal, profile: dict[str, Any]) -> dict[str, Any
     except RenfortError:  # no seat plan yet: nothing to check in on
         return None
     stay = next((s for s in live["stays"] if s["agent_id"] == profile["id"]), None)
-    return {"site": live["site"], "stay": stay,
-            "free": [] if stay else sites.free_seats(who, site_id)}
+    free = [] if stay else _free_seats(sites, who, site_id)
+    return {"site": live["site"], "stay": stay, "free": picked(free, "", _seat_text),
+            "free_count": len(free)}
+
+
+def _free_seats(sites: SiteService, who: Principal, site_id: str) -> list[tuple[str, str]]:
+    """The seats of the site one may check in on now, as (seat, "A12 (zone Nord)")."""
+    seats = sites.seats(who, site_id)
+    zones = {s["seat_id"]: s["zone"] for s in seats}
+    return [(seat, message("sites.seat_choice", seat=seat, zone=zones[seat]))
+            for seat in free_seat_ids(seats)]
+
+
+def _seat_text(choice: tuple[str, str]) -> str:
+    return choice[1]
+
+
+@router.get("/seat/pick")
+async def pick_seat(request: Request, rt: RuntimeDep, who: WebPrincipal,
+                    q: Annotated[str, Query(max_length=100)] = "") -> HTMLResponse:
+    """The free seats of the agent's own site matching ``q`` (a seat or a zone), as the
+    ``<option>`` elements of the desk's seat select: a site of 300 seats is searched, not
+    scrolled."""
+    agent_id = _agent(who)
+
+    def choices() -> list[tuple[str, str]]:
+        profile = Catalog(rt.engine).get(KINDS["agents"], who, agent_id)
+        if profile["works_from"] != "site" or not profile.get("site_id"):
+            raise ValidationError("you are not attached to a site", {"field": "seat"})
+        sites = SiteService(rt.engine, rt.clock)
+        return picked(_free_seats(sites, who, profile["site_id"]), q, _seat_text)
+
+    try:
+        options = await asyncio.to_thread(choices)
+    except RenfortError as error:
+        return flash_error(request, error)
+    return render(request, "picker_options.html", {"choices": options})
 
 
 @router.post("/seat")

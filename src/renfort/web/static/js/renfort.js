@@ -356,21 +356,29 @@
   }
   window.addEventListener("pagehide", function () { if (live.source) { live.source.close(); } });
 
+  /* Whole seconds as the pages' duration filter writes them: "45 s", "8 min 40 s",
+   * "2 h 10 min". */
+  function durationText(seconds) {
+    var total = Math.max(0, Math.round(seconds));
+    if (total < 60) { return total + " s"; }
+    var minutes = Math.floor(total / 60);
+    if (minutes < 60) { return minutes + " min " + ("0" + (total % 60)).slice(-2) + " s"; }
+    return Math.floor(minutes / 60) + " h " + ("0" + (minutes % 60)).slice(-2) + " min";
+  }
+
   /* Offer countdowns: data-deadline is POSIX seconds on the server's clock. */
   var skew = 0;
   function tickCountdowns() {
     var now = Date.now() / 1000 + skew;
     document.querySelectorAll("[data-deadline]").forEach(function (el) {
       var left = Math.max(0, Math.round(parseFloat(el.getAttribute("data-deadline")) - now));
-      var label = left > 0 ? left + " s" : el.getAttribute("data-expired-text") || "0 s";
+      var label = left > 0 ? durationText(left) : el.getAttribute("data-expired-text") || "0 s";
       if (el.textContent !== label) { el.textContent = label; }
       el.classList.toggle("urgent", left <= 5);
     });
     /* How long someone has waited: data-since is POSIX seconds on the server's clock. */
     document.querySelectorAll("[data-since]").forEach(function (el) {
-      var spent = Math.max(0, Math.round(now - parseFloat(el.getAttribute("data-since"))));
-      var label = spent < 60 ? spent + " s" :
-        Math.floor(spent / 60) + " min " + ("0" + (spent % 60)).slice(-2) + " s";
+      var label = durationText(now - parseFloat(el.getAttribute("data-since")));
       if (el.textContent !== label) { el.textContent = label; }
     });
   }
@@ -399,7 +407,7 @@
 
   /* A box that scrolls (a wide table on a phone) must be reachable from the keyboard. */
   function focusScrollers() {
-    document.querySelectorAll("table, .table-scroll, .messages, .kb-results, .tabs")
+    document.querySelectorAll("table, .table-scroll, .chart-scroll, .messages, .kb-results, .tabs")
       .forEach(function (el) {
         var scrolls = el.scrollWidth > el.clientWidth + 1 || el.scrollHeight > el.clientHeight + 1;
         if (scrolls && !el.hasAttribute("tabindex")) {
@@ -436,11 +444,19 @@
     if (flash && verb && verb !== "get") { flash.textContent = ""; }
   });
 
+  /* An answer sent elsewhere (HX-Retarget: a refusal shown in the flash area) is not an
+   * acceptance: what the form holds stays. */
+  function accepted(detail) {
+    var xhr = detail.xhr;
+    return detail.successful && !(xhr && xhr.getResponseHeader &&
+                                  xhr.getResponseHeader("HX-Retarget"));
+  }
+
   /* Forms marked data-reset-on-success are emptied once the server accepted them. */
   document.addEventListener("htmx:afterRequest", function (event) {
     var form = event.detail.elt;
     if (!form || !form.matches || !form.matches("form[data-reset-on-success]")) { return; }
-    if (event.detail.successful) {
+    if (accepted(event.detail)) {
       form.reset();
       var first = form.querySelector("textarea, input[type=text], input[type=search]");
       if (first) { first.focus(); }
@@ -481,6 +497,133 @@
     });
   });
 
+  /* ---- Drafts: a reply being typed survives every reload of the workspace (a live event,
+   * the resync after a lost connection, another held contact opened and this one again, a
+   * reload of the page). A box marked data-draft="<contact>:<what>" (the reply, what the
+   * agent hears, the wrap-up note) is kept in the tab's sessionStorage as it is typed and
+   * put back in the same box after each swap (with the caret where it was). A form marked
+   * data-draft-clears="<contact>:<what>" forgets that draft once the server accepted it
+   * (a reply sent, a conversation ended), one marked data-draft-clears="<contact>" every
+   * draft of the contact (wrapped up, transferred, redirected); and so does a workspace
+   * marked data-draft-done="<contact>" (the contact is no longer the agent's), and logout. */
+  var DRAFT = "renfort.draft.";
+  var memoryDrafts = {};
+
+  function drafts() {
+    try { return window.sessionStorage; } catch (e) { return null; }
+  }
+
+  function draftGet(id) {
+    var store = drafts();
+    try { return store ? store.getItem(DRAFT + id) : memoryDrafts[id] || null; }
+    catch (e) { return memoryDrafts[id] || null; }
+  }
+
+  function draftSet(id, value) {
+    var store = drafts();
+    if (!value) { draftDrop(id); return; }
+    memoryDrafts[id] = value;
+    try { if (store) { store.setItem(DRAFT + id, value); } } catch (e) { /* full: memory */ }
+  }
+
+  function draftDrop(id) {
+    var store = drafts();
+    delete memoryDrafts[id];
+    try { if (store) { store.removeItem(DRAFT + id); } } catch (e) { /* nothing kept */ }
+  }
+
+  /* Every draft of a contact ("<contact>:…"), or every draft at all. */
+  function draftDropAll(contact) {
+    var store = drafts();
+    var mine = function (key) {
+      return contact === undefined || key.indexOf(contact + ":") === 0;
+    };
+    Object.keys(memoryDrafts).forEach(function (key) {
+      if (mine(key)) { delete memoryDrafts[key]; }
+    });
+    try {
+      if (!store) { return; }
+      for (var i = store.length - 1; i >= 0; i--) {
+        var key = store.key(i);
+        if (key && key.indexOf(DRAFT) === 0 && mine(key.slice(DRAFT.length))) {
+          store.removeItem(key);
+        }
+      }
+    } catch (e) { /* nothing kept */ }
+  }
+
+  /* "<contact>:<what>": that draft; "<contact>": all the contact's. */
+  function forget(what) {
+    if (what.indexOf(":") >= 0) { draftDrop(what); } else { draftDropAll(what); }
+  }
+
+  function keepDraft(box) {
+    if (box && box.matches && box.matches("textarea[data-draft], input[data-draft]")) {
+      draftSet(box.getAttribute("data-draft"), box.value);
+    }
+  }
+
+  document.addEventListener("input", function (event) { keepDraft(event.target); });
+
+  /* Where the caret was, when the box being typed in is about to be replaced. */
+  var caret = null;
+  document.addEventListener("htmx:beforeSwap", function () {
+    var active = document.activeElement;
+    caret = active && active.matches &&
+      active.matches("textarea[data-draft], input[data-draft]") ?
+      {id: active.getAttribute("data-draft"), start: active.selectionStart,
+       end: active.selectionEnd} : null;
+  });
+
+  function restoreDrafts() {
+    document.querySelectorAll("[data-draft-done]").forEach(function (el) {
+      draftDropAll(el.getAttribute("data-draft-done"));
+    });
+    document.querySelectorAll("textarea[data-draft], input[data-draft]").forEach(function (box) {
+      var id = box.getAttribute("data-draft");
+      var kept = draftGet(id);
+      if (!kept || box.value) { return; }
+      box.value = kept;
+      if (caret && caret.id === id) {
+        box.focus();
+        box.setSelectionRange(caret.start, caret.end);
+      }
+    });
+    caret = null;
+  }
+  document.addEventListener("DOMContentLoaded", restoreDrafts);
+  document.addEventListener("htmx:afterSwap", restoreDrafts);
+
+  /* Sent, closed, handed on: the contact's drafts have served. Noted when the request
+   * leaves, as the form that sent it is often gone (swapped) when the answer is in. */
+  var clearing = window.WeakMap ? new WeakMap() : null;
+  document.addEventListener("htmx:beforeRequest", function (event) {
+    var elt = event.detail.elt;
+    var holder = elt && elt.closest ? elt.closest("[data-draft-clears]") : null;
+    if (!holder || !clearing || !event.detail.xhr) { return; }
+    clearing.set(event.detail.xhr, holder.getAttribute("data-draft-clears"));
+  });
+  document.addEventListener("htmx:afterRequest", function (event) {
+    var xhr = event.detail.xhr;
+    var what = xhr && clearing && clearing.get(xhr);
+    if (!what || !accepted(event.detail)) { return; }
+    clearing.delete(xhr);
+    forget(what);
+  });
+  /* A reply resent after a lost connection empties its form: the draft goes with it. */
+  document.addEventListener("reset", function (event) {
+    var form = event.target;
+    if (form && form.matches && form.matches("form[data-draft-clears]")) {
+      forget(form.getAttribute("data-draft-clears"));
+    }
+  });
+  document.addEventListener("submit", function (event) {
+    var form = event.target;
+    if (form && form.getAttribute && form.getAttribute("action") === "/logout") {
+      draftDropAll();
+    }
+  });
+
   /* Buttons that put a knowledge answer (with its source) into the reply box. */
   document.addEventListener("click", function (event) {
     var button = event.target.closest ? event.target.closest("[data-insert-text]") : null;
@@ -490,6 +633,7 @@
     var text = button.getAttribute("data-insert-text");
     target.value = target.value ? target.value.replace(/\s+$/, "") + "\n\n" + text : text;
     target.focus();
+    keepDraft(target);
   });
 
   /* Plain (non-htmx) forms that ask before doing something irreversible. */
@@ -508,6 +652,16 @@
       box.form.requestSubmit();
     }
   });
+  /* Enter in a picker's search field (it narrows a select of the same form) narrows the
+   * choices at once; it does not send the form with whatever the select held then. */
+  document.addEventListener("keydown", function (event) {
+    var box = event.target;
+    if (event.key !== "Enter" || !box.matches || !box.form ||
+        !box.matches("input[type=search][aria-controls][hx-get]")) { return; }
+    event.preventDefault();
+    if (window.htmx) { window.htmx.trigger(box, "search"); }
+  });
+
   /* ---- Offers announce themselves: a short beep (WebAudio, no file), the tab's title, and
    * a desktop notification when the agent allowed them. Each offer once. */
   var announced = {};
