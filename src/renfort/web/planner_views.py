@@ -133,7 +133,7 @@ def note(item: Note) -> str:
     return _counted(f"planner.note.{item.code}", item.values, values)
 
 
-def _counted(key: str, raw: Mapping[str, object], shown: dict[str, object]) -> str:
+def _counted(key: str, raw: Mapping[str, object], shown: Mapping[str, object]) -> str:
     """``key``'s text with ``shown`` figures, in the plural form its counting figure asks."""
     if key in PLURALS:
         return message_n(key, raw[PLURALS[key]], **shown)

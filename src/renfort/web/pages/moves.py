@@ -72,5 +72,5 @@ async def moves_post(request: Request, rt: RuntimeDep, who: WebPrincipal) -> HTM
         error = error_text(failure)
     agents, known = await asyncio.to_thread(_agents, rt, who)
     return page(request, "sites/moves.html", who, "sites", {
-        "agents": agents, "queue_names": known["queues"], "chosen": set(chosen) if dry_run else set(), "to": to,
-        "result": result, "error": error})
+        "agents": agents, "queue_names": known["queues"],
+        "chosen": set(chosen) if dry_run else set(), "to": to, "result": result, "error": error})
