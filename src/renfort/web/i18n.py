@@ -13,10 +13,11 @@ from babel import Locale
 
 from renfort.web.messages_fr import MESSAGES as _BASE
 from renfort.web.messages_fr import SINGULARS as FRENCH_SINGULARS
+from renfort.web.messages_fr_errors import MESSAGES as _ERRORS
 from renfort.web.messages_fr_operations import MESSAGES as _OPERATIONS
 from renfort.web.messages_live_fr import MESSAGES as _LIVE
 
-FRENCH: Mapping[str, str] = {**_BASE, **_LIVE, **_OPERATIONS}
+FRENCH: Mapping[str, str] = {**_BASE, **_LIVE, **_OPERATIONS, **_ERRORS}
 
 DEFAULT_LOCALE = "fr"
 CATALOGS: Mapping[str, Mapping[str, str]] = {"fr": FRENCH}

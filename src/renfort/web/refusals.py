@@ -10,6 +10,7 @@ kind alone, and its English message goes to the log only.
 from __future__ import annotations
 
 import logging
+from datetime import date, datetime
 from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
@@ -39,6 +40,10 @@ def shown(value: object) -> str:
         return ""
     if isinstance(value, bool):
         return message("error.yes") if value else message("error.no")
+    if isinstance(value, datetime):
+        return value.strftime("%d/%m/%Y %H:%M")
+    if isinstance(value, date):
+        return value.strftime("%d/%m/%Y")
     if isinstance(value, float):
         return f"{value:g}".replace(".", ",")
     if isinstance(value, Mapping):
@@ -58,7 +63,9 @@ def reason_text(error: RenfortError) -> str | None:
         return None
     values: dict[str, object] = {name: shown(v) for name, v in
                                  {**error.details, **error.values}.items()}
-    values.setdefault("field_label", field_label(error.details.get("field")))
+    named = next((error.details[k] for k in ("field", "parameter", "column")
+                  if error.details.get(k)), None)
+    values.setdefault("field_label", field_label(named))
     try:
         return message(key, **values)
     except (KeyError, IndexError, ValueError):
