@@ -78,7 +78,7 @@ def status_of(error: RenfortError) -> tuple[int, str]:
     return 400, "Bad request"
 
 
-async def _renfort_error(request: Request, exc: Exception) -> JSONResponse:
+async def renfort_error(request: Request, exc: Exception) -> JSONResponse:
     assert isinstance(exc, RenfortError)
     status, title = status_of(exc)
     headers = {"WWW-Authenticate": "Bearer"} if status == 401 else None
@@ -126,7 +126,7 @@ async def http_error(_: Request, exc: Exception) -> JSONResponse:
 
 
 def install(app: FastAPI) -> None:
-    app.add_exception_handler(RenfortError, _renfort_error)
+    app.add_exception_handler(RenfortError, renfort_error)
     app.add_exception_handler(RequestValidationError, validation_error)
     app.add_exception_handler(StarletteHTTPException, http_error)
     app.add_exception_handler(Exception, _unexpected)

@@ -10,8 +10,8 @@ kind alone, and its English message goes to the log only.
 from __future__ import annotations
 
 import logging
-from datetime import date, datetime
 from collections.abc import Iterable, Mapping, Sequence
+from datetime import date, datetime
 from typing import Any
 
 from renfort.domain.errors import RateLimitedError, RenfortError, ValidationError

@@ -71,9 +71,30 @@ async def _invalid_form(request: Request, exc: Exception) -> Response:
     refusal = invalid_input(exc.errors())
     if is_htmx(request):
         return flash_error(request, refusal)
+    return _refused_page(request, error_text(refusal), 422)
+
+
+def _refused_page(request: Request, text: str, status: int,
+                  headers: dict[str, str] | None = None) -> Response:
     back = safe_next(urlparse(request.headers.get("referer", "")).path) or "/"
-    return page(request, "refused.html", None, None, {"text": error_text(refusal),
-                                                      "back": back}, status_code=422)
+    response = page(request, "refused.html", None, None, {"text": text, "back": back},
+                    status_code=status)
+    response.headers.update(headers or {})
+    return response
+
+
+async def _refused(request: Request, exc: Exception) -> Response:
+    """A refusal no page handler caught: a browser navigating to a page (a plain form post,
+    a link) gets a French page saying why; the JSON API and the pages' own scripts (htmx,
+    fetch) get problem+json, with its French ``text`` when they ask in French."""
+    assert isinstance(exc, RenfortError)
+    problem = await api_errors.renfort_error(request, exc)
+    navigating = "text/html" in request.headers.get("accept", "")
+    if request.url.path.startswith("/api/") or is_htmx(request) or not navigating:
+        return problem
+    kept = {k: v for k, v in problem.headers.items()
+            if k.lower() in ("retry-after", "www-authenticate")}
+    return _refused_page(request, error_text(exc), problem.status_code, kept)
 
 
 def install(app: FastAPI) -> None:
@@ -87,4 +108,5 @@ def install(app: FastAPI) -> None:
     app.add_exception_handler(PageForbiddenError, _forbidden)
     app.add_exception_handler(StarletteHTTPException, _http_error)
     app.add_exception_handler(RequestValidationError, _invalid_form)
+    app.add_exception_handler(RenfortError, _refused)
     app.state.explain_problem = _explain
