@@ -1,0 +1,85 @@
+"""Every reason code a refusal can carry has its French sentence: the source is scanned for
+``reason="…"`` on the errors raised (and the codes the pages derive from pydantic), so a
+code added without its translation fails here, not on a user's screen."""
+
+from __future__ import annotations
+
+import ast
+import string
+from pathlib import Path
+
+from renfort.domain.errors import ConflictError, NotFoundError, ValidationError
+from renfort.web import refusals
+from renfort.web.i18n import FRENCH, has
+
+SOURCE = Path(refusals.__file__).resolve().parents[1]
+ERRORS = {"RenfortError", "ValidationError", "NotFoundError", "ConflictError",
+          "InvalidTransitionError", "AgentStateError", "PermissionDeniedError",
+          "AuthenticationError", "RateLimitedError", "UnavailableError", "InternalError",
+          "refusal"}
+
+
+def _raised_reasons() -> dict[str, list[str]]:
+    found: dict[str, list[str]] = {}
+    for path in sorted(SOURCE.rglob("*.py")):
+        tree = ast.parse(path.read_text(encoding="utf-8"))
+        for node in ast.walk(tree):
+            if not isinstance(node, ast.Call):
+                continue
+            name = getattr(node.func, "id", None) or getattr(node.func, "attr", None)
+            if name not in ERRORS:
+                continue
+            for keyword in node.keywords:
+                if keyword.arg == "reason":
+                    if path.name == "refusals.py":  # its codes: the tables checked below
+                        continue
+                    assert isinstance(keyword.value, ast.Constant), \
+                        f"{path}:{node.lineno}: a reason is a literal code"
+                    found.setdefault(str(keyword.value.value), []).append(
+                        f"{path.relative_to(SOURCE)}:{node.lineno}")
+    return found
+
+
+def test_every_reason_raised_has_a_french_sentence() -> None:
+    found = _raised_reasons()
+    assert len(found) > 250  # the scan sees the codes
+    derived = {*refusals._KIND_OF.values(), *(r for r, _ in refusals._LIMITS.values()),
+               "field-invalid", "field-positive", "page-text"}
+    missing = {code: where for code, where in found.items()
+               if not has(f"error.reason.{code}")}
+    missing.update({code: ["refusals.py"] for code in derived
+                    if not has(f"error.reason.{code}")})
+    assert missing == {}
+
+
+def test_every_sentence_is_a_used_code_with_known_placeholders() -> None:
+    used = set(_raised_reasons()) | set(refusals._KIND_OF.values()) | {
+        r for r, _ in refusals._LIMITS.values()} | {"field-invalid", "field-positive", "page-text"}
+    for key, text in FRENCH.items():
+        if not key.startswith("error.reason."):
+            continue
+        assert key.removeprefix("error.reason.") in used, f"{key} is never raised"
+        names = {n for _, n, _, _ in string.Formatter().parse(text) if n}
+        assert all(n.isidentifier() for n in names), key
+
+
+def test_a_reason_is_filled_from_details_and_values() -> None:
+    taken = ConflictError("seat A-12 is taken", {"seat": "A-12", "reason": "taken"},
+                          reason="seat-taken")
+    assert refusals.error_text(taken) == ("Impossible dans l'état actuel — La place A-12 est "
+                                          "déjà occupée.")
+    length = ValidationError("label: 1–100 characters", {"field": "label"},
+                             reason="text-length", values={"min": 1, "max": 100})
+    assert refusals.error_text(length) == "Saisie invalide — « Libellé » : de 1 à 100 caractères."
+    assert refusals.error_text(NotFoundError("no such thing", {})) == "Introuvable"
+
+
+def test_pydantic_errors_say_the_field_in_french() -> None:
+    refused = refusals.invalid_input([{"loc": ("body", "aht_seconds"), "type": "greater_than",
+                                       "msg": "Input should be greater than 0",
+                                       "ctx": {"gt": 0}}])
+    assert refusals.error_text(refused) == ("Saisie invalide — « Durée de traitement (s) » : "
+                                            "un nombre positif est attendu.")
+    assert refused.message == "aht_seconds: Input should be greater than 0"  # for the log
+    odd = refusals.invalid_input([{"loc": ("query", "mystery"), "type": "weird", "msg": "?"}])
+    assert refusals.error_text(odd) == "Saisie invalide — « ce champ » : valeur non valide."
