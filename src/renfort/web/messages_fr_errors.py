@@ -488,6 +488,10 @@ MESSAGES: dict[str, str] = {
     "error.field_unknown": "ce champ",
     "error.yes": "oui",
     "error.no": "non",
+    "error.desk-unavailable": "Le service ne peut pas traiter cette demande pour le moment : "
+                              "rien n'a été modifié, réessayez dans un instant.",
+    "error.internal-error": "Une erreur inattendue a arrêté cette demande : rien n'a été "
+                            "enregistré.",
     "error.unavailable": "Le service ne répond pas pour le moment : réessayez dans un instant.",
     "error.refused_title": "Saisie refusée",
     "error.refused_back": "Revenir à la page précédente",

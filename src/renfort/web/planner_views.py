@@ -283,7 +283,7 @@ async def upload_text(file: UploadFile | None, limit: int = MAX_UPLOAD) -> str |
     raw = await file.read(limit + 1)
     if len(raw) > limit:
         raise refusal(message("planner.too_big", mb=limit // 1_000_000),
-                              {"field": "file"})
+                      {"field": "file"})
     try:
         return raw.decode("utf-8-sig")
     except UnicodeDecodeError:

@@ -46,10 +46,10 @@ def _number(raw: str, field: str, low: float, high: float) -> float:
         value = float(raw.replace(",", ".").strip())
     except ValueError:
         raise refusal(message("planner.bad_number", field=message(f"planner.{field}")),
-                              {"field": field}) from None
+                      {"field": field}) from None
     if not low <= value <= high:
         raise refusal(message("planner.bad_range", field=message(f"planner.{field}"),
-                                      low=f"{low:g}", high=f"{high:g}"), {"field": field})
+                              low=f"{low:g}", high=f"{high:g}"), {"field": field})
     return value
 
 
@@ -88,7 +88,7 @@ async def forecast(request: Request, rt: RuntimeDep, who: WebPrincipal,
             zone = ZoneInfo(timezone) if timezone.strip() else None
         except (ZoneInfoNotFoundError, ValueError):
             raise refusal(message("planner.bad_timezone", zone=timezone),
-                                  {"field": "timezone"}) from None
+                          {"field": "timezone"}) from None
         open_days = int(_number(days, "days", 1, 31))
 
         def run() -> dict[str, Any]:

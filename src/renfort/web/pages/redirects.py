@@ -102,7 +102,7 @@ def _instant(text: str, now: float) -> datetime | None:
         moment = datetime.fromisoformat(text.strip()).replace(tzinfo=PARIS)
     except ValueError:
         raise refusal(message("kb.bad_instant"),
-                              {"field": "valid_from", "rule": "instant"}) from None
+                      {"field": "valid_from", "rule": "instant"}) from None
     if 0 <= now - moment.timestamp() < NOW_WINDOW_SECONDS:
         return None
     return moment
