@@ -194,7 +194,7 @@ _SENTENCES: dict[str, str] = {
     "article-lang": "Langue : « fr » ou « en ».",
     "audience": "Diffusion : tout public ou conseillers seulement.",
     "category-format": "Catégorie : de 1 à 60 caractères sur une ligne.",
-    "source-url": "La source doit être une adresse http(s).",
+    "source-url": "La source doit être une adresse web commençant par http:// ou https://.",
     "source-date": "Date de la source : une date au format AAAA-MM-JJ est attendue.",
     "alternatives-max": "50 formulations alternatives au plus.",
     "tags-format": "Mots-clés : 30 au plus, de 1 à 60 caractères chacun.",
