@@ -62,6 +62,45 @@ def test_every_sentence_names_its_placeholders() -> None:
         assert not text[:1].islower(), (code, text)  # a sentence, after the title's dash
 
 
+def _literal_keys(node: ast.expr | None) -> set[str] | None:
+    """The keys of a dict literal; None when they cannot be read statically."""
+    if node is None:
+        return set()
+    if not isinstance(node, ast.Dict):
+        return None
+    keys = set()
+    for key in node.keys:
+        if not (isinstance(key, ast.Constant) and isinstance(key.value, str)):
+            return None
+        keys.add(key.value)
+    return keys
+
+
+def test_every_raise_site_gives_the_values_its_sentence_needs() -> None:
+    """``reason="seat-taken"`` with no ``seat`` in the details would show the bare title:
+    each raise site's details and values hold the sentence's placeholders."""
+    lacking = []
+    for path in sorted(SOURCE.rglob("*.py")):
+        tree = ast.parse(path.read_text(encoding="utf-8"))
+        for node in ast.walk(tree):
+            if not isinstance(node, ast.Call):
+                continue
+            named = {k.arg: k.value for k in node.keywords}
+            reason = named.get("reason")
+            if not isinstance(reason, ast.Constant):
+                continue
+            text = gettext(f"error.reason.{reason.value}")
+            wanted = {n for _, n, _, _ in string.Formatter().parse(text) if n}
+            details = _literal_keys(node.args[1] if len(node.args) > 1 else
+                                    named.get("details"))
+            values = _literal_keys(named.get("values"))
+            if details is None or values is None:  # built at run time: not checked here
+                continue
+            if wanted - details - values - {"field_label"}:
+                lacking.append(f"{path.relative_to(SOURCE)}:{node.lineno} {reason.value}")
+    assert lacking == []
+
+
 def test_a_reason_is_filled_from_details_and_values() -> None:
     taken = ConflictError("seat A-12 is taken", {"seat": "A-12", "reason": "taken"},
                           reason="seat-taken")
