@@ -176,6 +176,12 @@ def test_knowledge_sites_and_reports_refuse_in_french(client: TestClient) -> Non
     report = client.get("/reports", params={"from": "2020-03-20", "to": "2020-03-01"}).text
     _says(_alert(report), "La fin de la période vient avant son début", "comes before")
 
+    client.cookies.clear()  # a citizen on the public chat
+    client.post("/chat/messages", data={"message": "Faut-il une attestation ?"})
+    number = client.post("/chat/callback", headers=SAME_ORIGIN, data={"number": "pas de numéro"})
+    _says(_alert(number.text), "Indiquez un numéro de téléphone à rappeler",
+          "give a phone number")
+
 
 def test_a_refusal_without_a_reason_shows_the_french_title_only() -> None:
     from renfort.domain.errors import ConflictError
