@@ -30,7 +30,7 @@ def _ready(agent: Page) -> None:
         if status.inner_text().strip() == "Offre manquée":
             agent.get_by_role("button", name="Me mettre disponible").click()
             continue
-        agent.locator(".offer").get_by_role("button", name="Accepter").click()
+        agent.locator(".offer").get_by_role("button", name="Accepter").first.click()
         agent.get_by_label("Qualification").select_option("informed")
         agent.get_by_role("button", name="Clôturer le contact").click()
     expect(status).to_have_text("Disponible")
@@ -98,6 +98,19 @@ def test_a_supervisor_pauses_an_agent_from_the_wall(open_page: OpenPage) -> None
     # the agent's own desktop follows, live
     expect(agent.locator("#agent-status")).to_have_text("En pause")
     expect(agent.locator("#agent-panel")).to_contain_text("Mis en pause par la supervision")
+    # a refused call of the wall says why in French, never the API's English detail
+    logout = wall.locator("#agents-table tr", has_text="Karim").locator(
+        "[data-api$='/logout']").get_attribute("data-api") or ""
+    wall.evaluate("""(api) => {
+        const button = document.createElement("button");
+        button.id = "login-again"; button.textContent = "login";
+        button.setAttribute("data-api", api); button.setAttribute("data-action-label", "login");
+        document.body.appendChild(button);
+    }""", logout.replace("/logout", "/login"))
+    wall.locator("#login-again").click()
+    expect(wall.locator("#flash")).to_have_text(
+        "Action refusée : Impossible dans votre état actuel — Le conseiller est déjà connecté.")
+    wall_tab.errors[:] = [e for e in wall_tab.errors if "409" not in e]  # the refusal itself
     # drill down on the agent
     wall.get_by_role("link", name="Détail de Karim B.").click()
     expect(wall.locator("#wall-detail")).to_contain_text("Conseiller : Karim B.")

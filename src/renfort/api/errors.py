@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 import uuid
+from collections.abc import Callable
 from typing import Any
 
 from fastapi import FastAPI, Request
@@ -40,12 +41,34 @@ _STATUS: list[tuple[type[RenfortError], int, str]] = [
 ]
 
 
+Explain = Callable[[Request, Exception], str | None]
+"""Says a refusal in the words of the user's pages (French), or None: the pages install one
+(``app.state.explain_problem``); the API itself stays in English."""
+
+
 def problem(status: int, error_id: str, title: str, detail: str,
             details: dict[str, Any] | None = None,
-            headers: dict[str, str] | None = None) -> JSONResponse:
+            headers: dict[str, str] | None = None, *,
+            extra: dict[str, Any] | None = None) -> JSONResponse:
     body = {"type": f"/problems/{error_id}", "title": title, "status": status,
-            "detail": detail, "error_id": error_id, "details": details or {}}
+            "detail": detail, "error_id": error_id, "details": details or {}, **(extra or {})}
     return JSONResponse(body, status_code=status, media_type=PROBLEM, headers=headers)
+
+
+def wants_french(request: Request) -> bool:
+    """The caller asked for French (``Accept-Language: fr…``), as Renfort's pages do."""
+    first = request.headers.get("accept-language", "").split(",")[0].strip().lower()
+    return first == "fr" or first.startswith("fr-")
+
+
+def _text(request: Request, exc: Exception) -> dict[str, Any]:
+    """The extension member ``text``: the refusal in French, for a caller that asked for
+    French and an app whose pages can say it."""
+    explain: Explain | None = getattr(request.app.state, "explain_problem", None)
+    if explain is None or not wants_french(request):
+        return {}
+    text = explain(request, exc)
+    return {"text": text} if text else {}
 
 
 def status_of(error: RenfortError) -> tuple[int, str]:
@@ -55,14 +78,16 @@ def status_of(error: RenfortError) -> tuple[int, str]:
     return 400, "Bad request"
 
 
-async def _renfort_error(_: Request, exc: Exception) -> JSONResponse:
+async def renfort_error(request: Request, exc: Exception) -> JSONResponse:
     assert isinstance(exc, RenfortError)
     status, title = status_of(exc)
     headers = {"WWW-Authenticate": "Bearer"} if status == 401 else None
     if isinstance(exc, RateLimitedError | UnavailableError):
         default = 60 if isinstance(exc, RateLimitedError) else 2
         headers = {"Retry-After": str(exc.details.get("retry_after_seconds", default))}
-    return problem(status, exc.error_id, title, exc.message, exc.details, headers)
+    extra = {"reason": exc.reason} if exc.reason else {}
+    return problem(status, exc.error_id, title, exc.message, exc.details, headers,
+                   extra={**extra, **_text(request, exc)})
 
 
 async def _unexpected(_: Request, exc: Exception) -> JSONResponse:
@@ -80,7 +105,7 @@ async def _unexpected(_: Request, exc: Exception) -> JSONResponse:
                    "an unexpected error stopped this request", {"incident": incident})
 
 
-async def _validation_error(_: Request, exc: Exception) -> JSONResponse:
+async def validation_error(request: Request, exc: Exception) -> JSONResponse:
     assert isinstance(exc, RequestValidationError)
     errors = [
         {"field": ".".join(str(p) for p in e["loc"] if p not in ("body", "query", "path")),
@@ -89,7 +114,8 @@ async def _validation_error(_: Request, exc: Exception) -> JSONResponse:
     ]
     first = errors[0] if errors else {"field": "", "message": "invalid request"}
     return problem(422, "invalid-input", "Invalid input",
-                   f"{first['field']}: {first['message']}", {"errors": errors})
+                   f"{first['field']}: {first['message']}", {"errors": errors},
+                   extra=_text(request, exc))
 
 
 async def http_error(_: Request, exc: Exception) -> JSONResponse:
@@ -100,7 +126,7 @@ async def http_error(_: Request, exc: Exception) -> JSONResponse:
 
 
 def install(app: FastAPI) -> None:
-    app.add_exception_handler(RenfortError, _renfort_error)
-    app.add_exception_handler(RequestValidationError, _validation_error)
+    app.add_exception_handler(RenfortError, renfort_error)
+    app.add_exception_handler(RequestValidationError, validation_error)
     app.add_exception_handler(StarletteHTTPException, http_error)
     app.add_exception_handler(Exception, _unexpected)

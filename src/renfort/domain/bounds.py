@@ -40,8 +40,11 @@ def is_id(value: str) -> bool:
 def check_id(value: str, field: str = "id") -> str:
     if not isinstance(value, str) or not is_id(value):
         raise ValidationError(f"{field}: 1–{MAX_ID} lower-case letters, digits or dashes",
-                              {"field": field})
+                              {"field": field}, reason="id-format", values={"max": MAX_ID})
     return value
+
+
+_DAY_RANGE = {"earliest": EARLIEST_DAY, "latest": LATEST_DAY}
 
 
 def instant_problem(moment: datetime) -> str | None:
@@ -55,7 +58,8 @@ def instant_problem(moment: datetime) -> str | None:
 def check_instant(moment: datetime, field: str) -> datetime:
     problem = instant_problem(moment)
     if problem:
-        raise ValidationError(f"{field}: {problem}", {"field": field})
+        raise ValidationError(f"{field}: {problem}", {"field": field},
+                              reason="date-out-of-range", values=_DAY_RANGE)
     return moment
 
 
@@ -63,7 +67,8 @@ def check_posix(instant: float, field: str) -> float:
     """The same bound for an instant given as POSIX seconds."""
     if not math.isfinite(instant) or not EARLIEST.timestamp() <= instant <= LATEST.timestamp():
         raise ValidationError(f"{field}: must lie between {EARLIEST_DAY} and {LATEST_DAY}",
-                              {"field": field})
+                              {"field": field},
+                              reason="date-out-of-range", values=_DAY_RANGE)
     return instant
 
 
@@ -76,7 +81,8 @@ def day_problem(day: date) -> str | None:
 def check_day(day: date, field: str) -> date:
     problem = day_problem(day)
     if problem:
-        raise ValidationError(f"{field}: {problem}", {"field": field})
+        raise ValidationError(f"{field}: {problem}", {"field": field},
+                              reason="date-out-of-range", values=_DAY_RANGE)
     return day
 
 
@@ -88,4 +94,5 @@ def check_seconds(value: float | None, field: str, *, zero: bool = False) -> Non
     if not math.isfinite(value) or not low_ok or value > MAX_DURATION_SECONDS:
         raise ValidationError(
             f"{field}: a number of seconds {'from 0' if zero else 'above 0'} up to "
-            f"{MAX_DURATION_SECONDS:.0f} (30 days)", {"field": field})
+            f"{MAX_DURATION_SECONDS:.0f} (30 days)", {"field": field},
+            reason="seconds-out-of-range", values={"max": int(MAX_DURATION_SECONDS)})

@@ -58,10 +58,10 @@ class OpeningHours:
             start, end = (time.fromisoformat(part.strip()) for part in text.split("-", 1))
         except ValueError:
             raise ValidationError(f"opening hours {text!r}: write them as 08:00-20:00",
-                                  {"field": "hours"}) from None
+                                  {"field": "hours"}, reason="hours-format") from None
         if end <= start:
             raise ValidationError("opening hours must close after they open",
-                                  {"field": "hours"})
+                                  {"field": "hours"}, reason="hours-order")
         return cls(start, end)
 
     def is_open(self, instant: float) -> bool:
@@ -82,7 +82,7 @@ def check_number(number: str) -> str:
     cleaned = number.strip()
     if not _PHONE.match(cleaned) or sum(ch.isdigit() for ch in cleaned) < 6:
         raise ValidationError("give a phone number to call back (digits, optional +)",
-                              {"field": "number"})
+                              {"field": "number"}, reason="callback-number")
     return cleaned
 
 
@@ -97,9 +97,11 @@ def first_due(now: float, window_start: float | None, window_end: float | None,
               hours: OpeningHours) -> float:
     """When the first attempt may be made: the window's start (or now), in opening hours."""
     if window_start is not None and window_end is not None and window_end <= window_start:
-        raise ValidationError("the window must end after it starts", {"field": "window_end"})
+        raise ValidationError("the window must end after it starts", {"field": "window_end"},
+                              reason="callback-window-order")
     if window_end is not None and window_end <= now:
-        raise ValidationError("the window is already over", {"field": "window_end"})
+        raise ValidationError("the window is already over", {"field": "window_end"},
+                              reason="callback-window-past")
     return hours.next_opening(max(now, window_start or now))
 
 

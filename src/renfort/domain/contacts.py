@@ -88,6 +88,7 @@ def next_state(state: ContactState, action: Action) -> ContactState:
         raise InvalidTransitionError(
             f"a contact in state '{state}' cannot '{action}'",
             {"state": str(state), "action": str(action)},
+            reason="contact-state",
         ) from None
 
 

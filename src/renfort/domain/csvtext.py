@@ -25,4 +25,4 @@ def csv_errors(reader: object) -> Iterator[None]:
     except csv.Error as error:
         line = getattr(reader, "line_num", 0)
         raise ValidationError(f"line {line}: unreadable CSV ({error})",
-                              {"line": line, "column": None}) from None
+                              {"line": line, "column": None}, reason="csv-unreadable") from None

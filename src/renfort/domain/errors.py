@@ -2,6 +2,13 @@
 
 Each error carries a stable ``error_id`` slug: it is part of the HTTP API (problem+json
 ``type``) and of the CLI's messages, so never rename one.
+
+An error refused on a user's action may also carry a stable ``reason`` code (``"seat-taken"``):
+the pages show the French sentence ``error.reason.<code>`` of the message catalog, its
+``{placeholders}`` filled from ``details`` and from ``values`` (page-only parameters, not part
+of the HTTP API), instead of the English ``message``, which stays for API clients and logs.
+Like ``error_id``, a reason code is part of the API (problem+json member ``reason``): never
+rename one.
 """
 
 from __future__ import annotations
@@ -14,16 +21,20 @@ class RenfortError(Exception):
 
     error_id = "renfort-error"
 
-    def __init__(self, message: str, details: Mapping[str, object] | None = None) -> None:
+    def __init__(self, message: str, details: Mapping[str, object] | None = None, *,
+                 reason: str | None = None, values: Mapping[str, object] | None = None) -> None:
         super().__init__(message)
         self.message = message
         self.details: dict[str, object] = dict(details or {})
+        self.reason = reason
+        self.values: dict[str, object] = dict(values or {})
 
     def __str__(self) -> str:
         return self.message
 
     def __repr__(self) -> str:
-        return f"{type(self).__name__}({self.message!r}, {self.details!r})"
+        reason = f", reason={self.reason!r}" if self.reason else ""
+        return f"{type(self).__name__}({self.message!r}, {self.details!r}{reason})"
 
 
 class ValidationError(RenfortError):

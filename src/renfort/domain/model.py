@@ -75,18 +75,20 @@ def _slug(value: str, what: str) -> None:
         raise ValidationError(
             f"{what} slug {value!r} must be 1–63 lower-case letters, digits or dashes",
             {"field": "slug"},
+            reason="slug-format",
         )
 
 
 def _language(code: str) -> None:
     if not (2 <= len(code) <= 3 and code.isascii() and code.isalpha() and code.islower()):
         raise ValidationError(f"language {code!r}: an ISO 639 code such as fr, en, ar",
-                              {"field": "language"})
+                              {"field": "language"}, reason="language-code")
 
 
 def _ratio(value: float, what: str) -> None:
     if not 0.0 <= value <= 1.0:
-        raise ValidationError(f"{what} must lie between 0 and 1, got {value}", {"field": what})
+        raise ValidationError(f"{what} must lie between 0 and 1, got {value}", {"field": what},
+                              reason="share-range")
 
 
 @dataclass(frozen=True, slots=True)
@@ -113,7 +115,8 @@ class Client:
     def __post_init__(self) -> None:
         _slug(self.slug, "client")
         if self.priority_override is not None and self.priority_override not in PRIORITY_CLASSES:
-            raise ValidationError("priority must be between 1 and 9", {"field": "priority"})
+            raise ValidationError("priority must be between 1 and 9", {"field": "priority"},
+                                  reason="priority-range")
 
     @property
     def priority(self) -> int:
@@ -159,24 +162,32 @@ class Queue:
         if self.language is not None:
             _language(self.language)
         if not self.channels:
-            raise ValidationError("a queue serves at least one channel", {"field": "channels"})
+            raise ValidationError("a queue serves at least one channel", {"field": "channels"},
+                                  reason="queue-channels")
         if not self.skill:
-            raise ValidationError("a queue requires a skill", {"field": "skill"})
+            raise ValidationError("a queue requires a skill", {"field": "skill"},
+                                  reason="queue-skill")
         _ratio(self.sl_target, "sl_target")
         if self.sl_seconds <= 0:
-            raise ValidationError("sl_seconds must be positive", {"field": "sl_seconds"})
+            raise ValidationError("sl_seconds must be positive", {"field": "sl_seconds"},
+                                  reason="sl-seconds-positive")
         if self.overflow_after_seconds is not None and self.overflow_after_seconds < 0:
-            raise ValidationError("overflow threshold cannot be negative", {"field": "overflow"})
+            raise ValidationError("overflow threshold cannot be negative", {"field": "overflow"},
+                                  reason="overflow-negative")
         tiers = self.bullseye
         if not tiers or tiers[0].after_seconds != 0:
-            raise ValidationError("the first bullseye tier starts at 0 s", {"field": "bullseye"})
+            raise ValidationError("the first bullseye tier starts at 0 s", {"field": "bullseye"},
+                                  reason="bullseye-start")
         for earlier, later in pairwise(tiers):
             if later.after_seconds <= earlier.after_seconds:
-                raise ValidationError("bullseye tiers must start later and later", {})
+                raise ValidationError("bullseye tiers must start later and later", {},
+                                      reason="bullseye-order")
             if later.min_proficiency >= earlier.min_proficiency:
-                raise ValidationError("each bullseye tier must widen (lower proficiency)", {})
+                raise ValidationError("each bullseye tier must widen (lower proficiency)", {},
+                                      reason="bullseye-widen")
         if any(not 1 <= t.min_proficiency <= 5 for t in tiers):
-            raise ValidationError("proficiency runs from 1 to 5", {"field": "bullseye"})
+            raise ValidationError("proficiency runs from 1 to 5", {"field": "bullseye"},
+                                  reason="proficiency-range")
 
     def min_proficiency_after(self, waited: float) -> int:
         """Lowest proficiency eligible once a contact has waited ``waited`` seconds."""
@@ -203,7 +214,8 @@ class Contract:
         _ratio(self.sl_target, "sl_target")
         _ratio(self.volume_share, "volume_share")
         if self.sl_seconds <= 0:
-            raise ValidationError("sl_seconds must be positive", {"field": "sl_seconds"})
+            raise ValidationError("sl_seconds must be positive", {"field": "sl_seconds"},
+                                  reason="sl-seconds-positive")
 
 
 @dataclass(frozen=True, slots=True)
@@ -217,7 +229,8 @@ class Site:
     def __post_init__(self) -> None:
         _slug(self.slug, "site")
         if self.seats < 0:
-            raise ValidationError("a site cannot have a negative number of seats", {})
+            raise ValidationError("a site cannot have a negative number of seats", {},
+                                  reason="seats-negative")
 
 
 @dataclass(frozen=True, slots=True)
@@ -240,14 +253,16 @@ class Agent:
                 raise ValidationError(
                     f"skill {skill!r}: proficiency runs from 1 to 5, got {level}",
                     {"field": "skills"},
+                    reason="skill-level", values={"skill": skill},
                 )
         for channel, slots in self.capacity.items():
             if not 0 <= slots <= 20:
                 raise ValidationError(
                     f"capacity on {channel} must be between 0 and 20", {"field": "capacity"}
-                )
+, reason="capacity-range")
         if self.works_from is WorkPlace.SITE and self.site_id is None:
-            raise ValidationError("an agent working on site needs a site", {"field": "site"})
+            raise ValidationError("an agent working on site needs a site", {"field": "site"},
+                                  reason="agent-site-needed")
         for language in self.languages:
             _language(language)
 
@@ -268,11 +283,14 @@ class Waiver:
 
     def __post_init__(self) -> None:
         if self.valid_from.tzinfo is None or self.valid_to.tzinfo is None:
-            raise ValidationError("waiver dates need a time zone", {"field": "valid_from"})
+            raise ValidationError("waiver dates need a time zone", {"field": "valid_from"},
+                                  reason="waiver-timezone")
         if self.valid_to <= self.valid_from:
-            raise ValidationError("a waiver must end after it starts", {"field": "valid_to"})
+            raise ValidationError("a waiver must end after it starts", {"field": "valid_to"},
+                                  reason="waiver-order")
         if not self.queue_ids:
-            raise ValidationError("a waiver covers at least one queue", {"field": "queues"})
+            raise ValidationError("a waiver covers at least one queue", {"field": "queues"},
+                                  reason="waiver-queues")
 
     def active_at(self, moment: datetime) -> bool:
         if self.revoked_at is not None and self.revoked_at <= moment:

@@ -49,7 +49,8 @@ class RetentionPolicy:
             low = 28.0 if item.name == "checkins" else 0.0 if item.name == "sessions" else 1.0
             if not low <= days <= 3650.0:
                 raise ValidationError(f"retention of {item.name}: {low:g} to 3650 days",
-                                      {"field": item.name})
+                                      {"field": item.name},
+                                      reason="retention-range", values={"low": low})
 
     def days(self) -> dict[str, float]:
         return {kind: float(getattr(self, kind)) for kind in KINDS}

@@ -36,12 +36,14 @@ def clean_text(value: str, field: str, *, max_length: int, min_length: int = 1,
     Raises :class:`ValidationError` naming ``field``.
     """
     if not isinstance(value, str):
-        raise ValidationError(f"{field}: a text is expected", {"field": field})
+        raise ValidationError(f"{field}: a text is expected", {"field": field},
+                              reason="text-expected")
     problem = text_problem(value, multiline=multiline)
     if problem is not None:
-        raise ValidationError(f"{field}: {problem}", {"field": field})
+        raise ValidationError(f"{field}: {problem}", {"field": field}, reason="text-characters")
     value = value.strip()
     if not min_length <= len(value) <= max_length:
         raise ValidationError(f"{field}: {min_length}–{max_length} characters",
-                              {"field": field})
+                              {"field": field},
+                              reason="text-length", values={"min": min_length, "max": max_length})
     return value

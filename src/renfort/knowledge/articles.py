@@ -73,19 +73,21 @@ class Content:
         if not 1 <= len(self.category) <= 60 or self.category != self.category.strip() \
                 or _CONTROL.search(self.category):
             raise ValidationError("category: 1–60 characters on one line",
-                                  {"field": "category"})
+                                  {"field": "category"}, reason="category-format")
         if self.source_url is not None and not re.match(r"^https?://\S{3,500}$",
                                                         self.source_url):
             raise ValidationError("source_url must be an http(s) address",
-                                  {"field": "source_url"})
+                                  {"field": "source_url"}, reason="source-url")
         if len(self.alternatives) > 50:
-            raise ValidationError("at most 50 alternative phrasings", {"field": "alternatives"})
+            raise ValidationError("at most 50 alternative phrasings", {"field": "alternatives"},
+                                  reason="alternatives-max")
         for alternative in self.alternatives:
             _length(alternative, "alternatives", 3, 500)
         if self.lang not in ("fr", "en"):
-            raise ValidationError("lang: 'fr' or 'en'", {"field": "lang"})
+            raise ValidationError("lang: 'fr' or 'en'", {"field": "lang"}, reason="article-lang")
         if len(self.tags) > 30 or any(not 1 <= len(t) <= 60 for t in self.tags):
-            raise ValidationError("tags: at most 30, each 1–60 characters", {"field": "tags"})
+            raise ValidationError("tags: at most 30, each 1–60 characters", {"field": "tags"},
+                                  reason="tags-format")
 
 
 @dataclass(frozen=True, slots=True)
@@ -117,7 +119,8 @@ class Version:
 
 def _length(value: str, field: str, low: int, high: int) -> None:
     if not isinstance(value, str) or not low <= len(value.strip()) <= high:
-        raise ValidationError(f"{field}: {low}–{high} characters", {"field": field})
+        raise ValidationError(f"{field}: {low}–{high} characters", {"field": field},
+                              reason="text-length", values={"min": low, "max": high})
 
 
 def category_key(category: str) -> str:
@@ -130,7 +133,7 @@ def category_key(category: str) -> str:
 def check_ref(ref: str) -> str:
     if not isinstance(ref, str) or not _REF.match(ref):
         raise ValidationError("article id: 1–120 letters, digits, '.', '_', ':' or '-'",
-                              {"field": "id"})
+                              {"field": "id"}, reason="article-id")
     return ref
 
 
@@ -138,7 +141,8 @@ def _strings(value: Any, field: str) -> tuple[str, ...]:
     if value is None:
         return ()
     if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
-        raise ValidationError(f"{field} must be a list of strings", {"field": field})
+        raise ValidationError(f"{field} must be a list of strings", {"field": field},
+                              reason="text-list")
     return tuple(v.strip() for v in value if v.strip())
 
 
@@ -147,7 +151,8 @@ def _text(data: Mapping[str, Any], field: str, required: bool = True) -> str | N
     if value is None and not required:
         return None
     if not isinstance(value, str):
-        raise ValidationError(f"{field} is required (text)", {"field": field})
+        raise ValidationError(f"{field} is required (text)", {"field": field},
+                              reason="field-missing")
     return value.strip()
 
 
@@ -163,14 +168,14 @@ def content_from(data: Mapping[str, Any]) -> Content:
         source_date = date.fromisoformat(str(raw_date)[:10])
     except ValueError:
         raise ValidationError("source_date must be a date, YYYY-MM-DD",
-                              {"field": "source_date"}) from None
+                              {"field": "source_date"}, reason="source-date") from None
     bounds.check_day(source_date, "source_date")
     audience = data.get("audience") or "public"
     try:
         parsed_audience = Audience(audience)
     except ValueError:
         raise ValidationError("audience: 'public' or 'agents_only'",
-                              {"field": "audience"}) from None
+                              {"field": "audience"}, reason="audience") from None
     return Content(
         question=_text(data, "question") or "",
         answer=_text(data, "answer") or "",
@@ -213,16 +218,19 @@ def publish(versions: Sequence[Version], number: int, *, now: float, by: str,
     chosen = next((v for v in versions if v.number == number), None)
     if chosen is None:
         raise ValidationError(f"article {versions[0].ref if versions else ''!r} has no "
-                              f"version {number}", {"field": "version"})
+                              f"version {number}", {"field": "version"},
+                              reason="article-version-unknown", values={"version": number})
     if chosen.status is not Status.DRAFT:
         raise ConflictError(f"version {number} is {chosen.status}; only a draft can be "
                             "published (edit the article to make a new version)",
-                            {"version": number})
+                            {"version": number}, reason="article-not-draft")
     start = now if valid_from is None else valid_from
     if start < now - 1.0:
-        raise ValidationError("valid_from cannot be in the past", {"field": "valid_from"})
+        raise ValidationError("valid_from cannot be in the past", {"field": "valid_from"},
+                              reason="valid-from-past")
     if valid_to is not None and valid_to <= start:
-        raise ValidationError("valid_to must come after valid_from", {"field": "valid_to"})
+        raise ValidationError("valid_to must come after valid_from", {"field": "valid_to"},
+                              reason="valid-to-order")
     changed = [replace(chosen, status=Status.PUBLISHED, valid_from=start, valid_to=valid_to,
                        published_at=now, published_by=by)]
     for older in versions:

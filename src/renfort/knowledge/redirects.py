@@ -130,7 +130,7 @@ def _text(data: Mapping[str, Any], field: str, problems: list[Problem], *,
 def check_key(key: str) -> str:
     if key not in KEYS:
         raise ValidationError(f"unknown redirect {key!r}: one of {', '.join(KEYS)}",
-                              {"field": "key"})
+                              {"field": "key"}, reason="redirect-unknown")
     return key
 
 

@@ -52,11 +52,12 @@ class BacktestRequest:
 
     def __post_init__(self) -> None:
         if not 1 <= self.horizon <= 120:
-            raise ValidationError("horizon: 1 to 120 days", {"field": "horizon"})
+            raise ValidationError("horizon: 1 to 120 days", {"field": "horizon"},
+                                  reason="horizon-range")
         if not 1 <= self.origins <= 200:
-            raise ValidationError("origins: 1 to 200", {"field": "origins"})
+            raise ValidationError("origins: 1 to 200", {"field": "origins"}, reason="origins-range")
         if not 1 <= self.step <= 120:
-            raise ValidationError("step: 1 to 120 days", {"field": "step"})
+            raise ValidationError("step: 1 to 120 days", {"field": "step"}, reason="step-range")
 
 
 @dataclass
@@ -102,7 +103,8 @@ def backtest(rows: Sequence[HistoryRow], request: BacktestRequest,
              settings: ModelSettings | None = None) -> Backtest:
     """Score the model and the baselines from rolling origins (see the module docstring)."""
     if not rows:
-        raise ValidationError("the history has no rows", {"line": 2, "column": None})
+        raise ValidationError("the history has no rows", {"line": 2, "column": None},
+                              reason="history-empty")
     settings = settings or ModelSettings()
     minutes = grid_minutes(rows, request.interval_minutes)
     series = build_series(rows, minutes, None)
@@ -122,7 +124,8 @@ def backtest(rows: Sequence[HistoryRow], request: BacktestRequest,
     if not origins:
         raise ValidationError(
             f"the history is too short: it needs {MIN_HISTORY_DAYS} days before "
-            f"{request.horizon} days to forecast", {"field": "horizon"})
+            f"{request.horizon} days to forecast", {"field": "horizon"},
+            reason="history-too-short", values={"days": MIN_HISTORY_DAYS})
     origins.reverse()
     result = Backtest(origins, request.horizon,
                       {m: [Score() for _ in range(request.horizon)] for m in METHODS},

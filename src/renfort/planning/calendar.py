@@ -35,7 +35,8 @@ def public_holidays(country: str | None, subdivision: str | None,
     ``None`` or ``"none"``: no holiday at all."""
     if country is None or country.lower() == "none":
         if subdivision:
-            raise ValidationError("a subdivision needs a country", {"field": "subdivision"})
+            raise ValidationError("a subdivision needs a country", {"field": "subdivision"},
+                                  reason="subdivision-country")
         return {}
     import holidays  # a large table of countries: loaded only when a forecast needs it
 
@@ -46,7 +47,8 @@ def public_holidays(country: str | None, subdivision: str | None,
         what = (f"subdivision {subdivision!r} of {country.upper()}" if subdivision
                 else f"country {country!r}")
         raise ValidationError(f"no public holidays known for {what} (an ISO 3166 code such "
-                              "as FR, US, BE; or none)", {"field": "country"}) from None
+                              "as FR, US, BE; or none)", {"field": "country"},
+                              reason="holidays-unknown") from None
     return {day: str(name) for day, name in table.items()}
 
 

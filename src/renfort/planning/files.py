@@ -116,7 +116,7 @@ def parse_requirements_csv(text: str, column: str = "scheduled_heads") -> list[R
     """A staffing plan (``plan staffing --output``) as agents required per interval."""
     if column not in REQUIREMENT_COLUMNS:
         raise ValidationError(f"requirement column: one of {', '.join(REQUIREMENT_COLUMNS)}",
-                              {"field": "requirement"})
+                              {"field": "requirement"}, reason="requirement-column")
     out: list[Requirement] = []
     seen: dict[tuple[str, datetime], int] = {}
     for rec in read_table(text, required=("queue", "interval_start", "interval_minutes",

@@ -70,10 +70,11 @@ class ForecastRequest:
 
     def __post_init__(self) -> None:
         if not 1 <= self.days <= MAX_DAYS:
-            raise ValidationError(f"days: 1 to {MAX_DAYS}", {"field": "days"})
+            raise ValidationError(f"days: 1 to {MAX_DAYS}", {"field": "days"},
+                                  reason="days-range", values={"max": MAX_DAYS})
         if not (self.aht_seconds > 0 and self.patience_seconds > 0):
             raise ValidationError("handle time and patience must be positive",
-                                  {"field": "aht_seconds"})
+                                  {"field": "aht_seconds"}, reason="aht-patience-positive")
 
 
 @dataclass(frozen=True, slots=True)
@@ -145,14 +146,16 @@ def forecast(rows: Sequence[HistoryRow], request: ForecastRequest,
              settings: ModelSettings | None = None) -> Forecast:
     """The forecast of every queue of *rows* (see the module docstring)."""
     if not rows:
-        raise ValidationError("the history has no rows", {"line": 2, "column": None})
+        raise ValidationError("the history has no rows", {"line": 2, "column": None},
+                              reason="history-empty")
     settings = settings or ModelSettings()
     minutes = grid_minutes(rows, request.interval_minutes)
     series = build_series(rows, minutes, request.zone)
     last = max(s.last for s in series)
     if request.start <= last:
         raise ValidationError(f"start: {request.start} is within the history (it ends on "
-                              f"{last}); forecast from a later day", {"field": "start"})
+                              f"{last}); forecast from a later day", {"field": "start"},
+                              reason="forecast-start-in-history")
     events = [*request.events, *labelled_events(rows)]
     _check_event_queues(events, {s.queue for s in series})
     years = range(min(s.first for s in series).year - 1,
@@ -189,7 +192,8 @@ def _target_days(request: ForecastRequest, patterns: list[OpenPattern],
             days.append(day)
         day += timedelta(days=1)
     if not days:
-        raise ValidationError("the history shows no day the line opens", {"field": "history"})
+        raise ValidationError("the history shows no day the line opens", {"field": "history"},
+                              reason="history-no-open-day")
     return days
 
 
@@ -209,7 +213,7 @@ def build_models(series: Sequence[QueueSeries], patterns: dict[str, OpenPattern]
         if fitted is None:
             raise ValidationError(f"queue {s.queue!r}: no day of its history has calls in "
                                   "most of its open intervals; nothing to learn from",
-                                  {"queue": s.queue})
+                                  {"queue": s.queue}, reason="queue-history-no-calls")
         clock = OpenClock(pattern, holidays, s.first - timedelta(days=1), month_end,
                           s.minutes)
         models.append(QueueModel(s, pattern, fitted, clock))
@@ -292,7 +296,8 @@ def _check_event_queues(events: list[SurgeEvent], queues: set[str]) -> None:
     for event in events:
         if event.queue is not None and event.queue not in queues:
             raise ValidationError(f"events line {event.line}: queue {event.queue!r} is not "
-                                  "in the history", {"line": event.line, "column": "queue"})
+                                  "in the history", {"line": event.line, "column": "queue"},
+                                  reason="event-queue")
 
 
 def _resolved(event: SurgeEvent, learned: dict[str, LearnedSurge]) -> tuple[float, float]:
@@ -302,7 +307,7 @@ def _resolved(event: SurgeEvent, learned: dict[str, LearnedSurge]) -> tuple[floa
         raise ValidationError(
             f"events line {event.line}: no factor for '{event.kind}' and no past event of "
             "that kind in the history to learn it from",
-            {"line": event.line, "column": "factor"})
+            {"line": event.line, "column": "factor"}, reason="event-factor")
     decay = event.decay_hours if event.decay_hours is not None else \
         known.decay_hours if known else DEFAULT_DECAY_HOURS
     return factor, decay

@@ -90,28 +90,33 @@ def replay_scenario(cells: Sequence[ForecastCell], shifts: Sequence[Shift],
                     sl_target: float = 0.8, sl_seconds: float = 60.0) -> Replay:
     """The scenario of the day (see the module docstring)."""
     if not cells:
-        raise ValidationError("the forecast has no rows", {"field": "forecast"})
+        raise ValidationError("the forecast has no rows", {"field": "forecast"},
+                              reason="forecast-empty")
     queues = {q.slug: q for q in federation.queues}
     for c in cells:
         if c.queue not in queues:
             raise ValidationError(f"forecast: queue {c.queue!r} is not a queue of the "
-                                  "federation", {"field": "forecast", "queue": c.queue})
+                                  "federation", {"field": "forecast", "queue": c.queue},
+                                  reason="forecast-queue-unknown")
     minutes = {c.minutes for c in cells}
     if len(minutes) != 1:
-        raise ValidationError("the forecast mixes interval lengths", {"field": "forecast"})
+        raise ValidationError("the forecast mixes interval lengths", {"field": "forecast"},
+                              reason="forecast-mixed-intervals")
     length = timedelta(minutes=minutes.pop())
     start = min(c.start for c in cells).astimezone(UTC)
     end = max(c.start for c in cells).astimezone(UTC) + length
     if end - start > timedelta(days=MAX_DAYS):
         raise ValidationError(f"the forecast spans more than {MAX_DAYS} days: replay a few "
-                              "days at a time", {"field": "forecast"})
+                              "days at a time", {"field": "forecast"},
+                              reason="forecast-too-long", values={"max": MAX_DAYS})
     count = round((end - start) / length)
     used = list(dict.fromkeys(c.queue for c in cells))
     for s in shifts:
         unknown = [q for q in s.queues if q not in queues]
         if unknown:
             raise ValidationError(f"schedule {s.id}: queue {unknown[0]!r} is not a queue of "
-                                  "the federation", {"field": "schedule", "shift": s.id})
+                                  "the federation", {"field": "schedule", "shift": s.id},
+                                  reason="schedule-queue-unknown")
     window = [s for s in shifts if s.end.astimezone(UTC) > start
               and s.start.astimezone(UTC) < end]
     staffed, assignment = staff(window, federation)
@@ -257,7 +262,8 @@ def _document(cells: Sequence[ForecastCell], used: list[str], queues: Mapping[st
         agents.append(group)
     if not agents:
         raise ValidationError("no shift of the schedule found a real agent: check the "
-                              "queues, sites and home set-ups", {"field": "schedule"})
+                              "queues, sites and home set-ups", {"field": "schedule"},
+                              reason="schedule-no-agent")
     contracts = []
     for contract in federation.contracts:
         mine = sorted(queues_by_id(queues)[q].slug for q in contract.queue_ids

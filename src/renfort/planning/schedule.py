@@ -93,17 +93,20 @@ class ScheduleRequest:
 
     def __post_init__(self) -> None:
         if not 0.0 <= self.home_share <= 1.0:
-            raise ValidationError("home_share: between 0 and 1", {"field": "home_share"})
+            raise ValidationError("home_share: between 0 and 1", {"field": "home_share"},
+                                  reason="home-share-range")
         if not 0.1 <= self.time_limit <= 600:
-            raise ValidationError("time_limit: 0.1 to 600 seconds", {"field": "time_limit"})
+            raise ValidationError("time_limit: 0.1 to 600 seconds", {"field": "time_limit"},
+                                  reason="time-limit-range")
         if not 1 <= self.workers <= 64:
-            raise ValidationError("workers: 1 to 64", {"field": "workers"})
+            raise ValidationError("workers: 1 to 64", {"field": "workers"}, reason="workers-range")
         if not self.sites:
-            raise ValidationError("sites: at least one", {"field": "sites"})
+            raise ValidationError("sites: at least one", {"field": "sites"},
+                                  reason="sites-required")
         names = [s.site for s in self.sites]
         if HOME in names or len(set(names)) != len(names):
             raise ValidationError("sites: distinct names, none called 'home'",
-                                  {"field": "sites"})
+                                  {"field": "sites"}, reason="sites-distinct")
 
 
 @dataclass(frozen=True, slots=True)
@@ -198,7 +201,8 @@ def schedule(request: ScheduleRequest) -> Schedule:
     started = clock.perf_counter()
     rules = request.rules
     if not request.requirements:
-        raise ValidationError("the staffing plan has no rows", {"field": "staffing"})
+        raise ValidationError("the staffing plan has no rows", {"field": "staffing"},
+                              reason="staffing-empty")
     grid = _grid(request)
     t0 = min(r.start for r in request.requirements).astimezone(UTC)
     t1 = max(r.start + timedelta(minutes=r.minutes) for r in request.requirements)
@@ -206,10 +210,10 @@ def schedule(request: ScheduleRequest) -> Schedule:
     if n > MAX_SLOTS:
         raise ValidationError(f"the plan spans {n} slots of {grid} minutes (at most "
                               f"{MAX_SLOTS}): schedule it a few days at a time",
-                              {"field": "staffing"})
+                              {"field": "staffing"}, reason="staffing-too-long")
     if rules.wrap and n * grid != 1440:
         raise ValidationError("wrap: the plan must span exactly one day",
-                              {"field": "wrap"})
+                              {"field": "wrap"}, reason="wrap-one-day")
     queues = list(dict.fromkeys(r.queue for r in request.requirements))
     required = {q: [0] * n for q in queues}
     planned = {q: [False] * n for q in queues}
@@ -217,7 +221,9 @@ def schedule(request: ScheduleRequest) -> Schedule:
         offset = (r.start.astimezone(UTC) - t0).total_seconds() / 60
         if offset % grid:
             raise ValidationError(f"queue {r.queue!r}: an interval starts off the "
-                                  f"{grid}-minute grid", {"field": "interval_start"})
+                                  f"{grid}-minute grid", {"field": "interval_start"},
+                                  reason="interval-off-grid",
+                                  values={"queue": r.queue, "grid": grid})
         first = int(offset) // grid
         for t in range(first, first + r.minutes // grid):
             required[r.queue][t] = max(required[r.queue][t], r.agents)
@@ -250,12 +256,13 @@ def _grid(request: ScheduleRequest) -> int:
     if request.rules.max_consecutive_hours is not None:
         values.append(request.rules.max_consecutive_hours * 60)
     if any(v != int(v) for v in values):
-        raise ValidationError("shift rules: use whole minutes", {"field": "rules"})
+        raise ValidationError("shift rules: use whole minutes", {"field": "rules"},
+                              reason="rules-whole-minutes")
     grid = reduce(math.gcd, (int(v) for v in values if v))
     if grid < 5:
         raise ValidationError(f"shift rules and plan need a {grid}-minute grid; keep "
                               "lengths and windows to multiples of 5 minutes",
-                              {"field": "rules"})
+                              {"field": "rules"}, reason="rules-grid", values={"grid": grid})
     return grid
 
 
@@ -271,9 +278,11 @@ def _pools(rules: ShiftRules, queues: list[str]) -> list[tuple[str, tuple[str, .
         unknown = [q for q in group if q not in queues]
         if unknown:
             raise ValidationError(f"pools.{k}: queue {unknown[0]!r} is not in the plan",
-                                  {"field": "pools"})
+                                  {"field": "pools"},
+                                  reason="pool-queue-unknown", values={"queue": unknown[0]})
         if taken & set(members):
-            raise ValidationError(f"pools.{k}: a queue is in two pools", {"field": "pools"})
+            raise ValidationError(f"pools.{k}: a queue is in two pools", {"field": "pools"},
+                                  reason="pool-queue-twice")
         taken |= set(members)
         if members:
             out.append((f"pool-{k + 1}", members))
@@ -354,7 +363,8 @@ def _legal_breaks(breaks: list[tuple[int, tuple[int, ...]]], length: int, hmax: 
     if not breaks:
         if length > hmax:
             raise ValidationError(f"template {name!r}: longer than max_consecutive_hours "
-                                  "and without a break", {"field": "templates"})
+                                  "and without a break", {"field": "templates"},
+                                  reason="template-too-long", values={"template": name})
         return ()
     out = list(breaks)
     size, offsets = out[0]
@@ -363,7 +373,8 @@ def _legal_breaks(breaks: list[tuple[int, tuple[int, ...]]], length: int, hmax: 
     out[-1] = (size, tuple(o for o in out[-1][1] if length - (o + size) <= hmax))
     if any(not offsets for _, offsets in out):
         raise ValidationError(f"template {name!r}: no break placement keeps every stretch "
-                              "within max_consecutive_hours", {"field": "templates"})
+                              "within max_consecutive_hours", {"field": "templates"},
+                              reason="template-breaks", values={"template": name})
     return tuple(out)
 
 
@@ -406,7 +417,8 @@ def _solve(request: ScheduleRequest, columns: list[_Column],
     if size > MAX_VARIABLES:
         raise ValidationError(f"the model would have about {size:,} variables (at most "
                               f"{MAX_VARIABLES:,}): schedule fewer days at once, or use "
-                              "fewer templates or wider start steps", {"field": "staffing"})
+                              "fewer templates or wider start steps", {"field": "staffing"},
+                              reason="model-too-large")
     inf = math.inf
     program = _Program()
     peak = max((sum(required[q][t] for q in required) for t in range(n)), default=0)
@@ -594,7 +606,8 @@ def _cp_sat(program: _Program, hint: dict[int, int], floor: int, request: Schedu
     name = solver.status_name(status)
     if status not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
         raise ValidationError(f"the solver found no schedule in {request.time_limit:g} s "
-                              f"({name}); give it more time", {"field": "time_limit"})
+                              f"({name}); give it more time", {"field": "time_limit"},
+                              reason="solver-no-schedule")
     return ([int(solver.value(v)) for v in variables], name,
             float(solver.objective_value), float(solver.best_objective_bound))
 

@@ -81,13 +81,15 @@ def grid_minutes(rows: Sequence[HistoryRow], wanted: int | None) -> int:
     minutes = wanted if wanted is not None else longest
     if not 1 <= minutes <= 1440 or 1440 % minutes:
         raise ValidationError(f"interval_minutes: {minutes} does not divide a day",
-                              {"field": "interval_minutes"})
+                              {"field": "interval_minutes"},
+                              reason="interval-divides-day", values={"minutes": minutes})
     bad = next((r for r in rows if minutes % r.minutes), None)
     if bad is not None:
         raise ValidationError(
             f"line {bad.line}: {bad.minutes}-minute intervals cannot be summed into "
             f"{minutes}-minute ones (choose a multiple of {bad.minutes})",
-            {"line": bad.line, "column": "interval_minutes"})
+            {"line": bad.line, "column": "interval_minutes"},
+            reason="intervals-not-summable", values={"minutes": bad.minutes})
     return minutes
 
 
@@ -108,7 +110,8 @@ def _series(queue: str, rows: list[HistoryRow], minutes: int,
     days = (last - first).days + 1
     if days > 3 * 366:
         raise ValidationError(f"queue {queue!r}: the history spans more than three years; "
-                              "keep the last ones", {"column": "interval_start"})
+                              "keep the last ones", {"column": "interval_start"},
+                              reason="history-too-long", values={"queue": queue})
     slots = 1440 // minutes
     shape = (days, slots)
     volume = np.zeros(shape)

@@ -148,24 +148,25 @@ def parse_rules(data: Any) -> ShiftRules:
         first = error.errors()[0]
         path = ".".join(str(p) for p in first["loc"])
         message = first["msg"].removeprefix("Value error, ")
-        raise ValidationError(f"{path or 'rules'}: {message}", {"field": path}) from None
+        raise ValidationError(f"{path or 'rules'}: {message}", {"field": path},
+                              reason="rules-invalid") from None
     for k, template in enumerate(rules.templates):
         ends = 0.0
         for b, rule in enumerate(template.breaks):
             where = f"templates.{k}.breaks.{b}"
             if rule.latest < rule.earliest:
                 raise ValidationError(f"{where}: latest comes before earliest",
-                                      {"field": where})
+                                      {"field": where}, reason="break-window-order")
             if rule.earliest < ends:
                 raise ValidationError(f"{where}: its window starts before the previous break "
                                       "can end (windows must follow each other)",
-                                      {"field": where})
+                                      {"field": where}, reason="break-window-overlap")
             ends = rule.latest + rule.minutes
             if ends > template.minutes:
                 raise ValidationError(f"{where}: the break can end after the shift",
-                                      {"field": where})
+                                      {"field": where}, reason="break-after-shift")
     names = [t.name for t in rules.templates]
     if len(set(names)) != len(names):
         raise ValidationError("templates: two templates have the same name",
-                              {"field": "templates"})
+                              {"field": "templates"}, reason="templates-same-name")
     return rules

@@ -27,7 +27,7 @@ class Record:
 
     def bad(self, column: str, why: str) -> ValidationError:
         return ValidationError(f"line {self.line}, column {column}: {why}",
-                               {"line": self.line, "column": column})
+                               {"line": self.line, "column": column}, reason="cell-invalid")
 
     def text(self, column: str) -> str | None:
         value = self.cells.get(column, "").strip()
@@ -89,14 +89,15 @@ def read_table(text: str, *, required: Sequence[str], optional: Sequence[str] = 
             column = header[len(cells)] if len(cells) < len(header) else None
             raise ValidationError(
                 f"line {line}: {len(cells)} fields where the header has {len(header)}",
-                {"line": line, "column": column})
+                {"line": line, "column": column}, reason="field-count")
         rows += 1
         yield Record(line, dict(zip(header, cells, strict=True)), semicolon)
     if header is None:
-        raise ValidationError(f"the {what} is empty", {"line": 1, "column": None})
+        raise ValidationError(f"the {what} is empty", {"line": 1, "column": None},
+                              reason="table-empty")
     if rows == 0:
         raise ValidationError(f"the {what} has a header but no rows",
-                              {"line": 2, "column": None})
+                              {"line": 2, "column": None}, reason="table-no-rows")
 
 
 def _check_header(header: list[str], line: int, required: Sequence[str],
@@ -105,14 +106,14 @@ def _check_header(header: list[str], line: int, required: Sequence[str],
         if name not in allowed:
             raise ValidationError(
                 f"line {line}: unknown column {name!r} (expected {', '.join(allowed)})",
-                {"line": line, "column": name})
+                {"line": line, "column": name}, reason="column-unknown")
         if header.count(name) > 1:
             raise ValidationError(f"line {line}: column {name!r} appears twice",
-                                  {"line": line, "column": name})
+                                  {"line": line, "column": name}, reason="column-twice")
     for name in required:
         if name not in header:
             raise ValidationError(f"line {line}: missing column {name!r}",
-                                  {"line": line, "column": name})
+                                  {"line": line, "column": name}, reason="column-missing")
 
 
 def format_number(value: float, digits: int = 6) -> str:

@@ -26,11 +26,13 @@ def floats(name: str, value: ArrayLike, *, positive: bool = False) -> FloatArray
     """*value* as a float64 array; finite and ``≥ 0`` (``> 0`` if *positive*)."""
     arr = np.asarray(value, dtype=np.float64)
     if not np.isfinite(arr).all():
-        raise ValidationError(f"{name} must be finite", {"parameter": name})
+        raise ValidationError(f"{name} must be finite", {"parameter": name}, reason="number-finite")
     if positive and (arr <= 0.0).any():
-        raise ValidationError(f"{name} must be positive", {"parameter": name})
+        raise ValidationError(f"{name} must be positive", {"parameter": name},
+                              reason="number-positive")
     if (arr < 0.0).any():
-        raise ValidationError(f"{name} must not be negative", {"parameter": name})
+        raise ValidationError(f"{name} must not be negative", {"parameter": name},
+                              reason="number-not-negative")
     return arr
 
 
@@ -39,13 +41,16 @@ def agents(value: ArrayLike) -> IntArray:
     raw = np.asarray(value)
     if raw.dtype.kind == "f":
         if not np.isfinite(raw).all() or (raw != np.round(raw)).any():
-            raise ValidationError("agents must be whole numbers", {"parameter": "agents"})
+            raise ValidationError("agents must be whole numbers", {"parameter": "agents"},
+                                  reason="agents-whole")
     elif raw.dtype.kind not in "iub":
-        raise ValidationError("agents must be whole numbers", {"parameter": "agents"})
+        raise ValidationError("agents must be whole numbers", {"parameter": "agents"},
+                              reason="agents-whole")
     arr = raw.astype(np.int64)
     if (arr < 0).any() or (arr > MAX_AGENTS).any():
         raise ValidationError(
-            f"agents must lie between 0 and {MAX_AGENTS}", {"parameter": "agents"}
+            f"agents must lie between 0 and {MAX_AGENTS}", {"parameter": "agents"},
+            reason="agents-range", values={"max": MAX_AGENTS},
         )
     return arr
 
@@ -55,7 +60,8 @@ def fraction(name: str, value: ArrayLike, *, allow_one: bool = True) -> FloatArr
     arr = floats(name, value)
     if (arr > 1.0).any() or (not allow_one and (arr >= 1.0).any()):
         bound = "1" if allow_one else "1 (excluded)"
-        raise ValidationError(f"{name} must lie between 0 and {bound}", {"parameter": name})
+        raise ValidationError(f"{name} must lie between 0 and {bound}", {"parameter": name},
+                              reason="number-range", values={"max": bound})
     return arr
 
 

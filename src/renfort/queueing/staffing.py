@@ -55,18 +55,19 @@ class Targets:
         _check("max_occupancy", self.max_occupancy, 0.0, 1.0)
         if not (math.isfinite(self.threshold) and self.threshold >= 0.0):
             raise ValidationError("threshold must be a non-negative number of seconds",
-                                  {"parameter": "threshold"})
+                                  {"parameter": "threshold"}, reason="threshold-seconds")
         if self.max_asa is not None and not (math.isfinite(self.max_asa) and self.max_asa > 0.0):
             raise ValidationError("max_asa must be a positive number of seconds",
-                                  {"parameter": "max_asa"})
+                                  {"parameter": "max_asa"}, reason="max-asa")
         if self.sl_basis not in ("offered", "answered"):
             raise ValidationError("sl_basis must be 'offered' or 'answered'",
-                                  {"parameter": "sl_basis"})
+                                  {"parameter": "sl_basis"}, reason="sl-basis")
 
 
 def _check(name: str, value: float | None, low: float, high: float) -> None:
     if value is not None and not (math.isfinite(value) and low < value <= high):
-        raise ValidationError(f"{name} must lie in ({low:g}, {high:g}]", {"parameter": name})
+        raise ValidationError(f"{name} must lie in ({low:g}, {high:g}]", {"parameter": name},
+                              reason="number-range-open", values={"low": low, "high": high})
 
 
 @dataclass(frozen=True)
@@ -103,15 +104,17 @@ def required_agents(
     h = _cells.floats("aht", aht, positive=True)
     if model == "erlang-a":
         if patience is None:
-            raise ValidationError("erlang-a needs a patience", {"parameter": "patience"})
+            raise ValidationError("erlang-a needs a patience", {"parameter": "patience"},
+                                  reason="patience-needed")
         p = _cells.floats("patience", patience, positive=True)
     elif model == "erlang-c":
         if targets.max_abandon is not None:
             raise ValidationError("erlang-c assumes nobody hangs up: max_abandon needs erlang-a",
-                                  {"parameter": "max_abandon"})
+                                  {"parameter": "max_abandon"}, reason="abandon-needs-erlang-a")
         p = np.ones(())
     else:
-        raise ValidationError(f"unknown model {model!r}", {"parameter": "model"})
+        raise ValidationError(f"unknown model {model!r}", {"parameter": "model"},
+                              reason="model-unknown")
     shape = np.broadcast_shapes(a.shape, h.shape, p.shape)
     af, hf, pf = _cells.flat(a, shape), _cells.flat(h, shape), _cells.flat(p, shape)
     t = np.full(af.shape, targets.threshold)
@@ -195,6 +198,7 @@ def _search(ok: _Test, lo: IntArray, guess: IntArray, spread: FloatArray) -> Int
             raise ValidationError(
                 f"the targets cannot be met with up to {_cells.MAX_AGENTS} agents",
                 {"parameter": "targets"},
+                reason="targets-unreachable", values={"max": _cells.MAX_AGENTS},
             )
         pending = failed
     active = np.flatnonzero(hi - lo > 1)

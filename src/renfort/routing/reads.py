@@ -110,7 +110,7 @@ class RouterReads:
     def _queue(self, queue_id: QueueId) -> Queue:
         queue = self._state.queues.get(queue_id)
         if queue is None:
-            raise NotFoundError("unknown queue", {"queue_id": queue_id})
+            raise NotFoundError("unknown queue", {"queue_id": queue_id}, reason="queue-unknown")
         return queue
 
     def _lines_of(self, queue_id: QueueId | None) -> list[Line]:
@@ -125,13 +125,14 @@ class RouterReads:
             raise ValidationError(
                 f"queue '{queue.slug}' does not serve {channel}",
                 {"field": "channel", "queue_id": queue_id},
+                reason="queue-channel", values={"queue": queue.slug},
             )
         return self._state.lines[(queue_id, channel)]
 
     def _agent(self, agent_id: AgentId) -> AgentState:
         state = self._state.agents.get(agent_id)
         if state is None:
-            raise NotFoundError("unknown agent", {"agent_id": agent_id})
+            raise NotFoundError("unknown agent", {"agent_id": agent_id}, reason="agent-unknown")
         return state
 
     def _contact(self, contact_id: ContactId) -> ContactRecord:
@@ -140,5 +141,6 @@ class RouterReads:
             raise NotFoundError(
                 "the router does not know this contact (never queued, or gone)",
                 {"contact_id": contact_id},
+                reason="contact-not-routed",
             )
         return record

@@ -39,7 +39,8 @@ class Router(RouterReads):
     def __init__(self, clock: Clock, *, offer_timeout: float = 20.0) -> None:
         """*offer_timeout*: seconds an agent has to accept an offer before it expires."""
         if not offer_timeout > 0:
-            raise ValidationError("the offer timeout must be positive", {"field": "offer_timeout"})
+            raise ValidationError("the offer timeout must be positive", {"field": "offer_timeout"},
+                                  reason="offer-timeout")
         self._clock = clock
         self._state = RouterState(offer_timeout)
 
@@ -122,6 +123,7 @@ class Router(RouterReads):
             raise ConflictError(
                 "an agent holding contacts cannot be removed",
                 {"agent_id": agent_id, "contacts": list(state.held)},
+                reason="agent-holds-contacts",
             )
         state.replace_memberships([])
         for skill in state.agent.skills:
@@ -135,7 +137,8 @@ class Router(RouterReads):
         """A logged-out agent logs in and is available at once (idle from now)."""
         state = self._agent(agent_id)
         if state.status is not AgentStatus.LOGGED_OUT:
-            raise AgentStateError("the agent is already logged in", {"agent_id": agent_id})
+            raise AgentStateError("the agent is already logged in", {"agent_id": agent_id},
+                                  reason="already-logged-in")
         self._make_available(state)
 
     def log_out(self, agent_id: AgentId) -> None:
@@ -146,12 +149,14 @@ class Router(RouterReads):
         """
         state = self._agent(agent_id)
         if state.status is AgentStatus.LOGGED_OUT:
-            raise AgentStateError("the agent is already logged out", {"agent_id": agent_id})
+            raise AgentStateError("the agent is already logged out", {"agent_id": agent_id},
+                                  reason="already-logged-out")
         pending = state.offers_pending()
         if pending:
             raise AgentStateError(
                 "answer the pending offer before logging out",
                 {"agent_id": agent_id, "contacts": pending},
+                reason="offer-pending",
             )
         state.status = AgentStatus.LOGGED_OUT
         state.break_reason = ""
@@ -162,7 +167,8 @@ class Router(RouterReads):
         """From break or missed: available again, idle from now. No-op if already available."""
         state = self._agent(agent_id)
         if state.status is AgentStatus.LOGGED_OUT:
-            raise AgentStateError("log in before becoming available", {"agent_id": agent_id})
+            raise AgentStateError("log in before becoming available", {"agent_id": agent_id},
+                                  reason="login-first")
         if state.status is not AgentStatus.AVAILABLE:
             self._make_available(state)
 
@@ -173,7 +179,8 @@ class Router(RouterReads):
         """
         state = self._agent(agent_id)
         if state.status is AgentStatus.LOGGED_OUT:
-            raise AgentStateError("a logged-out agent cannot take a break", {"agent_id": agent_id})
+            raise AgentStateError("a logged-out agent cannot take a break", {"agent_id": agent_id},
+                                  reason="break-logged-out")
         state.status = AgentStatus.BREAK
         state.break_reason = reason.strip()
         state.refresh()
@@ -191,7 +198,8 @@ class Router(RouterReads):
         state = self._agent(agent_id)
         if status is AgentStatus.LOGGED_OUT and state.offers_pending():
             raise AgentStateError("answer the pending offer before logging out",
-                                  {"agent_id": agent_id, "contacts": state.offers_pending()})
+                                  {"agent_id": agent_id, "contacts": state.offers_pending()},
+                                  reason="offer-pending")
         state.status = status
         state.break_reason = reason.strip() if status is AgentStatus.BREAK else ""
         state.idle_since = self._clock.now() if idle_since is None else idle_since
@@ -222,7 +230,8 @@ class Router(RouterReads):
         # checks are inlined, the error paths go through the usual helpers.
         st = self._state
         if contact_id in st.contacts:
-            raise ConflictError("the contact is already routed", {"contact_id": contact_id})
+            raise ConflictError("the contact is already routed", {"contact_id": contact_id},
+                                reason="contact-already-routed")
         line = st.lines.get((queue_id, channel))  # a line exists iff the queue serves it
         if line is None:
             line = self._line(queue_id, channel)
@@ -260,7 +269,8 @@ class Router(RouterReads):
         top = st.next_seq
         for contact_id, queue_id, channel, priority, enqueued_at, seq in contacts:
             if contact_id in st.contacts or contact_id in seen:
-                raise ConflictError("the contact is already routed", {"contact_id": contact_id})
+                raise ConflictError("the contact is already routed", {"contact_id": contact_id},
+                                    reason="contact-already-routed")
             line = st.lines.get((queue_id, channel)) or self._line(queue_id, channel)
             if priority not in PRIORITY_CLASSES:
                 _priority(priority)
@@ -283,7 +293,7 @@ class Router(RouterReads):
         record = self._contact(contact_id)
         if record.accepted:
             raise ConflictError("an accepted contact is released, not withdrawn",
-                                {"contact_id": contact_id})
+                                {"contact_id": contact_id}, reason="contact-accepted-not-withdrawn")
         self._state.forget(record, self._clock.now())
 
     def accept(self, contact_id: ContactId, agent_id: AgentId) -> None:
@@ -295,7 +305,8 @@ class Router(RouterReads):
         deadline = record.offered_at + st.offer_timeout
         if self._clock.now() >= deadline:
             raise ConflictError("the offer has expired", {"contact_id": contact_id,
-                                                          "deadline": deadline})
+                                                          "deadline": deadline},
+                                reason="offer-expired")
         self._state.accept(record)
 
     def decline(self, contact_id: ContactId, agent_id: AgentId) -> None:
@@ -312,7 +323,8 @@ class Router(RouterReads):
         record = self._state.contacts.get(contact_id) or self._contact(contact_id)
         if not record.accepted:
             raise ConflictError("only an accepted contact can be released "
-                                "(withdraw or decline an offer)", {"contact_id": contact_id})
+                                "(withdraw or decline an offer)", {"contact_id": contact_id},
+                                reason="contact-not-accepted")
         self._state.forget(record, self._clock.now())
 
     def restore_held(
@@ -328,7 +340,8 @@ class Router(RouterReads):
         """
         st = self._state
         if contact_id in st.contacts:
-            raise ConflictError("the contact is already routed", {"contact_id": contact_id})
+            raise ConflictError("the contact is already routed", {"contact_id": contact_id},
+                                reason="contact-already-routed")
         state = self._agent(agent_id)
         line = self._line(queue_id, channel)
         if priority is not None:
@@ -396,13 +409,15 @@ class Router(RouterReads):
             raise AgentStateError(
                 "the contact is not offered to this agent",
                 {"contact_id": contact_id, "agent_id": agent_id},
+                reason="offer-not-yours",
             )
         return record
 
 
 def _priority(priority: int) -> None:
     if priority not in PRIORITY_CLASSES:
-        raise ValidationError("priority must be between 1 and 9", {"field": "priority"})
+        raise ValidationError("priority must be between 1 and 9", {"field": "priority"},
+                              reason="priority-range")
 
 
 def _refuse_busy_line(st: RouterState, queue_id: QueueId, channel: Channel) -> None:
@@ -412,6 +427,7 @@ def _refuse_busy_line(st: RouterState, queue_id: QueueId, channel: Channel) -> N
             f"contacts still wait or are offered on {channel} in this queue",
             {"queue_id": queue_id, "channel": str(channel), "waiting": line.count,
              "offered": line.offered},
+             reason="queue-channel-busy",
         )
 
 

@@ -19,7 +19,8 @@ def require(principal: Principal, *roles: Role) -> None:
     if principal.role is Role.ADMIN:
         return
     if principal.role not in roles:
-        raise PermissionDeniedError(f"role {principal.role} cannot do this", {})
+        raise PermissionDeniedError(f"role {principal.role} cannot do this", {},
+                                    reason="role-cannot")
 
 
 def visible_queue_ids(conn: Connection, who: Principal) -> set[str] | None:
@@ -81,14 +82,14 @@ def may_act_for(who: Principal, agent_id: str, agent_outsourcer_id: str | None) 
             and who.outsourcer_id == agent_outsourcer_id:
         return
     raise PermissionDeniedError("you may act only for your own outsourcer's agents",
-                                {"agent": agent_id})
+                                {"agent": agent_id}, reason="other-outsourcer-agent")
 
 
 def can_act_for_agent(conn: Connection, who: Principal, agent_id: str) -> None:
     """An agent acts for themself; a supervisor or manager for their outsourcer's agents."""
     row = repo.get_row(conn, t.agents, agent_id)
     if row is None:
-        raise NotFoundError("unknown agent", {"agent": agent_id})
+        raise NotFoundError("unknown agent", {"agent": agent_id}, reason="agent-unknown")
     if who.role is Role.ADMIN:
         return
     if who.role is Role.AGENT and who.agent_id == agent_id:
@@ -97,5 +98,6 @@ def can_act_for_agent(conn: Connection, who: Principal, agent_id: str) -> None:
         return
     if who.role in OUTSOURCER_ROLES or who.role is Role.AGENT:
         # Another outsourcer's agent: behave as if it did not exist.
-        raise NotFoundError("unknown agent", {"agent": agent_id})
-    raise PermissionDeniedError(f"role {who.role} cannot act for agents", {})
+        raise NotFoundError("unknown agent", {"agent": agent_id}, reason="agent-unknown")
+    raise PermissionDeniedError(f"role {who.role} cannot act for agents", {},
+                                reason="role-cannot-act-agents")

@@ -37,11 +37,14 @@ class AgentMoves:
              site_ref: str | None = None, dry_run: bool = False) -> dict[str, Any]:
         access.require(who, Role.OUTSOURCER_MANAGER)
         if not agent_refs:
-            raise ValidationError("select at least one agent", {"field": "agents"})
+            raise ValidationError("select at least one agent", {"field": "agents"},
+                                  reason="move-no-agent")
         if len(agent_refs) > MAX_AGENTS:
-            raise ValidationError(f"at most {MAX_AGENTS} agents per move", {"field": "agents"})
+            raise ValidationError(f"at most {MAX_AGENTS} agents per move", {"field": "agents"},
+                                  reason="move-too-many", values={"max": MAX_AGENTS})
         if len(set(agent_refs)) != len(agent_refs):
-            raise ValidationError("an agent is listed twice", {"field": "agents"})
+            raise ValidationError("an agent is listed twice", {"field": "agents"},
+                                  reason="move-agent-twice")
         with self._engine.begin() as conn:
             fed = repo.load_federation(conn)
             mine = [a for a in fed.agents
@@ -53,7 +56,7 @@ class AgentMoves:
                     a.site_id is None and a.outsourcer_id != self._site_owner(conn, site_id)
                     for a in selected):
                 raise ValidationError("the site belongs to another outsourcer",
-                                      {"field": "site"})
+                                      {"field": "site"}, reason="site-other-outsourcer")
             setups: dict[str, HomeSetup | None] = {
                 str(a.id): srepo.home_setup(conn, a.id) for a in selected}
             plan = plan_moves(selected, to, population=mine, queues=fed.queues,
@@ -72,7 +75,8 @@ class AgentMoves:
         row = repo.get_row(conn, t.sites, site_id) if site_id else None
         if row is None or (who.role is not Role.ADMIN
                            and row["outsourcer_id"] != who.outsourcer_id):
-            raise ValidationError(f"unknown site {site_ref!r}", {"field": "site"})
+            raise ValidationError(f"unknown site {site_ref!r}", {"field": "site"},
+                                  reason="site-unknown")
         return str(row["id"])
 
     @staticmethod

@@ -94,18 +94,21 @@ class AuthService:
         if not 3 <= len(username) <= 100 or not username.replace("-", "").replace("_", "") \
                 .replace(".", "").isalnum():
             raise ValidationError("username: 3–100 letters, digits, '-', '_' or '.'",
-                                  {"field": "username"})
+                                  {"field": "username"}, reason="username-format")
         if not 8 <= len(password) <= MAX_PASSWORD:
             raise ValidationError(f"password: at least 8 characters, at most {MAX_PASSWORD}",
-                                  {"field": "password"})
+                                  {"field": "password"},
+                                  reason="password-length", values={"max": MAX_PASSWORD})
         if role is Role.INTEGRATION:
-            raise ValidationError("integrations use API keys, not users", {"field": "role"})
+            raise ValidationError("integrations use API keys, not users", {"field": "role"},
+                                  reason="integration-no-user")
         with self._engine.begin() as conn:
             outsourcer_id, client_id, agent_id = self._tenant(conn, role, outsourcer, client,
                                                               agent)
             taken = conn.execute(select(t.users.c.id).where(t.users.c.username == username))
             if taken.first():
-                raise ConflictError(f"user {username!r} already exists", {"field": "username"})
+                raise ConflictError(f"user {username!r} already exists", {"field": "username"},
+                                    reason="username-taken", values={"username": username})
             user_id = new_id()
             conn.execute(insert(t.users).values(
                 id=user_id, username=username, password_hash=_hasher.hash(password),
@@ -135,7 +138,7 @@ class AuthService:
                     name = theirs["slug"] if theirs is not None else agent_row["outsourcer_id"]
                     raise ValidationError(
                         f"agent {agent!r} works for outsourcer {name!r}, not {outsourcer!r}",
-                        {"field": "outsourcer"})
+                        {"field": "outsourcer"}, reason="agent-other-outsourcer")
             return str(agent_row["outsourcer_id"]), None, agent_id
         return None, None, None
 
@@ -144,11 +147,12 @@ class AuthService:
         """Give a user another role (and the tenant it needs). Their sessions end at once:
         every token and open event stream of theirs stops, and they log in again."""
         if role is Role.INTEGRATION:
-            raise ValidationError("integrations use API keys, not users", {"field": "role"})
+            raise ValidationError("integrations use API keys, not users", {"field": "role"},
+                                  reason="integration-no-user")
         with self._engine.begin() as conn:
             row = repo.get_row(conn, t.users, user_id)
             if row is None:
-                raise NotFoundError("no such user", {"user": user_id})
+                raise NotFoundError("no such user", {"user": user_id}, reason="user-unknown")
             outsourcer_id, client_id, agent_id = self._tenant(conn, role, outsourcer, client,
                                                               agent)
             conn.execute(update(t.users).where(t.users.c.id == user_id).values(
@@ -190,10 +194,12 @@ class AuthService:
     @staticmethod
     def _ref(conn: Connection, table: Table, ref: str | None, what: str, role: Role) -> str:
         if not ref:
-            raise ValidationError(f"role {role} needs --{what}", {"field": what})
+            raise ValidationError(f"role {role} needs --{what}", {"field": what},
+                                  reason="role-needs-tenant")
         found = repo.find_id(conn, table, ref)
         if found is None:
-            raise ValidationError(f"unknown {what} {ref!r}", {"field": what})
+            raise ValidationError(f"unknown {what} {ref!r}", {"field": what},
+                                  reason="reference-unknown", values={"ref": ref})
         return found
 
     def login(self, username: str, password: str, *, caller: str = "") -> IssuedToken:
@@ -261,13 +267,14 @@ class AuthService:
         """A new API key for a channel integration; the key is shown once, stored hashed."""
         if not _KEY_NAME.match(name):
             raise ValidationError("API key name: 1–100 letters, digits, '.', '_' or '-'",
-                                  {"field": "name"})
+                                  {"field": "name"}, reason="api-key-name")
         key = "rk_" + secrets.token_urlsafe(32)
         with self._engine.begin() as conn:
             client_id = self._ref(conn, t.clients, client, "client", Role.INTEGRATION) \
                 if client else None
             if conn.execute(select(t.api_keys.c.id).where(t.api_keys.c.name == name)).first():
-                raise ConflictError(f"API key {name!r} already exists", {"field": "name"})
+                raise ConflictError(f"API key {name!r} already exists", {"field": "name"},
+                                    reason="api-key-taken")
             conn.execute(insert(t.api_keys).values(
                 id=new_id(), name=name, key_hash=_digest(key), client_id=client_id,
                 created_at=self._clock.now()))

@@ -61,11 +61,12 @@ class BriefingService:
             client_id = kaccess.editable_base(conn, who, client)
             article = kr.article(conn, client_id, ref)
             if article is None:
-                raise NotFoundError(f"no article {ref!r}", {"id": ref})
+                raise NotFoundError(f"no article {ref!r}", {"id": ref}, reason="article-unknown")
             versions = kr.versions(conn, article)
             new = next((v for v in versions if v.number == number), None)
             if new is None or new.status is not Status.PUBLISHED:
-                raise ConflictError("only a published version can require a briefing", {})
+                raise ConflictError("only a published version can require a briefing", {},
+                                    reason="briefing-needs-published")
             previous = _previous(versions, new)
             row = {"id": new_id(), "client_id": client_id, "article_ref": ref,
                    "version": number, "title": new.content.question[:500],
@@ -80,7 +81,8 @@ class BriefingService:
     async def acknowledge(self, who: Principal, briefing_id: str) -> dict[str, Any]:
         """The agent read the briefing: the desk offers them its topic again."""
         if who.role is not Role.AGENT or who.agent_id is None:
-            raise PermissionDeniedError("only the agent themself acknowledges a briefing", {})
+            raise PermissionDeniedError("only the agent themself acknowledges a briefing", {},
+                                        reason="briefing-not-yours")
         agent_id = who.agent_id
         done = await asyncio.to_thread(self._acknowledge, agent_id, briefing_id)
         await self._desk.reload_config()
@@ -94,13 +96,15 @@ class BriefingService:
             skills = conn.execute(select(t.agents.c.skills).where(t.agents.c.id == agent_id)
                                   ).scalar_one_or_none() or {}
             if row is None or not set(row["skills"]) & set(skills):
-                raise NotFoundError("unknown briefing", {"briefing": briefing_id})
+                raise NotFoundError("unknown briefing", {"briefing": briefing_id},
+                                    reason="briefing-unknown")
             try:
                 with conn.begin_nested():
                     conn.execute(insert(o.briefing_acks).values(
                         briefing_id=briefing_id, agent_id=agent_id, acknowledged_at=now))
             except IntegrityError:
-                raise ConflictError("this briefing is already acknowledged", {}) from None
+                raise ConflictError("this briefing is already acknowledged", {},
+                                    reason="briefing-acknowledged") from None
         return {**_out(dict(row)), "acknowledged_at": to_iso(now)}
 
     def for_agent(self, agent_id: str) -> list[dict[str, Any]]:
@@ -123,7 +127,8 @@ class BriefingService:
         if who.role is Role.AGENT and who.agent_id:
             return self.for_agent(who.agent_id)
         if who.role is Role.INTEGRATION:
-            raise PermissionDeniedError("integrations do not read briefings", {})
+            raise PermissionDeniedError("integrations do not read briefings", {},
+                                        reason="role-cannot")
         with self._engine.connect() as conn:
             rows = conn.execute(select(o.briefings).order_by(o.briefings.c.created_at.desc())
                                 ).mappings().all()
@@ -142,7 +147,8 @@ class BriefingService:
             row = conn.execute(select(o.briefings).where(o.briefings.c.id == briefing_id)
                                ).mappings().first()
             if row is None or not self._readable(conn, who, row["client_id"]):
-                raise NotFoundError("unknown briefing", {"briefing": briefing_id})
+                raise NotFoundError("unknown briefing", {"briefing": briefing_id},
+                                    reason="briefing-unknown")
             return {**_out(dict(row)), **self._status(conn, who, dict(row))}
 
     @staticmethod

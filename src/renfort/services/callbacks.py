@@ -40,7 +40,8 @@ class CallbackService:
                                      .where(k.kb_conversations.c.id == conversation_id)
                                      ).scalar_one_or_none()
         if client_id is None:
-            raise NotFoundError("unknown conversation", {"conversation": conversation_id})
+            raise NotFoundError("unknown conversation", {"conversation": conversation_id},
+                                reason="conversation-unknown")
         row: dict[str, Any] = await self._desk.execute(c.ScheduleCallback(
             str(client_id), None, number, "chat", conversation_id,
             to_seconds(window_start) if window_start else None,
@@ -63,7 +64,8 @@ class CallbackService:
                                 .where(o.callbacks.c.id == callback_id))
             row = conn.execute(query).mappings().first()
         if row is None:
-            raise NotFoundError("unknown callback", {"callback": callback_id})
+            raise NotFoundError("unknown callback", {"callback": callback_id},
+                                reason="callback-unknown")
         return view(dict(row), who)
 
     @staticmethod
@@ -71,7 +73,8 @@ class CallbackService:
         if who.role is Role.AGENT:
             return query.where(o.callbacks.c.agent_id == who.agent_id)
         if who.role in (Role.KNOWLEDGE_EDITOR,):
-            raise PermissionDeniedError(f"role {who.role} cannot see callbacks", {})
+            raise PermissionDeniedError(f"role {who.role} cannot see callbacks", {},
+                                        reason="role-cannot")
         visible = access.visible_queue_ids(conn, who)
         return query if visible is None else query.where(o.callbacks.c.queue_id.in_(visible))
 

@@ -58,10 +58,11 @@ Data = dict[str, Any]
 
 def _ref(conn: Connection, table: Table, ref: Any, field: str) -> str:
     if not isinstance(ref, str) or not ref:
-        raise ValidationError(f"{field} is required", {"field": field})
+        raise ValidationError(f"{field} is required", {"field": field}, reason="field-missing")
     found = repo.find_id(conn, table, ref)
     if found is None:
-        raise ValidationError(f"unknown {field} {ref!r}", {"field": field})
+        raise ValidationError(f"unknown {field} {ref!r}", {"field": field},
+                              reason="reference-unknown", values={"ref": ref})
     return found
 
 
@@ -77,7 +78,7 @@ def _enum(kind: Any, value: Any, field: str) -> Any:
     except ValueError:
         allowed = ", ".join(str(v) for v in kind)
         raise ValidationError(f"{field}: {value!r} is not one of {allowed}",
-                              {"field": field}) from None
+                              {"field": field}, reason="value-not-allowed") from None
 
 
 def _contracted_clients(conn: Connection, outsourcer_id: str | None) -> set[str]:
@@ -168,7 +169,8 @@ def _admin_only(conn: Connection, who: Principal, row: Data) -> None:
 def _own_outsourcer(conn: Connection, who: Principal, row: Data) -> None:
     access.require(who, Role.OUTSOURCER_MANAGER)
     if who.role is not Role.ADMIN and row.get("outsourcer_id") != who.outsourcer_id:
-        raise PermissionDeniedError("you can only manage your own outsourcer's data", {})
+        raise PermissionDeniedError("you can only manage your own outsourcer's data", {},
+                                    reason="other-outsourcer-data")
 
 
 def _users_write(conn: Connection, who: Principal, row: Data) -> None:
@@ -177,13 +179,14 @@ def _users_write(conn: Connection, who: Principal, row: Data) -> None:
     if (who.role is Role.OUTSOURCER_MANAGER and row.get("outsourcer_id") == who.outsourcer_id
             and row.get("role") in (Role.SUPERVISOR, Role.AGENT)):
         return
-    raise PermissionDeniedError("you cannot manage this user", {})
+    raise PermissionDeniedError("you cannot manage this user", {}, reason="user-not-manageable")
 
 
 def _own_client_waiver(conn: Connection, who: Principal, row: Data) -> None:
     access.require(who, Role.CLIENT_VIEWER)
     if who.role is not Role.ADMIN and row.get("client_id") != who.client_id:
-        raise PermissionDeniedError("you can only manage your own client's waivers", {})
+        raise PermissionDeniedError("you can only manage your own client's waivers", {},
+                                    reason="other-client-waiver")
 
 
 # ---------------------------------------------------------------------- builders
@@ -191,7 +194,8 @@ def _own_client_waiver(conn: Connection, who: Principal, row: Data) -> None:
 def _few_queues(refs: list[str]) -> None:
     if len(refs) > bounds.MAX_QUEUES_PER_REFERENCE:
         raise ValidationError(f"queues: at most {bounds.MAX_QUEUES_PER_REFERENCE}",
-                              {"field": "queues"})
+                              {"field": "queues"},
+                              reason="queues-max", values={"max": bounds.MAX_QUEUES_PER_REFERENCE})
 
 
 def _build_outsourcer(conn: Connection, who: Principal, data: Data, entity_id: str) -> Data:
@@ -235,7 +239,7 @@ def _build_contract(conn: Connection, who: Principal, data: Data, entity_id: str
         row = repo.get_row(conn, t.queues, queue_id)
         if row is None or row["client_id"] != client_id:
             raise ValidationError("a contract covers queues of its own client only",
-                                  {"field": "queues"})
+                                  {"field": "queues"}, reason="contract-other-client-queues")
     contract = Contract(
         ContractId(entity_id), ClientId(client_id),
         OutsourcerId(_ref(conn, t.outsourcers, data.get("outsourcer"), "outsourcer")),
@@ -259,7 +263,8 @@ def _build_agent(conn: Connection, who: Principal, data: Data, entity_id: str) -
     if site_id is not None:
         site = repo.get_row(conn, t.sites, site_id)
         if site is None or site["outsourcer_id"] != outsourcer:
-            raise ValidationError("the site belongs to another outsourcer", {"field": "site"})
+            raise ValidationError("the site belongs to another outsourcer", {"field": "site"},
+                                  reason="site-other-outsourcer")
     capacity = data.get("capacity") or {"voice": 1, "chat": 3, "email": 2, "callback": 1}
     agent = Agent(
         id=AgentId(entity_id), outsourcer_id=OutsourcerId(outsourcer), name=data["name"],
@@ -279,7 +284,7 @@ def _build_waiver(conn: Connection, who: Principal, data: Data, entity_id: str) 
         row = repo.get_row(conn, t.queues, queue_id)
         if row is None or row["client_id"] != client_id:
             raise ValidationError("a waiver covers queues of its own client only",
-                                  {"field": "queues"})
+                                  {"field": "queues"}, reason="waiver-other-client-queues")
     valid_from: datetime = bounds.check_instant(data["valid_from"], "valid_from")
     valid_to: datetime = bounds.check_instant(data["valid_to"], "valid_to")
     waiver = Waiver(
@@ -380,7 +385,8 @@ class Catalog:
             row = conn.execute(select(kind.table).where(kind.table.c.id == entity_id)
                                .where(kind.read(conn, who))).mappings().first()
         if row is None:
-            raise NotFoundError(f"no {kind.name[:-1]} {ref!r}", {"id": ref})
+            raise NotFoundError(f"no {kind.name[:-1]} {ref!r}", {"id": ref},
+                                reason="entity-unknown")
         return dict(row)
 
     def save(self, kind: Kind, who: Principal, data: Data, ref: str | None = None) -> Data:
@@ -391,7 +397,8 @@ class Catalog:
                 if ref is None:
                     entity_id = bounds.check_id(str(data.get("id") or new_id()))
                     if repo.get_row(conn, kind.table, entity_id) is not None:
-                        raise ConflictError(f"{kind.name[:-1]} {entity_id!r} exists", {})
+                        raise ConflictError(f"{kind.name[:-1]} {entity_id!r} exists", {},
+                                            reason="id-exists")
                 else:
                     existing = self._visible(conn, kind, who, ref)
                     kind.write(conn, who, existing)
@@ -406,7 +413,8 @@ class Catalog:
                 return kind.out(conn, repo.get_row(conn, kind.table, entity_id) or row)
         except IntegrityError as error:
             raise ConflictError(f"this {kind.name[:-1]} clashes with existing data "
-                                "(duplicate slug or unknown reference)", {}) from error
+                                "(duplicate slug or unknown reference)", {},
+                                reason="duplicate") from error
 
     def delete(self, kind: Kind, who: Principal, ref: str) -> str:
         """Delete an entity within the caller's tenant; returns its id."""
@@ -415,14 +423,15 @@ class Catalog:
                 row = self._visible(conn, kind, who, ref)
                 kind.write(conn, who, row)
                 if kind is KINDS["users"] and row["id"] == who.user_id:
-                    raise ConflictError("you cannot delete yourself", {})
+                    raise ConflictError("you cannot delete yourself", {}, reason="delete-self")
                 if kind is KINDS["users"]:
                     conn.execute(t.sessions.delete().where(t.sessions.c.user_id == row["id"]))
                 repo.delete_by_id(conn, kind.table, row["id"])
                 return str(row["id"])
         except IntegrityError as error:
             raise ConflictError(f"this {kind.name[:-1]} is still in use (contacts, agents, "
-                                "contracts or users refer to it)", {}) from error
+                                "contracts or users refer to it)", {},
+                                reason="still-in-use") from error
 
     def revoke_waiver(self, who: Principal, ref: str, now: float) -> Data:
         kind = KINDS["waivers"]
@@ -430,9 +439,10 @@ class Catalog:
             row = self._visible(conn, kind, who, ref)
             kind.write(conn, who, row)
             if not row["revocable"]:
-                raise ConflictError("this waiver was granted as not revocable", {})
+                raise ConflictError("this waiver was granted as not revocable", {},
+                                    reason="waiver-not-revocable")
             if row["revoked_at"] is not None:
-                raise ConflictError("this waiver is already revoked", {})
+                raise ConflictError("this waiver is already revoked", {}, reason="waiver-revoked")
             conn.execute(t.waivers.update().where(t.waivers.c.id == row["id"])
                          .values(revoked_at=now))
             return kind.out(conn, {**row, "revoked_at": now})
@@ -446,7 +456,7 @@ class Catalog:
             row = self._visible(conn, kind, who, ref)
             kind.write(conn, who, row)
         if row["id"] == who.user_id:
-            raise ConflictError("you cannot change your own role", {})
+            raise ConflictError("you cannot change your own role", {}, reason="own-role")
         self.check_user_write(who, role, outsourcer, agent)
         return str(row["id"])
 
@@ -456,13 +466,16 @@ class Catalog:
         if who.role is Role.ADMIN:
             return
         if who.role is not Role.OUTSOURCER_MANAGER or role not in (Role.SUPERVISOR, Role.AGENT):
-            raise PermissionDeniedError("you cannot create users with this role", {})
+            raise PermissionDeniedError("you cannot create users with this role", {},
+                                        reason="role-not-grantable")
         with self._engine.connect() as conn:
             if role is Role.SUPERVISOR and repo.find_id(conn, t.outsourcers, outsourcer or "") \
                     != who.outsourcer_id:
-                raise PermissionDeniedError("only users of your own outsourcer", {})
+                raise PermissionDeniedError("only users of your own outsourcer", {},
+                                            reason="other-outsourcer-user")
             if role is Role.AGENT:
                 row = repo.get_row(conn, t.agents, agent or "")
                 if row is None or row["outsourcer_id"] != who.outsourcer_id:
-                    raise PermissionDeniedError("only agents of your own outsourcer", {})
+                    raise PermissionDeniedError("only agents of your own outsourcer", {},
+                                                reason="other-outsourcer-agent")
 

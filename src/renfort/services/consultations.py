@@ -41,15 +41,17 @@ class ConsultationService:
         day = held_on or today
         if day > today:
             raise ValidationError("a consultation cannot be recorded before it is held",
-                                  {"field": "held_on"})
+                                  {"field": "held_on"}, reason="consultation-future")
         if day < today and not late:
             raise ValidationError("a past day is recorded only as a late entry (late: true)",
-                                  {"field": "late"})
+                                  {"field": "late"}, reason="consultation-late")
         if day < today - timedelta(days=MAX_DAYS):
             raise ValidationError(f"late entries go back {MAX_DAYS} days at most",
-                                  {"field": "held_on"})
+                                  {"field": "held_on"},
+                                  reason="consultation-too-late", values={"max": MAX_DAYS})
         if not minutes.strip() or not participants:
-            raise ValidationError("give the participants and the minutes", {"field": "minutes"})
+            raise ValidationError("give the participants and the minutes", {"field": "minutes"},
+                                  reason="consultation-minutes")
         with self._engine.begin() as conn:
             site = access.visible_site(conn, who, site_ref)
             access.require_consultation(who, site)
@@ -80,7 +82,8 @@ class ConsultationService:
     def checklist(self, who: Principal, site_ref: str, days: int = 7) -> dict[str, Any]:
         """The last ``days`` days, today included: held or not; missed days before today."""
         if not 1 <= days <= MAX_DAYS:
-            raise ValidationError(f"days: 1 to {MAX_DAYS}", {"field": "days"})
+            raise ValidationError(f"days: 1 to {MAX_DAYS}", {"field": "days"},
+                                  reason="days-range", values={"max": MAX_DAYS})
         with self._engine.connect() as conn:
             site = access.visible_site(conn, who, site_ref)
             access.require_register(who, site)

@@ -71,7 +71,7 @@ def visible_contact(conn: Connection, who: Principal, contact_id: str) -> dict[s
     row = conn.execute(select(t.contacts).where(t.contacts.c.id == contact_id)
                        .where(access.contact_filter(conn, who))).mappings().first()
     if row is None:
-        raise NotFoundError("no such contact", {"contact": contact_id})
+        raise NotFoundError("no such contact", {"contact": contact_id}, reason="contact-unknown")
     return _contact_out(row, who, _queue_slugs(conn))
 
 

@@ -100,15 +100,17 @@ class CallbackDesk(DeskState):
         if ref is not None:
             queue = self.queue(ref)
             if client_id and queue.client_id != client_id:
-                raise ValidationError("unknown queue", {"field": "queue"})
+                raise ValidationError("unknown queue", {"field": "queue"}, reason="queue-unknown")
             if Channel.CALLBACK not in queue.channels:
                 raise ValidationError(f"queue {queue.slug!r} does not take callbacks",
-                                      {"field": "queue"})
+                                      {"field": "queue"},
+                                      reason="queue-no-callbacks", values={"queue": queue.slug})
             return queue
         for queue in sorted(self._queues.values(), key=lambda q: q.slug):
             if queue.client_id == client_id and Channel.CALLBACK in queue.channels:
                 return queue
-        raise ValidationError("this client has no callback queue", {"field": "queue"})
+        raise ValidationError("this client has no callback queue", {"field": "queue"},
+                              reason="no-callback-queue")
 
     # ------------------------------------------------------------------ time
 
@@ -163,7 +165,8 @@ class CallbackDesk(DeskState):
         if callback is None:
             return None
         if callback["state"] != CallbackState.DIALING:
-            raise AgentStateError("this callback is not being dialled", {})
+            raise AgentStateError("this callback is not being dialled", {},
+                                  reason="callback-not-dialling")
         self._change_callback(callback, batch, state=str(CallbackState.CLOSED),
                               outcome=str(CallbackOutcome.ANSWERED),
                               closed_at=self._clock.now(), due_at=None)
@@ -176,9 +179,10 @@ class CallbackDesk(DeskState):
         if contact is None or callback is None or \
                 (command.client_id and contact.client_id != command.client_id):
             raise NotFoundError("no callback in progress with this call id",
-                                {"field": "call_id"})
+                                {"field": "call_id"}, reason="callback-call-unknown")
         if callback["state"] != CallbackState.DIALING:
-            raise AgentStateError("this callback is not being dialled", {})
+            raise AgentStateError("this callback is not being dialled", {},
+                                  reason="callback-not-dialling")
         # The attempt's contact ends at once: the agent is free for the next contact.
         next_state(contact.state, Action.END)
         self._transition(contact, Action.END, batch)

@@ -206,7 +206,8 @@ class DeskCore(BriefingDesk, CallbackDesk):
 
     def _explain(self, command: c.Explain, _: Batch) -> Explanation:
         if command.contact_id not in self._contacts:
-            raise NotFoundError("this contact is finished; nothing to explain", {})
+            raise NotFoundError("this contact is finished; nothing to explain", {},
+                                reason="contact-finished-explain")
         explanation = self.router.explain(ContactId(command.contact_id),
                                           AgentId(command.agent_id))
         queue = self._queues.get(self._contacts[command.contact_id].queue_id)
@@ -220,10 +221,11 @@ class DeskCore(BriefingDesk, CallbackDesk):
         queue = self.queue(queue_ref)
         if channel not in queue.channels:
             raise ValidationError(f"queue {queue.slug!r} does not take {channel} contacts",
-                                  {"field": "channel"})
+                                  {"field": "channel"},
+                                  reason="queue-channel", values={"queue": queue.slug})
         if external_ref is not None and external_ref in self._by_external:
             raise ConflictError("a contact with this external reference is in progress",
-                                {"field": "external_ref"})
+                                {"field": "external_ref"}, reason="external-ref-in-progress")
         now = self._clock.now()
         contact = LiveContact(
             id=new_id(), seq=self._seq + 1, queue_id=queue.id, client_id=queue.client_id,
@@ -300,7 +302,8 @@ class DeskCore(BriefingDesk, CallbackDesk):
         contact = self._contact(command.contact_id)
         if command.agent_id is not None and contact.agent_id != command.agent_id:
             raise AgentStateError("this contact is not with this agent",
-                                  {"contact": command.contact_id, "agent": command.agent_id})
+                                  {"contact": command.contact_id, "agent": command.agent_id},
+                                  reason="contact-not-yours")
         next_state(contact.state, Action.REDIRECT)
         self._leave_router(contact)
         self.changed = True
@@ -375,7 +378,7 @@ class DeskCore(BriefingDesk, CallbackDesk):
         contact = self._contact(command.contact_id)
         if command.agent_id is not None and contact.agent_id != command.agent_id:
             raise AgentStateError("this contact is not with this agent",
-                                  {"contact": command.contact_id})
+                                  {"contact": command.contact_id}, reason="contact-not-yours")
         self._transition(contact, Action.END, batch)
         batch.update_contact(contact.id, ended_at=self._clock.now())
         return contact
@@ -400,12 +403,14 @@ class DeskCore(BriefingDesk, CallbackDesk):
         next_state(contact.state, Action.TRANSFER)
         if target.client_id != contact.client_id:
             raise ValidationError("transfers stay within the contact's client",
-                                  {"field": "queue"})
+                                  {"field": "queue"}, reason="transfer-other-client")
         if contact.channel not in target.channels:
             raise ValidationError(f"queue {target.slug!r} does not take {contact.channel}",
-                                  {"field": "queue"})
+                                  {"field": "queue"},
+                                  reason="queue-channel", values={"queue": target.slug})
         if target.id == contact.queue_id:
-            raise ValidationError("the contact is already in this queue", {"field": "queue"})
+            raise ValidationError("the contact is already in this queue", {"field": "queue"},
+                                  reason="transfer-same-queue")
         self.router.release(ContactId(contact.id))
         self.changed = True
         self._transition(contact, Action.TRANSFER, batch, agent_id=command.agent_id,
@@ -438,7 +443,8 @@ class DeskCore(BriefingDesk, CallbackDesk):
         contact = self._contact(command.contact_id)
         if command.author == "agent" and (contact.agent_id != command.author_id
                                           or contact.state is not ContactState.ACCEPTED):
-            raise AgentStateError("accept the contact before writing to the customer", {})
+            raise AgentStateError("accept the contact before writing to the customer", {},
+                                  reason="accept-before-writing")
         return self._message(batch, contact, command.author, command.author_id, command.body)
 
     # ------------------------------------------------------------------ presence
@@ -448,7 +454,8 @@ class DeskCore(BriefingDesk, CallbackDesk):
         self._known_agent(agent_id)
         self._home_refusal(agent_id)
         if self.router.agent_status(AgentId(agent_id)) is not AgentStatus.LOGGED_OUT:
-            raise AgentStateError("the agent is already logged in", {"agent": agent_id})
+            raise AgentStateError("the agent is already logged in", {"agent": agent_id},
+                                  reason="already-logged-in")
         self.router.log_in(AgentId(agent_id))
         status = self.router.agent_status(AgentId(agent_id))
         self._agent_status(agent_id, status, None, batch)
@@ -478,14 +485,14 @@ class DeskCore(BriefingDesk, CallbackDesk):
     def _call_arrived(self, command: c.CallArrived, batch: Batch) -> LiveContact:
         queue = self.queue(command.queue)
         if command.client_id and queue.client_id != command.client_id:
-            raise ValidationError("unknown queue", {"field": "queue"})
+            raise ValidationError("unknown queue", {"field": "queue"}, reason="queue-unknown")
         return self._receive(batch, queue_ref=queue.id, channel=Channel.VOICE,
                              customer_ref=command.caller, external_ref=command.call_id)
 
     def _call(self, call_id: str, client_id: str | None) -> LiveContact:
         contact = self._contact_by_external(call_id)
         if client_id and contact.client_id != client_id:
-            raise ValidationError("unknown call", {"field": "call_id"})
+            raise ValidationError("unknown call", {"field": "call_id"}, reason="call-unknown")
         return contact
 
     def _call_answered(self, command: c.CallAnswered, batch: Batch) -> LiveContact:
@@ -494,9 +501,10 @@ class DeskCore(BriefingDesk, CallbackDesk):
         if called_back is not None:
             return called_back
         if contact.agent_id is None:
-            raise AgentStateError("no agent was offered this call", {})
+            raise AgentStateError("no agent was offered this call", {}, reason="call-not-offered")
         if command.agent and command.agent != contact.agent_id:
-            raise AgentStateError("this call was offered to another agent", {})
+            raise AgentStateError("this call was offered to another agent", {},
+                                  reason="call-other-agent")
         return self._accept(c.Accept(contact.id, contact.agent_id), batch)
 
     def _call_hung_up(self, command: c.CallHungUp, batch: Batch) -> LiveContact:

@@ -163,14 +163,15 @@ class DeskState:
         contact = self._contacts.get(contact_id)
         if contact is None:
             raise ConflictError("this contact is already finished (closed, abandoned or "
-                                "redirected)", {"contact": contact_id})
+                                "redirected)", {"contact": contact_id}, reason="contact-finished")
         return contact
 
     def _held_by(self, contact_id: str, agent_id: str) -> LiveContact:
         contact = self._contact(contact_id)
         if contact.agent_id != agent_id:
             raise AgentStateError("this contact is not with this agent",
-                                  {"contact": contact_id, "agent": agent_id})
+                                  {"contact": contact_id, "agent": agent_id},
+                                  reason="contact-not-yours")
         return contact
 
     # ------------------------------------------------------------------ configuration
@@ -206,7 +207,7 @@ class DeskState:
             raise AgentStateError(
                 "this agent works from home without a cleared set-up (missing: "
                 + ", ".join(missing) + "); no contact can be routed to them",
-                {"agent": agent_id, "missing": list(missing)})
+                {"agent": agent_id, "missing": list(missing)}, reason="home-setup-missing")
 
     def _enforce_home_setups(self, batch: Batch) -> None:
         """Put on break every logged-in home agent whose set-up is no longer cleared: they
@@ -229,7 +230,8 @@ class DeskState:
             return ref
         found = self._config_view.slugs.get(ref)
         if found is None:
-            raise NotFoundError(f"unknown queue {ref!r}", {"field": "queue"})
+            raise NotFoundError(f"unknown queue {ref!r}", {"field": "queue"},
+                                reason="queue-unknown")
         return found
 
     def queue(self, ref: str) -> Queue:
@@ -239,12 +241,13 @@ class DeskState:
         contact_id = self._by_external.get(external_ref)
         if contact_id is None:
             raise NotFoundError("no contact in progress with this call id",
-                                {"field": "call_id"})
+                                {"field": "call_id"}, reason="call-unknown")
         return self._contacts[contact_id]
 
     def _known_agent(self, agent_id: str) -> None:
         if agent_id not in self._agent_outsourcer:
-            raise NotFoundError(f"unknown agent {agent_id!r}", {"field": "agent"})
+            raise NotFoundError(f"unknown agent {agent_id!r}", {"field": "agent"},
+                                reason="agent-unknown")
 
     # ------------------------------------------------------------------ the read snapshot
 

@@ -99,7 +99,8 @@ class ConfigReads:
             return ref
         found = config.slugs.get(ref)
         if found is None:
-            raise NotFoundError(f"unknown queue {ref!r}", {"field": "queue"})
+            raise NotFoundError(f"unknown queue {ref!r}", {"field": "queue"},
+                                reason="queue-unknown")
         return found
 
     def queue(self, ref: str) -> Queue:
@@ -156,7 +157,8 @@ class DeskView(ConfigReads):
 
     def agent(self, agent_id: str) -> AgentView:
         if agent_id not in self._config.agent_outsourcer:
-            raise NotFoundError(f"unknown agent {agent_id!r}", {"field": "agent"})
+            raise NotFoundError(f"unknown agent {agent_id!r}", {"field": "agent"},
+                                reason="agent-unknown")
         with self._lock:
             return self._agents.get(agent_id) or AgentView(agent_id, *_rest(_IDLE))
 

@@ -158,10 +158,11 @@ def _refusal(error: BaseException, command: Command) -> RenfortError:
         return error
     if isinstance(error, IntegrityError):
         return ConflictError("this change clashes with what is already stored (a reference "
-                             "already used?); nothing was changed", {"cause": "integrity"})
+                             "already used?); nothing was changed", {"cause": "integrity"},
+                             reason="stored-clash")
     if isinstance(error, DataError):
         return ValidationError("a value of this request cannot be stored; nothing was "
-                               "changed", {"cause": "data"})
+                               "changed", {"cause": "data"}, reason="value-not-storable")
     incident = uuid.uuid4().hex[:12]
     # Ids and the command's kind only: the rest may carry personal data.
     log.error("command %s failed unexpectedly (incident %s)", command.kind, incident,

@@ -68,18 +68,21 @@ def parse_import_lines(lines: Sequence[str]) -> list[tuple[str, a.Content]]:
         try:
             data = json.loads(line)
             if not isinstance(data, dict):
-                raise ValidationError("each line must be a JSON object", {})
+                raise ValidationError("each line must be a JSON object", {},
+                                      reason="import-line-object")
             ref = a.check_ref(data.get("id"))  # type: ignore[arg-type]
             if ref in seen:
-                raise ValidationError(f"id {ref!r} appears twice", {"field": "id"})
+                raise ValidationError(f"id {ref!r} appears twice", {"field": "id"},
+                                      reason="import-id-twice", values={"id": ref})
             seen.add(ref)
             parsed.append((ref, a.content_from(data)))
         except json.JSONDecodeError as error:
             raise ValidationError(f"line {number}: not JSON ({error.msg})",
-                                  {"line": number}) from None
+                                  {"line": number}, reason="import-line-json") from None
         except ValidationError as error:
             raise ValidationError(f"line {number}: {error.message}",
-                                  {"line": number, **error.details}) from None
+                                  {"line": number, **error.details},
+                                  reason="import-line-invalid") from None
     return parsed
 
 
@@ -134,7 +137,8 @@ class KnowledgeService:
             who is not None and not access.sees_history(who)
             and a.in_force(kr.versions(conn, article), self._clock.now()) is None)
         if article is None or hidden:
-            raise NotFoundError(f"no article {ref!r} in this base", {"id": ref})
+            raise NotFoundError(f"no article {ref!r} in this base", {"id": ref},
+                                reason="article-unknown")
         return article
 
     def list_articles(self, who: Principal, client: str) -> list[Data]:
@@ -160,7 +164,8 @@ class KnowledgeService:
         with self._engine.connect() as conn:
             client_id = access.readable_base(conn, who, client)
             if not access.sees_history(who):
-                raise NotFoundError("the history is for editors and the client", {})
+                raise NotFoundError("the history is for editors and the client", {},
+                                    reason="history-editors")
             article = self._article(conn, client_id, ref, who)
             return [version_out(v) for v in kr.versions(conn, article)]
 
@@ -176,12 +181,14 @@ class KnowledgeService:
         visible = access.sees_history(who) or (
             found is not None and found.in_force_at(self._clock.now()))
         if found is None or not visible:
-            raise NotFoundError(f"article {ref!r} has no version {number}", {"version": number})
+            raise NotFoundError(f"article {ref!r} has no version {number}", {"version": number},
+                                reason="article-version-unknown")
         return found
 
     def diff(self, who: Principal, client: str, ref: str, old: int, new: int) -> Data:
         if not access.sees_history(who):
-            raise NotFoundError("the history is for editors and the client", {})
+            raise NotFoundError("the history is for editors and the client", {},
+                                reason="history-editors")
         first = self._version(who, client, ref, old)
         second = self._version(who, client, ref, new)
         return {"id": ref, "from": old, "to": new, "diff": a.diff(first, second)}
@@ -202,7 +209,8 @@ class KnowledgeService:
                 rev = kr.bump_revision(conn, client_id)
                 result = work(conn, rev)
         except IntegrityError as error:
-            raise ConflictError("this change clashes with another one; try again", {}) \
+            raise ConflictError("this change clashes with another one; try again", {},
+                                reason="edit-clash") \
                 from error
         self.bases.refresh(client_id)
         return result
@@ -216,7 +224,8 @@ class KnowledgeService:
         with self._engine.connect() as conn:
             client_id = access.editable_base(conn, who, client)
             if kr.article(conn, client_id, ref) is not None:
-                raise ConflictError(f"article {ref!r} exists; edit it instead", {"id": ref})
+                raise ConflictError(f"article {ref!r} exists; edit it instead", {"id": ref},
+                                    reason="article-exists")
 
         def work(conn: Connection, rev: int) -> Data:
             now = self._clock.now()
@@ -282,7 +291,8 @@ class KnowledgeService:
             client_id = access.editable_base(conn, who, client)
             article = self._article(conn, client_id, ref, None)
         if article.status == str(a.Status.ARCHIVED):
-            raise ConflictError(f"article {ref!r} is already archived", {"id": ref})
+            raise ConflictError(f"article {ref!r} is already archived", {"id": ref},
+                                reason="article-archived")
 
         def work(conn: Connection, rev: int) -> Data:
             kr.set_article_status(conn, article.id, str(a.Status.ARCHIVED), self._clock.now())

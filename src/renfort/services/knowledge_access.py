@@ -30,7 +30,8 @@ def client_id_of(conn: Connection, client: str) -> str:
     """A client's id from its slug or id; unknown clients are 404."""
     found = repo.find_id(conn, t.clients, client)
     if found is None:
-        raise NotFoundError(f"no knowledge base for {client!r}", {"field": "client"})
+        raise NotFoundError(f"no knowledge base for {client!r}", {"field": "client"},
+                            reason="kb-unknown")
     return found
 
 
@@ -41,7 +42,8 @@ def public_client_id(conn: Connection, client: str) -> str:
                        .where((t.clients.c.id == client) | (t.clients.c.slug == client))
                        ).first()
     if row is None or not row.public:
-        raise NotFoundError(f"no public self-service for {client!r}", {"field": "client"})
+        raise NotFoundError(f"no public self-service for {client!r}", {"field": "client"},
+                            reason="no-self-service")
     return str(row.id)
 
 
@@ -67,7 +69,8 @@ def readable_base(conn: Connection, who: Principal, client: str) -> str:
     client_id = client_id_of(conn, client)
     allowed = readable_clients(conn, who)
     if allowed is not None and client_id not in allowed:
-        raise NotFoundError(f"no knowledge base for {client!r}", {"field": "client"})
+        raise NotFoundError(f"no knowledge base for {client!r}", {"field": "client"},
+                            reason="kb-unknown")
     return client_id
 
 
@@ -78,7 +81,8 @@ def editable_base(conn: Connection, who: Principal, client: str) -> str:
         return client_id
     if who.role is Role.KNOWLEDGE_EDITOR and who.client_id == client_id:
         return client_id
-    raise PermissionDeniedError(f"role {who.role} cannot edit this knowledge base", {})
+    raise PermissionDeniedError(f"role {who.role} cannot edit this knowledge base", {},
+                                reason="kb-not-editable")
 
 
 def sees_history(who: Principal) -> bool:

@@ -36,7 +36,7 @@ def _status(value: str) -> MeasureStatus:
     except ValueError:
         raise ValidationError(f"status {value!r} is not one of "
                               + ", ".join(str(s) for s in MeasureStatus),
-                              {"field": "status"}) from None
+                              {"field": "status"}, reason="measure-status") from None
 
 
 def _facts(conn: Connection, site_id: str) -> SiteFacts | None:
@@ -94,7 +94,8 @@ class MeasureService:
         """
         held_on = consultation.get("held_on")
         if not isinstance(held_on, date):
-            raise ValidationError("held_on: the consultation's date", {"field": "held_on"})
+            raise ValidationError("held_on: the consultation's date", {"field": "held_on"},
+                                  reason="held-on")
         bounds.check_day(held_on, "held_on")
         consulted = Consultation(held_on, tuple(consultation.get("participants") or ()),
                                  str(consultation.get("opinion") or ""),
@@ -102,7 +103,7 @@ class MeasureService:
         now = self._clock.now()
         if held_on > local_date(now):
             raise ValidationError("a consultation cannot be recorded before it is held",
-                                  {"field": "held_on"})
+                                  {"field": "held_on"}, reason="consultation-future")
         with self._engine.begin() as conn:
             site = access.visible_site(conn, who, site_ref)
             access.require_manager(who, site)

@@ -60,10 +60,10 @@ def rules_from_text(text: str | None) -> ShiftRules:
         mark = getattr(error, "problem_mark", None)
         where = f" (line {mark.line + 1})" if mark is not None else ""
         raise ValidationError(f"the shift rules are not valid YAML{where}",
-                              {"field": "rules"}) from None
+                              {"field": "rules"}, reason="rules-yaml") from None
     if not isinstance(data, dict):
         raise ValidationError("the shift rules must be a mapping (templates, pools, …)",
-                              {"field": "rules"})
+                              {"field": "rules"}, reason="rules-mapping")
     return parse_rules(data)
 
 
@@ -86,9 +86,11 @@ def schedule_plan(staffing_text: str, options: ScheduleOptions,
     """The shifts of a staffing plan CSV (``plan staffing --output``)."""
     requirements = parse_requirements_csv(staffing_text, options.requirement)
     if options.seat_cap is not None and options.sites is not None:
-        raise ValidationError("give a seat cap or sites, not both", {"field": "sites"})
+        raise ValidationError("give a seat cap or sites, not both", {"field": "sites"},
+                              reason="seat-cap-or-sites")
     if options.seat_cap is not None and options.seat_cap < 0:
-        raise ValidationError("seat_cap: a number of seats", {"field": "seat_cap"})
+        raise ValidationError("seat_cap: a number of seats", {"field": "seat_cap"},
+                              reason="seat-cap")
     sites = (list(options.sites) if options.sites is not None
              else [SiteCapacity(DEFAULT_SITE, options.seat_cap)])
     return schedule(ScheduleRequest(requirements, options.rules, sites, options.home_share,
@@ -174,13 +176,14 @@ class PlanningService:
         sites = self.site_capacities(who)
         if not sites:
             raise ValidationError("no site to schedule on in your federation",
-                                  {"field": "sites"})
+                                  {"field": "sites"}, reason="no-site")
         telework = self.telework(who, start)
         known = set(telework)
         unknown = sorted({r.queue for r in requirements} - known)
         if unknown:
             raise ValidationError(f"queue {unknown[0]!r} of the plan is not a queue of your "
-                                  "federation", {"field": "staffing", "queue": unknown[0]})
+                                  "federation", {"field": "staffing", "queue": unknown[0]},
+                                  reason="plan-queue-unknown")
         staff = staff_groups(self.federation(who), {r.queue for r in requirements})
         return schedule(ScheduleRequest(requirements, options.rules, sites,
                                         options.home_share, telework, options.time_limit,
@@ -245,7 +248,7 @@ def require_federation(who: Principal) -> None:
     if who.role is Role.ADMIN or who.role in OUTSOURCER_ROLES:
         return
     raise PermissionDeniedError(f"role {who.role} cannot plan on the federation's sites and "
-                                "agents", {})
+                                "agents", {}, reason="role-cannot-federation")
 
 
 def now_of(clock: Clock) -> datetime:

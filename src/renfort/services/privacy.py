@@ -39,7 +39,7 @@ def _reference(customer_ref: str) -> str:
     ref = customer_ref.strip() if isinstance(customer_ref, str) else ""
     if not 1 <= len(ref) <= 200 or ref == ERASED_REF:
         raise ValidationError("customer_ref: 1–200 characters, as it was recorded",
-                              {"field": "customer_ref"})
+                              {"field": "customer_ref"}, reason="customer-ref")
     return ref
 
 

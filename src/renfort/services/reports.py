@@ -47,20 +47,23 @@ class ReportQuery:
         start = _day(first, "from")
         end = _day(last, "to") if last else start
         if end < start:
-            raise ValidationError("'to' comes before 'from'", {"field": "to"})
+            raise ValidationError("'to' comes before 'from'", {"field": "to"},
+                                  reason="report-order")
         if (end - start).days >= MAX_DAYS:
-            raise ValidationError(f"a report covers at most {MAX_DAYS} days", {"field": "to"})
+            raise ValidationError(f"a report covers at most {MAX_DAYS} days", {"field": "to"},
+                                  reason="report-too-long", values={"max": MAX_DAYS})
         if group_by not in GROUPS:
             raise ValidationError("group_by is 'day', 'interval' or 'total'",
-                                  {"field": "group_by"})
+                                  {"field": "group_by"}, reason="group-by")
         if interval_minutes not in INTERVALS:
-            raise ValidationError("interval is 15 or 30 minutes", {"field": "interval"})
+            raise ValidationError("interval is 15 or 30 minutes", {"field": "interval"},
+                                  reason="report-interval")
         dims = tuple(d.strip() for d in by.split(",") if d.strip())
         unknown = [d for d in dims if d not in sla.DIMENSIONS]
         if unknown:
             raise ValidationError(
                 f"unknown breakdown {', '.join(unknown)}: choose among "
-                f"{', '.join(sla.DIMENSIONS)}", {"field": "by"})
+                f"{', '.join(sla.DIMENSIONS)}", {"field": "by"}, reason="breakdown-unknown")
         return ReportQuery(start, end, group_by, tuple(dict.fromkeys(dims)), interval_minutes)
 
     def bounds(self) -> tuple[float, float]:
@@ -83,10 +86,12 @@ def _day(value: str, field: str) -> date:
         day = date.fromisoformat(value.strip()[:10])
     except ValueError:
         raise ValidationError(f"'{field}' must be a date such as 2020-03-17",
-                              {"field": field}) from None
+                              {"field": field}, reason="date-format") from None
     if not EARLIEST_DAY <= day <= LATEST_DAY:
         raise ValidationError(f"'{field}' lies outside {EARLIEST_DAY}..{LATEST_DAY}",
-                              {"field": field})
+                              {"field": field},
+                              reason="date-out-of-range",
+                              values={"earliest": EARLIEST_DAY, "latest": LATEST_DAY})
     return day
 
 
@@ -99,7 +104,8 @@ def fact_filter(who: Principal) -> ColumnElement[bool]:
         return f.client_id == who.client_id
     if who.role in OUTSOURCER_ROLES and who.outsourcer_id:
         return f.outsourcer_id == who.outsourcer_id
-    raise PermissionDeniedError(f"role {who.role} cannot read reports", {})
+    raise PermissionDeniedError(f"role {who.role} cannot read reports", {},
+                                reason="role-cannot-reports")
 
 
 def names(conn: Connection) -> sla.Names:

@@ -49,7 +49,7 @@ def finished_explanation(conn: Connection, who: Principal, contact_id: str,
         made = [o for o in made if o["agent_id"] == agent]
         if not made:
             raise NotFoundError("this contact was never offered to this agent",
-                                {"contact": contact_id, "agent": agent})
+                                {"contact": contact_id, "agent": agent}, reason="never-offered")
     return {"contact": contact_id, "agent": agent, "state": contact["state"],
             "finished": ContactState(contact["state"]) in FINAL_STATES,
             "answered_by": contact["agent_id"] if who.role is Role.ADMIN

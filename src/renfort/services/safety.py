@@ -187,7 +187,8 @@ class SafetyFlags:
 
     def _clients(self, conn: Connection, who: Principal) -> set[str] | None:
         if who.role not in FLAG_READERS:
-            raise PermissionDeniedError(f"role {who.role} cannot read safety flags", {})
+            raise PermissionDeniedError(f"role {who.role} cannot read safety flags", {},
+                                        reason="role-cannot")
         if who.role is Role.ADMIN:
             return None
         if who.role is Role.CLIENT_VIEWER:
@@ -236,7 +237,7 @@ class SafetyFlags:
                                       acknowledged_at)
                                .where(s.safety_flags.c.id == flag_id)).first()
             if row is None or (clients is not None and row[0] not in clients):
-                raise NotFoundError("no such flag", {"flag": flag_id})
+                raise NotFoundError("no such flag", {"flag": flag_id}, reason="flag-unknown")
             if row[1] is None:
                 conn.execute(update(s.safety_flags).where(s.safety_flags.c.id == flag_id)
                              .values(acknowledged_at=self._clock.now(),
@@ -287,10 +288,12 @@ class AgentRedirects:
         key = entry_key(target)
         heard = (text or "").strip()
         if len(heard) > 2000:
-            raise ValidationError("text: at most 2000 characters", {"field": "text"})
+            raise ValidationError("text: at most 2000 characters", {"field": "text"},
+                                  reason="text-too-long", values={"max": 2000})
         live = self._desk.live_contact(contact_id)
         if live is None:
-            raise ConflictError("this contact is already finished", {"contact": contact_id})
+            raise ConflictError("this contact is already finished", {"contact": contact_id},
+                                reason="contact-finished")
         entry = (await asyncio.to_thread(self._directory.entries, live.client_id))[key]
         rule = "agent"
         if heard:

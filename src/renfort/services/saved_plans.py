@@ -43,24 +43,28 @@ class SavedPlanService:
         access.require(who, *SAVERS)
         name = name.strip()
         if not 1 <= len(name) <= 200:
-            raise ValidationError("name: 1 to 200 characters", {"field": "name"})
+            raise ValidationError("name: 1 to 200 characters", {"field": "name"},
+                                  reason="plan-name")
         unknown = sorted(set(files) - set(FILES))
         if unknown:
             raise ValidationError(f"unknown file {unknown[0]!r} (one of {', '.join(FILES)})",
-                                  {"field": unknown[0]})
+                                  {"field": unknown[0]}, reason="plan-file-unknown")
         kept = {FILES[k]: v for k, v in files.items() if v is not None and v.strip()}
         if not kept:
-            raise ValidationError("a plan holds at least one file", {"field": "files"})
+            raise ValidationError("a plan holds at least one file", {"field": "files"},
+                                  reason="plan-no-file")
         for column, text in kept.items():
             if len(text.encode("utf-8")) > MAX_FILE:
                 raise ValidationError(f"{column.removesuffix('_csv')}: larger than 5 MB",
-                                      {"field": column.removesuffix("_csv")})
+                                      {"field": column.removesuffix("_csv")},
+                                      reason="file-too-large", values={"mb": 5})
             if "," not in text.splitlines()[0]:
                 raise ValidationError(f"{column.removesuffix('_csv')}: not a CSV file",
-                                      {"field": column.removesuffix("_csv")})
+                                      {"field": column.removesuffix("_csv")}, reason="not-csv")
         summary = summary or {}
         if len(repr(summary)) > MAX_SUMMARY:
-            raise ValidationError("summary: too large", {"field": "summary"})
+            raise ValidationError("summary: too large", {"field": "summary"},
+                                  reason="summary-too-large")
         row: dict[str, Any] = {
             "id": new_id(), "name": name, "created_at": self._clock.now(),
             "created_by": who.username,
@@ -90,11 +94,13 @@ class SavedPlanService:
         access.require(who, *SAVERS)
         column = FILES.get(artefact)
         if column is None:
-            raise NotFoundError(f"no file {artefact!r} in a plan", {"file": artefact})
+            raise NotFoundError(f"no file {artefact!r} in a plan", {"file": artefact},
+                                reason="plan-file-unknown")
         with self._engine.connect() as conn:
             text = self._plan(conn, who, plan_id)[column]
         if text is None:
-            raise NotFoundError(f"this plan has no {artefact} file", {"file": artefact})
+            raise NotFoundError(f"this plan has no {artefact} file", {"file": artefact},
+                                reason="plan-file-missing")
         return str(text)
 
     def delete(self, who: Principal, plan_id: str) -> None:
@@ -106,14 +112,15 @@ class SavedPlanService:
                            and plan["outsourcer_id"] == who.outsourcer_id))
             if not allowed:
                 raise PermissionDeniedError("only an admin, whoever saved the plan or a "
-                                            "manager of its outsourcer can delete it", {})
+                                            "manager of its outsourcer can delete it", {},
+                                            reason="plan-not-yours")
             prepo.delete_plan(conn, plan_id)
 
     @staticmethod
     def _plan(conn: Any, who: Principal, plan_id: str) -> dict[str, Any]:
         plan = prepo.get_plan(conn, plan_id, _visible(who))
         if plan is None:
-            raise NotFoundError("unknown plan", {"plan": plan_id})
+            raise NotFoundError("unknown plan", {"plan": plan_id}, reason="plan-unknown")
         return plan
 
 

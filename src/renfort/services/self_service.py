@@ -145,7 +145,8 @@ class SelfService:
                                .where(k.kb_conversations.c.id == conversation_id)
                                ).mappings().first()
         if row is None:
-            raise NotFoundError("unknown conversation", {"conversation": conversation_id})
+            raise NotFoundError("unknown conversation", {"conversation": conversation_id},
+                                reason="conversation-unknown")
         return _Conversation(row["id"], row["client_id"], row["customer_ref"], row["state"],
                              row["contact_id"])
 
@@ -269,7 +270,7 @@ class SelfService:
         chat = [(qid, slug) for qid, slug, channels in rows if "chat" in channels]
         if not chat:
             raise ValidationError("this client has no public chat queue for a hand-off",
-                                  {"field": "client"})
+                                  {"field": "client"}, reason="no-public-queue")
         wanted = HANDOFF_QUEUES.get(category_key(category or ""), "general")
         for qid, slug in chat:
             if wanted in slug:

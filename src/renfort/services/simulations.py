@@ -44,19 +44,22 @@ def scenario_from_plan(text: str, *, heads: bool = False, sl_target: float = 0.8
     rows = parse_forecast_csv(forecast_text)
     minutes = {r.interval_minutes for r in rows}
     if len(minutes) != 1:
-        raise ValidationError("the plan mixes interval lengths", {"column": "interval_minutes"})
+        raise ValidationError("the plan mixes interval lengths", {"column": "interval_minutes"},
+                              reason="plan-mixed-intervals")
     length = timedelta(minutes=minutes.pop())
     start = min(r.interval_start for r in rows)
     end = max(r.interval_start for r in rows) + length
     count = int((end - start) / length)
     if count > 2016:
-        raise ValidationError("the plan spans more than 2016 intervals", {"column": None})
+        raise ValidationError("the plan spans more than 2016 intervals", {"column": None},
+                              reason="plan-too-long")
     queues: dict[str, dict[str, list[Any]]] = {}
     for row, agents in zip(rows, staffing, strict=True):
         offset = (row.interval_start - start) / length
         if offset != int(offset):
             raise ValidationError(f"line {row.line}: interval_start is off the interval grid",
-                                  {"line": row.line, "column": "interval_start"})
+                                  {"line": row.line, "column": "interval_start"},
+                                  reason="interval-off-grid-line")
         k = int(offset)
         q = queues.setdefault(row.queue, {"volume": [0.0] * count, "aht": [None] * count,
                                           "patience": [None] * count, "agents": [0] * count})
@@ -91,7 +94,7 @@ def _split_rows(reader: Any, column: str) -> tuple[str, list[int]]:
             if column not in header:
                 raise ValidationError(f"line 1: missing column {column!r} (is this the "
                                       "output of 'renfort plan staffing --output'?)",
-                                      {"line": 1, "column": column})
+                                      {"line": 1, "column": column}, reason="column-missing")
             keep = [i for i, name in enumerate(header)
                     if name not in PLAN_COLUMNS and name not in _OUTPUTS]
             writer.writerow([header[i] for i in keep])
@@ -99,20 +102,21 @@ def _split_rows(reader: Any, column: str) -> tuple[str, list[int]]:
         line = reader.line_num
         if len(cells) != len(header):
             raise ValidationError(f"line {line}: {len(cells)} fields where the header has "
-                                  f"{len(header)}", {"line": line, "column": None})
+                                  f"{len(header)}", {"line": line, "column": None},
+                                  reason="field-count")
         raw = cells[header.index(column)].strip()
         try:
             value = float(raw)
         except ValueError:
             raise ValidationError(f"line {line}, column {column}: {raw!r} is not a number",
-                                  {"line": line, "column": column}) from None
+                                  {"line": line, "column": column}, reason="cell-number") from None
         if not math.isfinite(value) or value < 0 or value != int(value):
             raise ValidationError(f"line {line}, column {column}: {raw!r} is not a headcount",
-                                  {"line": line, "column": column})
+                                  {"line": line, "column": column}, reason="headcount")
         staffing.append(int(value))
         writer.writerow([cells[i] for i in keep])
     if header is None:
-        raise ValidationError("the plan is empty", {"line": 1, "column": None})
+        raise ValidationError("the plan is empty", {"line": 1, "column": None}, reason="plan-empty")
     return out.getvalue(), staffing
 
 
@@ -177,13 +181,13 @@ def run_simulation(
     """
     if not 1 <= replications <= 1000:
         raise ValidationError("replications must lie between 1 and 1000",
-                              {"field": "replications"})
+                              {"field": "replications"}, reason="replications-range")
     world = build_world(scenario)
     work = float(sum(q.expected.sum() for q in world.queues)) * replications
     if max_work is not None and work > max_work:
         raise ValidationError(
             f"too large: {work:,.0f} expected calls × replications, the limit is "
             f"{max_work:,.0f}; run it with the CLI ('renfort simulate')",
-            {"field": "replications"})
+            {"field": "replications"}, reason="simulation-too-large")
     reps = run_replications(world, replications, seed, workers=workers, progress=progress)
     return build_report(world, reps, seed)

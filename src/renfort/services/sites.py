@@ -70,7 +70,7 @@ def seat_plan(conn: Connection, site: dict[str, Any]) -> SeatPlan:
     plan = srepo.load_plan(conn, site["id"])
     if plan is None:
         raise ConflictError("this site has no seat plan yet: import one first",
-                            {"site": site["slug"]})
+                            {"site": site["slug"]}, reason="no-seat-plan")
     return plan
 
 
@@ -114,7 +114,7 @@ class SiteService:
         dist = srepo.load_distancing(conn, site["id"])
         if dist is None:
             raise ConflictError("this site has no seat plan yet: import one first",
-                                {"site": site["slug"]})
+                                {"site": site["slug"]}, reason="no-seat-plan")
         bound = dist["bound"]
         over = shifts_over(srepo.planned_shifts(srepo.shifts(conn, site["id"])),
                            dist["capacity"])
@@ -212,7 +212,8 @@ class SiteService:
                            new_plan: bool) -> dict[str, Any]:
         if not 0 <= time_limit <= MAX_TIME_LIMIT:
             raise ValidationError(f"time_limit: 0 to {MAX_TIME_LIMIT:g} seconds",
-                                  {"field": "time_limit"})
+                                  {"field": "time_limit"},
+                                  reason="seat-time-limit", values={"max": MAX_TIME_LIMIT})
         result = usable_seats(plan, rule, time_limit=time_limit)
         with self._engine.begin() as conn:
             if new_plan:
@@ -221,7 +222,7 @@ class SiteService:
                         if r["seat_id"] not in ids]
                 if lost:
                     raise ConflictError("agents are checked in on seats the new plan drops",
-                                        {"seats": lost})
+                                        {"seats": lost}, reason="plan-drops-seats")
                 srepo.save_plan(conn, site["id"], plan)
             srepo.save_distancing(conn, site["id"], rule, cleaning, result,
                                   self._clock.now(), who.username)
@@ -235,11 +236,14 @@ class SiteService:
         bounds.check_posix(starts_at, "starts_at")
         bounds.check_posix(ends_at, "ends_at")
         if ends_at <= starts_at:
-            raise ValidationError("a shift ends after it starts", {"field": "ends_at"})
+            raise ValidationError("a shift ends after it starts", {"field": "ends_at"},
+                                  reason="shift-order")
         if not 0 <= planned <= 10_000:
-            raise ValidationError("planned: 0 to 10000 agents", {"field": "planned"})
+            raise ValidationError("planned: 0 to 10000 agents", {"field": "planned"},
+                                  reason="planned-range")
         if not 1 <= len(label.strip()) <= 100:
-            raise ValidationError("label: 1–100 characters", {"field": "label"})
+            raise ValidationError("label: 1–100 characters", {"field": "label"},
+                                  reason="label-length")
         with self._engine.begin() as conn:
             site = access.visible_site(conn, who, ref)
             access.require_staff(who, site)
@@ -290,7 +294,7 @@ class SiteService:
                 return {**self._stay_out(site, row), "outsourcer_id": site["outsourcer_id"]}
         except IntegrityError as error:
             raise ConflictError("the seat or the agent was just taken by another check-in",
-                                {"seat": seat_id}) from error
+                                {"seat": seat_id}, reason="seat-just-taken") from error
 
     def check_out(self, who: Principal, ref: str, agent_ref: str) -> dict[str, Any]:
         now = self._clock.now()
@@ -300,7 +304,7 @@ class SiteService:
             rows = srepo.open_checkins(conn, site_id=site["id"], agent_id=agent["id"])
             if not rows:
                 raise ConflictError("the agent is not checked in on this site",
-                                    {"agent": agent["id"]})
+                                    {"agent": agent["id"]}, reason="not-checked-in")
             srepo.close_checkin(conn, rows[0]["id"], now, who.username)
             return {**self._stay_out(site, {**rows[0], "checked_out_at": now,
                                             "checked_out_by": who.username}),
@@ -318,7 +322,8 @@ class SiteService:
             site = access.visible_site(conn, who, ref)
             dist = srepo.load_distancing(conn, site["id"])
             if dist is None:
-                raise ConflictError("this site has no seat plan yet: import one first", {})
+                raise ConflictError("this site has no seat plan yet: import one first", {},
+                                    reason="no-seat-plan")
             rows = srepo.open_checkins(conn, site_id=site["id"])
             live = occupancy(dist["capacity"], dist["usable"],
                              srepo.site_open_stays(conn, site["id"]))

@@ -31,21 +31,23 @@ SITE_ROLES = frozenset({Role.ADMIN, Role.OUTSOURCER_MANAGER, Role.SUPERVISOR, Ro
 def visible_site(conn: Connection, who: Principal, ref: str) -> dict[str, Any]:
     """The site row if ``who`` may see it: 403 for roles without sites, 404 otherwise."""
     if who.role not in SITE_ROLES:
-        raise PermissionDeniedError(f"role {who.role} has no access to sites", {})
+        raise PermissionDeniedError(f"role {who.role} has no access to sites", {},
+                                    reason="role-no-sites")
     site_id = repo.find_id(conn, t.sites, ref)
     row = repo.get_row(conn, t.sites, site_id) if site_id else None
     if row is None:
-        raise NotFoundError(f"no site {ref!r}", {"site": ref})
+        raise NotFoundError(f"no site {ref!r}", {"site": ref}, reason="site-unknown")
     if who.role is Role.ADMIN:
         return row
     if row["outsourcer_id"] != who.outsourcer_id:
-        raise NotFoundError(f"no site {ref!r}", {"site": ref})
+        raise NotFoundError(f"no site {ref!r}", {"site": ref}, reason="site-unknown")
     return row
 
 
 def visible_sites(conn: Connection, who: Principal) -> list[dict[str, Any]]:
     if who.role not in SITE_ROLES:
-        raise PermissionDeniedError(f"role {who.role} has no access to sites", {})
+        raise PermissionDeniedError(f"role {who.role} has no access to sites", {},
+                                    reason="role-no-sites")
     query = select(t.sites).order_by(t.sites.c.slug)
     if who.role is not Role.ADMIN:
         query = query.where(t.sites.c.outsourcer_id == who.outsourcer_id)
@@ -58,7 +60,8 @@ def require_manager(who: Principal, site: dict[str, Any]) -> None:
         return
     if who.role is Role.OUTSOURCER_MANAGER and who.outsourcer_id == site["outsourcer_id"]:
         return
-    raise PermissionDeniedError("only the site's manager can do this", {})
+    raise PermissionDeniedError("only the site's manager can do this", {},
+                                reason="site-manager-only")
 
 
 def require_staff(who: Principal, site: dict[str, Any]) -> None:
@@ -67,7 +70,8 @@ def require_staff(who: Principal, site: dict[str, Any]) -> None:
         return
     if who.role in OUTSOURCER_ROLES and who.outsourcer_id == site["outsourcer_id"]:
         return
-    raise PermissionDeniedError("only the site's managers and supervisors can do this", {})
+    raise PermissionDeniedError("only the site's managers and supervisors can do this", {},
+                                reason="site-staff-only")
 
 
 def require_register(who: Principal, site: dict[str, Any]) -> None:
@@ -88,18 +92,22 @@ def require_tracing(who: Principal, site: dict[str, Any]) -> None:
     """Exposure tracing: the manager of the site's outsourcer, nobody else (not admin)."""
     if who.role is Role.OUTSOURCER_MANAGER and who.outsourcer_id == site["outsourcer_id"]:
         return
-    raise PermissionDeniedError("exposure tracing is reserved to the site's manager", {})
+    raise PermissionDeniedError("exposure tracing is reserved to the site's manager", {},
+                                reason="tracing-manager-only")
 
 
 def agent_for_site(conn: Connection, who: Principal, agent_ref: str,
                    site: dict[str, Any]) -> dict[str, Any]:
     """The agent ``who`` checks in or out of ``site``: themself, or (staff) one of theirs."""
     if who.role is Role.STAFF_REP:
-        raise PermissionDeniedError("staff representatives do not seat agents", {})
+        raise PermissionDeniedError("staff representatives do not seat agents", {},
+                                    reason="reps-no-seating")
     agent_id = who.agent_id if agent_ref == "me" and who.agent_id else agent_ref
     row = repo.get_row(conn, t.agents, agent_id)
     if row is None or row["outsourcer_id"] != site["outsourcer_id"]:
-        raise NotFoundError("unknown agent for this site", {"agent": agent_ref})
+        raise NotFoundError("unknown agent for this site", {"agent": agent_ref},
+                            reason="site-agent-unknown")
     if who.role is Role.AGENT and who.agent_id != agent_id:
-        raise PermissionDeniedError("an agent checks in and out only for themself", {})
+        raise PermissionDeniedError("an agent checks in and out only for themself", {},
+                                    reason="seat-self-only")
     return row

@@ -174,30 +174,34 @@ def _forecast_rows(reader: Any, semicolon: bool) -> list[ForecastRow]:
             raise ValidationError(
                 f"line {line}: {len(cells)} fields where the header has {len(header)}",
                 {"line": line, "column": column},
+                reason="field-count",
             )
         record = dict(zip(header, (c.strip() for c in cells), strict=True))
         rows.append(_row(record, line, decimal_comma=semicolon, seen=seen))
     if header is None:
-        raise ValidationError("the forecast is empty", {"line": 1, "column": None})
+        raise ValidationError("the forecast is empty", {"line": 1, "column": None},
+                              reason="table-empty")
     if not rows:
-        raise ValidationError("the forecast has a header but no rows", {"line": 2, "column": None})
+        raise ValidationError("the forecast has a header but no rows", {"line": 2, "column": None},
+                              reason="table-no-rows")
     return rows
 
 
 def parse_forecast_records(records: Sequence[Mapping[str, object]]) -> list[ForecastRow]:
     """Rows of a forecast given as mappings (e.g. JSON objects); ``line`` counts records from 1."""
     if not records:
-        raise ValidationError("the forecast has no rows", {"line": 1, "column": None})
+        raise ValidationError("the forecast has no rows", {"line": 1, "column": None},
+                              reason="forecast-empty")
     seen: dict[tuple[str, datetime], int] = {}
     rows = []
     for number, record in enumerate(records, start=1):
         if not isinstance(record, Mapping):
             raise ValidationError(f"line {number}: a row must be an object",
-                                  {"line": number, "column": None})
+                                  {"line": number, "column": None}, reason="row-object")
         unknown = sorted(set(record) - set(COLUMNS) - set(FORECAST_EXTRAS))
         if unknown:
             raise ValidationError(f"line {number}: unknown column {unknown[0]!r}",
-                                  {"line": number, "column": unknown[0]})
+                                  {"line": number, "column": unknown[0]}, reason="column-unknown")
         rows.append(_row(record, number, decimal_comma=False, seen=seen))
     return rows
 
@@ -205,7 +209,8 @@ def parse_forecast_records(records: Sequence[Mapping[str, object]]) -> list[Fore
 def plan_staffing(rows: Sequence[ForecastRow], options: StaffingOptions) -> StaffingPlan:
     """Fewest agents per row meeting every target of *options*; rows keep their order."""
     if not rows:
-        raise ValidationError("the forecast has no rows", {"line": 1, "column": None})
+        raise ValidationError("the forecast has no rows", {"line": 1, "column": None},
+                              reason="forecast-empty")
     erlang_a = options.model == "erlang-a"
     if erlang_a:
         missing = next((r for r in rows if r.patience_seconds is None), None)
@@ -214,6 +219,7 @@ def plan_staffing(rows: Sequence[ForecastRow], options: StaffingOptions) -> Staf
                 f"line {missing.line}: patience_seconds is required by erlang-a "
                 "(or plan with erlang-c)",
                 {"line": missing.line, "column": "patience_seconds"},
+                reason="patience-required",
             )
     max_abandon = options.max_abandon
     capped_by_default = erlang_a and max_abandon is None
@@ -221,7 +227,8 @@ def plan_staffing(rows: Sequence[ForecastRow], options: StaffingOptions) -> Staf
         max_abandon = DEFAULT_MAX_ABANDON
     if not erlang_a and max_abandon is not None:
         raise ValidationError("max_abandon needs erlang-a: erlang-c assumes nobody hangs up",
-                              {"line": None, "column": None, "option": "max_abandon"})
+                              {"line": None, "column": None, "option": "max_abandon"},
+                              reason="abandon-needs-erlang-a")
     targets = Targets(
         service_level=options.service_level,
         threshold=options.within_seconds,
@@ -311,14 +318,15 @@ def _check_header(header: list[str], line: int) -> None:
             raise ValidationError(
                 f"line {line}: unknown column {name!r} (expected {', '.join(COLUMNS)})",
                 {"line": line, "column": name},
+                reason="column-unknown",
             )
         if header.count(name) > 1:
             raise ValidationError(f"line {line}: column {name!r} appears twice",
-                                  {"line": line, "column": name})
+                                  {"line": line, "column": name}, reason="column-twice")
     for name in REQUIRED_COLUMNS:
         if name not in header:
             raise ValidationError(f"line {line}: missing column {name!r}",
-                                  {"line": line, "column": name})
+                                  {"line": line, "column": name}, reason="column-missing")
 
 
 def _row(
@@ -327,7 +335,7 @@ def _row(
 ) -> ForecastRow:
     def bad(column: str, why: str) -> ValidationError:
         return ValidationError(f"line {line}, column {column}: {why}",
-                               {"line": line, "column": column})
+                               {"line": line, "column": column}, reason="cell-invalid")
 
     def number(column: str) -> float | None:
         raw = record.get(column)

@@ -75,7 +75,8 @@ class StoreView(ConfigReads):
 
     def agent(self, agent_id: str) -> AgentView:
         if agent_id not in self._config.agent_outsourcer:
-            raise NotFoundError(f"unknown agent {agent_id!r}", {"field": "agent"})
+            raise NotFoundError(f"unknown agent {agent_id!r}", {"field": "agent"},
+                                reason="agent-unknown")
         with self._engine.connect() as conn:
             row = conn.execute(select(t.agents.c.status, t.agents.c.status_reason)
                                .where(t.agents.c.id == agent_id)).first()

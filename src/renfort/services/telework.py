@@ -62,7 +62,8 @@ class TeleworkService:
         unknown = set(items) - set(REQUIREMENTS)
         if unknown:
             raise ValidationError(f"unknown item {sorted(unknown)[0]!r}; items are "
-                                  + ", ".join(REQUIREMENTS), {"field": "items"})
+                                  + ", ".join(REQUIREMENTS), {"field": "items"},
+                                  reason="telework-item-unknown")
         with self._engine.begin() as conn:
             agent = self._agent(conn, who, agent_ref)
             current = srepo.home_setup(conn, agent["id"]) or HomeSetup(agent["id"])
@@ -107,7 +108,8 @@ class TeleworkService:
         start = to_seconds(since) if since else 0.0
         end = to_seconds(until) if until else self._clock.now() + 1.0
         if end <= start:
-            raise ValidationError("until must be after since", {"field": "until"})
+            raise ValidationError("until must be after since", {"field": "until"},
+                                  reason="until-order")
         with self._engine.connect() as conn:
             client_id = self._readable_client(conn, who, client_ref)
             c = t.contacts.c
@@ -158,21 +160,25 @@ class TeleworkService:
     def _readable_client(conn: Connection, who: Principal, client_ref: str) -> str:
         client_id = repo.find_id(conn, t.clients, client_ref)
         if client_id is None:
-            raise NotFoundError(f"no client {client_ref!r}", {"client": client_ref})
+            raise NotFoundError(f"no client {client_ref!r}", {"client": client_ref},
+                                reason="client-unknown")
         if who.role is Role.ADMIN:
             return client_id
         if who.role is Role.CLIENT_VIEWER:
             if who.client_id != client_id:
-                raise NotFoundError(f"no client {client_ref!r}", {"client": client_ref})
+                raise NotFoundError(f"no client {client_ref!r}", {"client": client_ref},
+                                    reason="client-unknown")
             return client_id
         if who.role in OUTSOURCER_ROLES:
             served = conn.execute(select(t.contracts.c.id)
                                   .where(t.contracts.c.client_id == client_id)
                                   .where(t.contracts.c.outsourcer_id == who.outsourcer_id))
             if served.first() is None:
-                raise NotFoundError(f"no client {client_ref!r}", {"client": client_ref})
+                raise NotFoundError(f"no client {client_ref!r}", {"client": client_ref},
+                                    reason="client-unknown")
             return client_id
-        raise PermissionDeniedError(f"role {who.role} cannot see this report", {})
+        raise PermissionDeniedError(f"role {who.role} cannot see this report", {},
+                                    reason="role-cannot")
 
     @staticmethod
     def _accept_places(conn: Connection, contact_ids: list[str]) -> dict[str, str]:

@@ -109,7 +109,8 @@ class TracingService:
         """Delete every closed check-in that ended more than ``older_than_days`` ago
         (platform operator only). Open stays are kept whatever their age."""
         if who.role is not Role.ADMIN:
-            raise PermissionDeniedError("purging check-ins is for the platform's operator", {})
+            raise PermissionDeniedError("purging check-ins is for the platform's operator", {},
+                                        reason="purge-operator-only")
         if not MAX_DAYS <= older_than_days <= 3650:
             raise ValidationError(
                 f"older_than_days: from {MAX_DAYS:g} (the longest trace window) to 3650",

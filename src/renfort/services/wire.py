@@ -70,14 +70,17 @@ def result_from_wire(data: dict[str, Any]) -> Any:
 def error_to_wire(error: BaseException) -> dict[str, Any]:
     if isinstance(error, errors.RenfortError):
         return {"error_id": error.error_id, "message": error.message,
-                "details": _plain(error.details)}
+                "details": _plain(error.details), "reason": error.reason,
+                "values": _plain(error.values)}
     return {"error_id": "internal-error", "message": "an unexpected error stopped this request",
             "details": {}}
 
 
 def error_from_wire(data: dict[str, Any]) -> errors.RenfortError:
     cls = _ERRORS.get(str(data.get("error_id")), errors.InternalError)
-    return cls(str(data.get("message", "")), data.get("details") or {})
+    reason = data.get("reason")
+    return cls(str(data.get("message", "")), data.get("details") or {},
+               reason=str(reason) if reason else None, values=data.get("values") or {})
 
 
 def event_to_wire(event: LiveEvent) -> dict[str, Any]:

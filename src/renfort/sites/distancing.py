@@ -57,13 +57,14 @@ class DistancingRule:
     def __post_init__(self) -> None:
         if self.min_distance is None and not self.free_seat_between:
             raise ValidationError("a distancing rule needs a minimum distance or one free "
-                                  "seat between operators", {"field": "min_distance"})
+                                  "seat between operators", {"field": "min_distance"},
+                                  reason="distancing-rule")
         if self.min_distance is not None and not 0 < self.min_distance <= 20:
             raise ValidationError("min_distance: metres, more than 0 and at most 20",
-                                  {"field": "min_distance"})
+                                  {"field": "min_distance"}, reason="min-distance")
         if not 0 <= self.row_tolerance <= 2 or not 0 < self.max_row_gap <= 10:
             raise ValidationError("row_tolerance 0–2 m and max_row_gap 0–10 m",
-                                  {"field": "row_tolerance"})
+                                  {"field": "row_tolerance"}, reason="row-tolerance")
 
     def describe(self) -> str:
         """The rule in French, for plans and reports."""
@@ -261,7 +262,8 @@ def usable_seats(plan: SeatPlan, rule: DistancingRule, *,
     reported; the result never depends on it beyond where the solver stopped.
     """
     if time_limit < 0 or not math.isfinite(time_limit):
-        raise ValidationError("time_limit: seconds, 0 or more", {"field": "time_limit"})
+        raise ValidationError("time_limit: seconds, 0 or more", {"field": "time_limit"},
+                              reason="time-limit-seconds")
     started = timer()
     n = len(plan.seats)
     edges = conflicts(plan, rule)

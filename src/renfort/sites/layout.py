@@ -40,15 +40,17 @@ class Seat:
     def __post_init__(self) -> None:
         if not _SEAT_ID.match(self.id):
             raise ValidationError(
-                f"seat id {self.id!r}: 1–40 letters, digits or . _ : / -", {"field": "seat_id"})
+                f"seat id {self.id!r}: 1–40 letters, digits or . _ : / -", {"field": "seat_id"},
+                reason="seat-id")
         for value in (self.x, self.y):
             if not math.isfinite(value) or abs(value) > MAX_COORDINATE:
                 raise ValidationError(
                     f"seat {self.id}: coordinates are metres within ±{MAX_COORDINATE:g}",
-                    {"field": "x", "seat": self.id})
+                    {"field": "x", "seat": self.id},
+                    reason="seat-coordinates", values={"max": MAX_COORDINATE})
         if not self.zone or len(self.zone) > 60:
             raise ValidationError(f"seat {self.id}: zone needs 1–60 characters",
-                                  {"field": "zone", "seat": self.id})
+                                  {"field": "zone", "seat": self.id}, reason="seat-zone")
 
     def distance_to(self, other: Seat) -> float:
         return math.hypot(self.x - other.x, self.y - other.y)
@@ -62,14 +64,17 @@ class SeatPlan:
 
     def __post_init__(self) -> None:
         if not self.seats:
-            raise ValidationError("a seat plan has at least one seat", {"field": "seats"})
+            raise ValidationError("a seat plan has at least one seat", {"field": "seats"},
+                                  reason="plan-no-seat")
         if len(self.seats) > MAX_SEATS:
             raise ValidationError(f"a seat plan has at most {MAX_SEATS} seats",
-                                  {"field": "seats"})
+                                  {"field": "seats"},
+                                  reason="plan-too-many-seats", values={"max": MAX_SEATS})
         seen: set[str] = set()
         for seat in self.seats:
             if seat.id in seen:
-                raise ValidationError(f"seat {seat.id} appears twice", {"seat": seat.id})
+                raise ValidationError(f"seat {seat.id} appears twice", {"seat": seat.id},
+                                      reason="seat-twice")
             seen.add(seat.id)
 
     def __len__(self) -> int:
@@ -94,7 +99,7 @@ def _number(value: str, line: int, column: str) -> float:
         number = float(value.strip().replace(",", "."))
     except ValueError:
         raise ValidationError(f"line {line}: {column} {value!r} is not a number (metres)",
-                              {"line": line, "field": column}) from None
+                              {"line": line, "field": column}, reason="coordinate-number") from None
     return number
 
 
@@ -117,7 +122,8 @@ def _seats(reader: csv.DictReader[str]) -> SeatPlan:
     if missing:
         raise ValidationError(f"the CSV header lacks {', '.join(missing)} "
                               f"(needs {', '.join(REQUIRED_COLUMNS)}[, equipment])",
-                              {"field": "header"})
+                              {"field": "header"},
+                              reason="header-missing", values={"columns": list(REQUIRED_COLUMNS)})
     reader.fieldnames = columns
     seats = []
     for line, row in enumerate(reader, start=2):
@@ -136,7 +142,8 @@ def _seats(reader: csv.DictReader[str]) -> SeatPlan:
             if "line" in error.details:
                 raise
             raise ValidationError(f"line {line}: {error.message}",
-                                  {**error.details, "line": line}) from None
+                                  {**error.details, "line": line},
+                                  reason="seat-line-invalid") from None
     return SeatPlan(tuple(seats))
 
 

@@ -60,12 +60,14 @@ class Consultation:
         if not self.participants or any(not p.strip() or len(p) > 200
                                          for p in self.participants):
             raise ValidationError("a consultation names its participants (1–200 characters "
-                                  "each)", {"field": "participants"})
+                                  "each)", {"field": "participants"}, reason="participants")
         if len(self.participants) > 50:
-            raise ValidationError("at most 50 participants", {"field": "participants"})
+            raise ValidationError("at most 50 participants", {"field": "participants"},
+                                  reason="participants-max")
         for name, text in (("opinion", self.opinion), ("decision", self.decision)):
             if not text.strip() or len(text) > 4000:
-                raise ValidationError(f"{name}: 1–4000 characters", {"field": name})
+                raise ValidationError(f"{name}: 1–4000 characters", {"field": name},
+                                      reason="text-length", values={"min": 1, "max": 4000})
 
 
 @dataclass(frozen=True, slots=True)
@@ -83,22 +85,27 @@ class MeasureChange:
 
     def __post_init__(self) -> None:
         if len(self.evidence) > 4000:
-            raise ValidationError("evidence: at most 4000 characters", {"field": "evidence"})
+            raise ValidationError("evidence: at most 4000 characters", {"field": "evidence"},
+                                  reason="evidence-length")
         if self.after in (MeasureStatus.IN_PLACE, MeasureStatus.ADAPTED) \
                 and not self.evidence.strip():
             raise ValidationError("a measure in place needs its evidence (photo, procedure, "
-                                  "delivery note…)", {"field": "evidence"})
+                                  "delivery note…)", {"field": "evidence"},
+                                  reason="evidence-required")
 
 
 def validate_changes(known_codes: Iterable[str], codes: Sequence[str]) -> None:
     known = set(known_codes)
     if not codes:
-        raise ValidationError("record at least one change", {"field": "changes"})
+        raise ValidationError("record at least one change", {"field": "changes"},
+                              reason="record-empty")
     if len(set(codes)) != len(codes):
-        raise ValidationError("a measure appears twice in one record", {"field": "changes"})
+        raise ValidationError("a measure appears twice in one record", {"field": "changes"},
+                              reason="measure-twice")
     unknown = [c for c in codes if c not in known]
     if unknown:
-        raise ValidationError(f"unknown measure {unknown[0]!r}", {"field": "measure"})
+        raise ValidationError(f"unknown measure {unknown[0]!r}", {"field": "measure"},
+                              reason="measure-unknown")
 
 
 REGISTER_COLUMNS = (

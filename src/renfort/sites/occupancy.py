@@ -65,7 +65,7 @@ class Occupancy:
 def check_cleaning_minutes(minutes: float) -> float:
     if not 0 <= minutes <= MAX_CLEANING_MINUTES:
         raise ValidationError("cleaning interval: 0 to 1440 minutes",
-                              {"field": "cleaning_minutes"})
+                              {"field": "cleaning_minutes"}, reason="cleaning-range")
     return minutes
 
 
@@ -79,24 +79,27 @@ def check_in_allowed(*, seat_id: str, agent_id: str, seats: Collection[str],
     for the seats and the count.
     """
     if seat_id not in seats:
-        raise NotFoundError(f"no seat {seat_id!r} on this site's plan", {"seat": seat_id})
+        raise NotFoundError(f"no seat {seat_id!r} on this site's plan", {"seat": seat_id},
+                            reason="seat-unknown")
     if seat_id not in usable:
         raise ConflictError(f"seat {seat_id} is blocked by the distancing rule",
-                            {"seat": seat_id, "reason": "blocked"})
+                            {"seat": seat_id, "reason": "blocked"}, reason="seat-blocked")
     stays = list(open_stays)
     if any(s.agent_id == agent_id for s in stays):
         raise ConflictError("the agent is already checked in; check out first",
-                            {"agent": agent_id, "reason": "already-in"})
+                            {"agent": agent_id, "reason": "already-in"},
+                            reason="already-checked-in")
     if any(s.seat_id == seat_id for s in stays):
-        raise ConflictError(f"seat {seat_id} is taken", {"seat": seat_id, "reason": "taken"})
+        raise ConflictError(f"seat {seat_id} is taken", {"seat": seat_id, "reason": "taken"},
+                            reason="seat-taken")
     if last_checkout is not None and now < last_checkout + cleaning_seconds:
         raise ConflictError(
             f"seat {seat_id} is waiting for cleaning", {
                 "seat": seat_id, "reason": "cleaning",
-                "ready_at": last_checkout + cleaning_seconds})
+                "ready_at": last_checkout + cleaning_seconds}, reason="seat-cleaning")
     if sum(1 for s in stays if s.seat_id in seats) >= capacity:
         raise ConflictError("the site is at its distancing capacity",
-                            {"capacity": capacity, "reason": "full"})
+                            {"capacity": capacity, "reason": "full"}, reason="site-full")
 
 
 def occupancy(capacity: int, usable: Collection[str], open_stays: Iterable[Stay]) -> Occupancy:

@@ -33,10 +33,12 @@ class ExposedColleague:
 
 def check_window(days: float, distance: float) -> None:
     if not 0 < days <= MAX_DAYS:
-        raise ValidationError(f"days: more than 0 and at most {MAX_DAYS}", {"field": "days"})
+        raise ValidationError(f"days: more than 0 and at most {MAX_DAYS}", {"field": "days"},
+                              reason="tracing-days", values={"max": MAX_DAYS})
     if not 0 <= distance <= MAX_DISTANCE:
         raise ValidationError(f"distance: 0 to {MAX_DISTANCE:g} metres",
-                              {"field": "distance"})
+                              {"field": "distance"},
+                              reason="distance-range", values={"max": MAX_DISTANCE})
 
 
 @dataclass(slots=True)

@@ -7,7 +7,9 @@ from the catalogue by ``make messages`` — and the catalogue test says so first
 
 from __future__ import annotations
 
+import ast
 from collections.abc import Iterator
+from pathlib import Path
 from typing import Any
 
 PLURALS: dict[str, str] = {
@@ -43,12 +45,62 @@ VOCABULARIES: dict[str, tuple[str, ...]] = {
     "wall.sort": ("waiting", "oldest", "sl", "name"),  # supervisor/page.html
     "wall.level": ("warn", "bad", "critical"),  # pages/supervisor.py
     "wall.alert": ("sl", "wait", "waiver", "capacity", "nobody"),  # pages/supervisor.py
+    "error.field": ("action", "aht", "aht_seconds", "alternatives", "answer", "audience", "body",
+                    "bullseye", "capacity", "category", "changes", "cleaning_minutes",
+                    "conditions", "content", "customer_ref", "day", "disposition",
+                    "disposition_note", "distance", "end", "ends_at", "evidence", "external_ref",
+                    "forecast", "forecast_csv", "from", "held_on", "horizon", "hours",
+                    "interval_minutes", "interval_start", "label", "lang", "load", "max_abandon",
+                    "max_asa", "max_asa_seconds", "max_occupancy", "min_distance", "mode", "note",
+                    "number", "page", "participants", "patience", "patience_seconds", "plan_csv",
+                    "planned", "queue", "reason", "rules", "schedule", "seat", "seat_id", "sites",
+                    "source", "source_date", "source_url", "staffing", "start", "state", "status",
+                    "tags", "text", "threshold", "title", "to", "until", "valid_from", "valid_to",
+                    "version", "volume", "window", "window_end", "window_start", "within_seconds",
+                    "workers", "zone"),  # refusals.field_label: a field's label
     "redirects.status": ("in_force", "scheduled", "superseded"),  # pages/redirects.py
     "redirects.error": ("length", "count", "type", "format", "kind", "urgent_first", "past",
                         "instant"),  # pages/redirects.py
     "redirects.field": ("label", "numbers", "number_label", "number", "number_kind",
                         "hours", "message", "source", "valid_from"),  # pages/redirects.py
 }
+
+
+_ERRORS = {"RenfortError", "ValidationError", "NotFoundError", "ConflictError",
+           "InvalidTransitionError", "AgentStateError", "PermissionDeniedError",
+           "AuthenticationError", "RateLimitedError", "UnavailableError", "InternalError",
+           "refusal"}
+
+
+def raised_reasons(source: Path | None = None) -> dict[str, list[str]]:
+    """The reason codes the code raises its errors with (``reason="seat-taken"``), each with
+    where: the pages show ``error.reason.<code>``. A reason is a literal code (checked)."""
+    source = source or Path(__file__).resolve().parents[1]
+    found: dict[str, list[str]] = {}
+    for path in sorted(source.rglob("*.py")):
+        if path.name == "refusals.py":  # its codes are its tables, listed in built_keys
+            continue
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if not isinstance(node, ast.Call):
+                continue
+            name = getattr(node.func, "id", None) or getattr(node.func, "attr", None)
+            for keyword in node.keywords if name in _ERRORS else ():
+                if keyword.arg == "reason":
+                    if not isinstance(keyword.value, ast.Constant):
+                        raise ValueError(f"{path}:{node.lineno}: a reason is a literal code")
+                    found.setdefault(str(keyword.value.value), []).append(
+                        f"{path.relative_to(source)}:{node.lineno}")
+    return found
+
+
+def refusal_reasons() -> list[str]:
+    """Every reason code a refusal can show: raised in the code or derived by the pages
+    from a form's validation error."""
+    from renfort.web import refusals
+
+    derived = [*refusals.KIND_OF.values(), *(r for r, _ in refusals.LIMITS.values()),
+               "field-invalid", "field-positive", "page-text"]
+    return list(dict.fromkeys([*raised_reasons(), *derived]))
 
 
 def built_keys() -> list[str]:
@@ -97,6 +149,7 @@ def built_keys() -> list[str]:
         + [f"wall.flag_origin.{o}" for o in FLAG_ORIGINS]
         + [f"reports.grouping.{g}" for g in reports.GROUPINGS]
         + [f"error.{e}" for e in errors(RenfortError)] + ["error.cross-origin"]  # api/csrf.py
+        + [f"error.reason.{code}" for code in refusal_reasons()]
         + [f"{prefix}.{value}" for prefix, values in VOCABULARIES.items() for value in values]
     )
     return list(dict.fromkeys(keys))

@@ -20,10 +20,10 @@ from typing import Any
 
 from fastapi import Request, UploadFile
 from fastapi.responses import HTMLResponse
+from pydantic import ValidationError as PydanticError
 
 from renfort.api.deps import RuntimeDep
 from renfort.bootstrap import Runtime
-from renfort.domain.errors import ValidationError
 from renfort.planning.files import forecast_csv
 from renfort.planning.forecast import Forecast, Note
 from renfort.planning.schedule import Schedule
@@ -41,6 +41,7 @@ from renfort.services.staffing import (
 from renfort.simulation.report import csv_rows
 from renfort.web.catalogue_keys import PLURALS
 from renfort.web.charts import line_chart
+from renfort.web.refusals import invalid_input, refusal
 from renfort.web.session import WebPrincipal
 from renfort.web.support import page
 from renfort.web.templating import message, message_n, number, paris_time, percent
@@ -95,7 +96,7 @@ def _named(series: Mapping[str, list[float | None]]) -> dict[str, list[float | N
 def staffing_context(text: str, options: StaffingOptions) -> dict[str, Any]:
     rows = parse_forecast_csv(text)
     if len(rows) > MAX_ROWS:
-        raise ValidationError(message("planner.too_many", n=MAX_ROWS), {"field": "file"})
+        raise refusal(message("planner.too_many", n=MAX_ROWS), {"field": "file"})
     plan = plan_staffing(rows, options)
     starts = sorted({r.interval_start for r in plan.rows})
     index = {s: i for i, s in enumerate(starts)}
@@ -144,7 +145,7 @@ def forecast_context(text: str, result: Forecast | None = None) -> dict[str, Any
     """The forecast's chart (calls per interval and queue) from its CSV."""
     rows = parse_forecast_csv(text)
     if len(rows) > MAX_ROWS:
-        raise ValidationError(message("planner.too_many", n=MAX_ROWS), {"field": "file"})
+        raise refusal(message("planner.too_many", n=MAX_ROWS), {"field": "file"})
     starts = sorted({r.interval_start for r in rows})
     index = {s: i for i, s in enumerate(starts)}
     series: dict[str, list[float | None]] = OrderedDict()
@@ -192,7 +193,7 @@ def schedule_context(shifts: str, coverage: str, summary: str) -> dict[str, Any]
         for r in csv.DictReader(io.StringIO(shifts)):
             locations[r["location"]] = locations.get(r["location"], 0) + 1
     except (ValueError, KeyError, TypeError):
-        raise ValidationError(message("planner.bad_schedule"), {"field": "schedule"}) from None
+        raise refusal(message("planner.bad_schedule"), {"field": "schedule"}) from None
     starts = list(totals)
     names = [message("planner.required"), message("planner.scheduled"),
              message("planner.on_site"), message("planner.at_home")]
@@ -222,14 +223,18 @@ def simulation_context(report: dict[str, Any], sl_target: float) -> dict[str, An
 
 def staffing_options(model: str, service_level: str, within: str,
                      shrinkage: str) -> StaffingOptions:
+    values: dict[str, object] = {"model": model}
+    for name, raw in (("service_level", service_level), ("within_seconds", within),
+                      ("shrinkage", shrinkage)):
+        try:
+            values[name] = float(raw.replace(",", ".") or 0)
+        except ValueError:
+            raise invalid_input([{"loc": (name,), "type": "float_parsing",
+                                  "msg": f"{raw!r} is not a number"}]) from None
     try:
-        return StaffingOptions.model_validate({
-            "model": model, "service_level": float(service_level.replace(",", ".")),
-            "within_seconds": float(within.replace(",", ".")),
-            "shrinkage": float(shrinkage.replace(",", ".") or 0)})
-    except ValueError as error:
-        raise ValidationError(message("planner.bad_options", detail=str(error).splitlines()[0]),
-                              {"field": "options"}) from None
+        return StaffingOptions.model_validate(values)
+    except PydanticError as error:
+        raise invalid_input(error.errors()) from None
 
 
 def form_defaults(now: datetime) -> dict[str, Any]:
@@ -285,9 +290,9 @@ async def upload_text(file: UploadFile | None, limit: int = MAX_UPLOAD) -> str |
         return None
     raw = await file.read(limit + 1)
     if len(raw) > limit:
-        raise ValidationError(message("planner.too_big", mb=limit // 1_000_000),
-                              {"field": "file"})
+        raise refusal(message("planner.too_big", mb=limit // 1_000_000),
+                      {"field": "file"})
     try:
         return raw.decode("utf-8-sig")
     except UnicodeDecodeError:
-        raise ValidationError(message("planner.not_utf8"), {"field": "file"}) from None
+        raise refusal(message("planner.not_utf8"), {"field": "file"}) from None

@@ -89,7 +89,8 @@ WebPrincipal = Annotated[Principal, Depends(web_principal)]
 
 def require_page(who: Principal, key: str) -> None:
     if who.role not in BY_KEY[key].roles:
-        raise PermissionDeniedError(f"page {key} is not for role {who.role}", {"page": key})
+        raise PermissionDeniedError(f"page {key} is not for role {who.role}", {"page": key},
+                                    reason="page-not-for-role")
 
 
 def login_redirect(request: Request, expired: bool) -> Response:

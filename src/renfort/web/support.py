@@ -8,11 +8,24 @@ from urllib.parse import urlparse
 from fastapi import Request
 from fastapi.responses import HTMLResponse
 
-from renfort.domain.errors import PermissionDeniedError, RateLimitedError, RenfortError
+from renfort.domain.errors import PermissionDeniedError, RenfortError
 from renfort.services.principals import Principal
-from renfort.web.i18n import has
+from renfort.web.refusals import error_text
 from renfort.web.session import BY_KEY, pages_for
-from renfort.web.templating import message, render
+from renfort.web.templating import render
+
+__all__ = [
+    "PageForbiddenError",
+    "allow",
+    "check_origin",
+    "error_text",
+    "flash_error",
+    "forbidden_page",
+    "frame",
+    "is_htmx",
+    "page",
+    "with_trigger",
+]
 
 
 class PageForbiddenError(Exception):
@@ -44,16 +57,6 @@ def forbidden_page(request: Request, error: PageForbiddenError) -> HTMLResponse:
     return page(request, "forbidden.html", error.who, None, {"page_key": error.page})
 
 
-def error_text(error: RenfortError) -> str:
-    """A refused action, in the catalog's words, with the service's detail."""
-    if isinstance(error, RateLimitedError):
-        return message("error.rate_limited_wait",
-                       seconds=error.details.get("retry_after_seconds", 60))
-    key = f"error.{error.error_id}"
-    title = message(key) if has(key) else message("error.renfort-error")
-    return message("error.with_detail", title=title, detail=error.message)
-
-
 async def check_origin(request: Request) -> None:
     """A form post must come from one of our pages (defence in depth besides SameSite)."""
     if request.method in ("GET", "HEAD", "OPTIONS"):
@@ -62,7 +65,8 @@ async def check_origin(request: Request) -> None:
     if origin is None:
         return
     if urlparse(origin).netloc != request.headers.get("host", ""):
-        raise PermissionDeniedError("a form may only be sent from Renfort's own pages", {})
+        raise PermissionDeniedError("a form may only be sent from Renfort's own pages", {},
+                                    reason="cross-origin-form")
 
 
 def is_htmx(request: Request) -> bool:

@@ -72,6 +72,7 @@ async def set_state(agent_ref: str, body: AgentStateIn, rt: RuntimeDep,
         await rt.desk.execute(c.SetAvailable(agent_id))
     else:
         if not body.reason:
-            raise ValidationError("a break needs a reason", {"field": "reason"})
+            raise ValidationError("a break needs a reason", {"field": "reason"},
+                                  reason="break-reason-missing")
         await rt.desk.execute(c.SetBreak(agent_id, body.reason))
     return _status(rt, agent_id)

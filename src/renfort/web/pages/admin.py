@@ -35,6 +35,7 @@ from renfort.services.catalog import KINDS, Catalog
 from renfort.services.principals import HUMAN_ROLES, Principal, Role
 from renfort.web import admin_cells
 from renfort.web.listing import paged, picked
+from renfort.web.refusals import invalid_input, refusal
 from renfort.web.session import WebPrincipal
 from renfort.web.support import allow, check_origin, error_text, page
 from renfort.web.templating import message, render
@@ -171,7 +172,7 @@ def _parse(kind: str, form: Any, who: Principal, existing: dict[str, Any] | None
         raw = str(form.get(field.name) or "").strip()
         if not raw:
             if field.required:
-                raise ValidationError(message("admin.required", field=message(
+                raise refusal(message("admin.required", field=message(
                     f"field.{field.name}")), {"field": field.name})
             continue
         data[field.name] = raw
@@ -188,9 +189,7 @@ def _parse(kind: str, form: Any, who: Principal, existing: dict[str, Any] | None
     try:
         body = BODIES[kind].model_validate(data)
     except PydanticError as error:
-        first = error.errors()[0]
-        where = ".".join(str(p) for p in first["loc"])
-        raise ValidationError(f"{where}: {first['msg']}", {"field": where}) from None
+        raise invalid_input(error.errors()) from None
     return body.model_dump()
 
 
@@ -203,9 +202,9 @@ def _skills(text: str) -> dict[str, int]:
         try:
             skills[name.strip()] = int(level.strip() or "3")
         except ValueError:
-            raise ValidationError(message("admin.bad_skills"), {"field": "skills"}) from None
+            raise refusal(message("admin.bad_skills"), {"field": "skills"}) from None
     if not skills:
-        raise ValidationError(message("admin.bad_skills"), {"field": "skills"})
+        raise refusal(message("admin.bad_skills"), {"field": "skills"})
     return skills
 
 
@@ -254,7 +253,8 @@ async def _render(request: Request, rt: Runtime, who: Principal, kind: str,
 def _kind(who: Principal, kind: str) -> str:
     allow(who, "admin")
     if kind not in tabs_for(who) or kind not in FORMS:
-        raise ValidationError(f"unknown section {kind!r}", {"field": "kind"})
+        raise ValidationError(f"unknown section {kind!r}", {"field": "kind"},
+                              reason="unknown-section")
     return kind
 
 
@@ -271,7 +271,8 @@ async def pick(source: str, request: Request, rt: RuntimeDep, who: WebPrincipal,
     ``<option>`` elements for the form's select."""
     allow(who, "admin")
     if source != "agents":
-        raise ValidationError(f"unknown list {source!r}", {"field": "source"})
+        raise ValidationError(f"unknown list {source!r}", {"field": "source"},
+                              reason="unknown-list")
     choices = await asyncio.to_thread(_options, Catalog(rt.engine), who, source)
     return render(request, "picker_options.html", {
         "choices": picked(choices, q, lambda c: f"{c[1]} {c[0]}")})
@@ -331,9 +332,7 @@ def _role_change(form: Any) -> RoleIn:
     try:
         return RoleIn.model_validate(data)
     except PydanticError as error:
-        first = error.errors()[0]
-        where = ".".join(str(p) for p in first["loc"])
-        raise ValidationError(f"{where}: {first['msg']}", {"field": where}) from None
+        raise invalid_input(error.errors()) from None
 
 
 def _change_role(rt: Runtime, who: Principal, ref: str, change: RoleIn) -> None:

@@ -133,13 +133,15 @@ async def seat(request: Request, rt: RuntimeDep, who: WebPrincipal,
     def run() -> dict[str, Any]:
         profile = Catalog(rt.engine).get(KINDS["agents"], who, agent_id)
         if not profile.get("site_id"):
-            raise ValidationError("you are not attached to a site", {"field": "seat"})
+            raise ValidationError("you are not attached to a site", {"field": "seat"},
+                                  reason="no-site-attached")
         sites = SiteService(rt.engine, rt.clock)
         if action == "take":
             return sites.check_in(who, profile["site_id"], "me", seat)
         if action == "leave":
             return sites.check_out(who, profile["site_id"], "me")
-        raise ValidationError(f"unknown action {action!r}", {"field": "action"})
+        raise ValidationError(f"unknown action {action!r}", {"field": "action"},
+                              reason="unknown-action")
 
     try:
         await move_and_announce(rt.desk, run)
@@ -245,11 +247,13 @@ async def presence(request: Request, rt: RuntimeDep, who: WebPrincipal,
             return c.SetAvailable(agent_id)
         if action == "break":
             if reason not in BREAK_REASONS:
-                raise ValidationError("choose the reason of the break", {"field": "reason"})
+                raise ValidationError("choose the reason of the break", {"field": "reason"},
+                                      reason="break-reason-missing")
             return c.SetBreak(agent_id, message(f"break.{reason}"))
         if action == "logout":
             return c.LogOut(agent_id)
-        raise ValidationError(f"unknown action {action!r}", {"field": "action"})
+        raise ValidationError(f"unknown action {action!r}", {"field": "action"},
+                              reason="unknown-action")
 
     try:
         await rt.desk.execute(command())
@@ -307,7 +311,8 @@ async def wrap_up(contact_id: str, request: Request, rt: RuntimeDep, who: WebPri
                   note: Annotated[str, Form()] = "") -> HTMLResponse:
     if disposition not in DISPOSITIONS:
         return flash_error(request, ValidationError("choose a disposition",
-                                                    {"field": "disposition"}))
+                                                    {"field": "disposition"},
+                                                    reason="choose-disposition"))
     text = disposition if not note.strip() else f"{disposition}: {note.strip()}"
     return await _act(request, rt, who, contact_id, "wrap_up", disposition=text[:100])
 
@@ -316,7 +321,8 @@ async def wrap_up(contact_id: str, request: Request, rt: RuntimeDep, who: WebPri
 async def transfer(contact_id: str, request: Request, rt: RuntimeDep, who: WebPrincipal,
                    queue: Annotated[str, Form()] = "") -> HTMLResponse:
     if not queue:
-        return flash_error(request, ValidationError("choose a queue", {"field": "queue"}))
+        return flash_error(request, ValidationError("choose a queue", {"field": "queue"},
+                                                    reason="choose-queue"))
     return await _act(request, rt, who, contact_id, "transfer", queue=queue)
 
 
@@ -363,7 +369,7 @@ async def triage(request: Request, rt: RuntimeDep, who: WebPrincipal,
 
     if not 1 <= len(text.strip()) <= 2000:
         return flash_error(request, ValidationError("text: 1–2000 characters",
-                                                    {"field": "text"}))
+                                                    {"field": "text"}, reason="reply-length"))
     try:
         data = await asyncio.to_thread(run)
     except RenfortError as error:

@@ -23,12 +23,13 @@ from renfort.api.sse import event_stream
 from renfort.bootstrap import Runtime
 from renfort.domain.clock import PARIS
 from renfort.domain.contacts import FINAL_STATES, ContactState
-from renfort.domain.errors import NotFoundError, RenfortError, ValidationError
+from renfort.domain.errors import NotFoundError, RenfortError
 from renfort.knowledge.articles import HOTLINE_BASE
 from renfort.services.callbacks import CallbackService
 from renfort.services.citizen_chat import conversation_view, waiting_estimate
 from renfort.services.principals import Principal, Role
 from renfort.services.throttle import PUBLIC_CHAT
+from renfort.web.refusals import refusal
 from renfort.web.support import check_origin, error_text, page
 from renfort.web.templating import message, render
 
@@ -151,7 +152,7 @@ def _window(day: str, start: str, end: str) -> tuple[datetime | None, datetime |
         return (datetime.combine(when, time.fromisoformat(start), tzinfo=PARIS),
                 datetime.combine(when, time.fromisoformat(end), tzinfo=PARIS))
     except ValueError:
-        raise ValidationError(message("callback.bad_slot"), {"field": "window"}) from None
+        raise refusal(message("callback.bad_slot"), {"field": "window"}) from None
 
 
 @router.post("/new")

@@ -19,12 +19,13 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from renfort.api.deps import RuntimeDep
 from renfort.bootstrap import Runtime
 from renfort.domain.clock import PARIS
-from renfort.domain.errors import RenfortError, ValidationError
+from renfort.domain.errors import RenfortError
 from renfort.services import knowledge_access
 from renfort.services.briefings import BriefingService
 from renfort.services.catalog import KINDS, Catalog
 from renfort.services.principals import Principal, Role
 from renfort.web.listing import paged
+from renfort.web.refusals import refusal
 from renfort.web.session import WebPrincipal
 from renfort.web.support import allow, check_origin, error_text, page
 from renfort.web.templating import message, render
@@ -84,7 +85,7 @@ def _instant(text: str) -> datetime | None:
     try:
         return datetime.fromisoformat(text.strip()).replace(tzinfo=PARIS)
     except ValueError:
-        raise ValidationError(message("kb.bad_instant"), {"field": "valid_from"}) from None
+        raise refusal(message("kb.bad_instant"), {"field": "valid_from"}) from None
 
 
 @router.get("")

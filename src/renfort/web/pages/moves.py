@@ -15,11 +15,12 @@ from fastapi.responses import HTMLResponse
 
 from renfort.api.deps import RuntimeDep
 from renfort.bootstrap import Runtime
-from renfort.domain.errors import RenfortError, ValidationError
+from renfort.domain.errors import RenfortError
 from renfort.domain.model import WorkPlace
 from renfort.services.catalog import KINDS, Catalog
 from renfort.services.principals import Principal, Role
 from renfort.web.admin_cells import Names, names
+from renfort.web.refusals import refusal
 from renfort.web.session import WebPrincipal
 from renfort.web.support import PageForbiddenError, allow, check_origin, error_text, page
 from renfort.web.templating import message
@@ -63,9 +64,9 @@ async def moves_post(request: Request, rt: RuntimeDep, who: WebPrincipal) -> HTM
     result = error = None
     try:
         if not chosen:
-            raise ValidationError(message("moves.none"), {"field": "agents"})
+            raise refusal(message("moves.none"), {"field": "agents"})
         if to not in ("home", "site"):
-            raise ValidationError(message("moves.bad_to"), {"field": "to"})
+            raise refusal(message("moves.bad_to"), {"field": "to"})
         result = await rt.routing_config.move_agents(who, chosen, WorkPlace(to), None,
                                                      dry_run)
     except RenfortError as failure:

@@ -23,11 +23,12 @@ from fastapi import APIRouter, Depends, Form, Request, UploadFile
 from fastapi.responses import HTMLResponse, Response
 
 from renfort.api.deps import RuntimeDep
-from renfort.domain.errors import RenfortError, ValidationError
+from renfort.domain.errors import RenfortError
 from renfort.services.simulations import run_simulation, scenario_from_plan
 from renfort.services.staffing import COLUMNS
 from renfort.web import planner_views as views
 from renfort.web.pages import planner_chain
+from renfort.web.refusals import refusal
 from renfort.web.session import WebPrincipal
 from renfort.web.support import allow, check_origin, error_text
 from renfort.web.templating import message
@@ -93,7 +94,7 @@ async def staffing(request: Request, rt: RuntimeDep, who: WebPrincipal,
         uploaded = await views.upload_text(file)
         text = uploaded if uploaded is not None else forecast_csv
         if not text.strip():
-            raise ValidationError(message("planner.no_forecast"), {"field": "file"})
+            raise refusal(message("planner.no_forecast"), {"field": "file"})
         options = views.staffing_options(model, service_level, within, shrinkage)
         context["forecast"] = await asyncio.to_thread(views.forecast_context, text)
         context["staffing"] = await asyncio.to_thread(views.staffing_context, text, options)

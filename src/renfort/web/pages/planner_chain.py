@@ -19,7 +19,7 @@ from fastapi import APIRouter, Form, Request, UploadFile
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
 from renfort.api.deps import RuntimeDep
-from renfort.domain.errors import RenfortError, ValidationError
+from renfort.domain.errors import RenfortError
 from renfort.services.planning import (
     PlanningService,
     ScheduleOptions,
@@ -28,6 +28,7 @@ from renfort.services.planning import (
 )
 from renfort.services.saved_plans import SavedPlanService
 from renfort.web import planner_views as views
+from renfort.web.refusals import refusal
 from renfort.web.session import WebPrincipal
 from renfort.web.support import allow, error_text
 from renfort.web.templating import message
@@ -44,11 +45,11 @@ def _number(raw: str, field: str, low: float, high: float) -> float:
     try:
         value = float(raw.replace(",", ".").strip())
     except ValueError:
-        raise ValidationError(message("planner.bad_number", field=message(f"planner.{field}")),
-                              {"field": field}) from None
+        raise refusal(message("planner.bad_number", field=message(f"planner.{field}")),
+                      {"field": field}) from None
     if not low <= value <= high:
-        raise ValidationError(message("planner.bad_range", field=message(f"planner.{field}"),
-                                      low=f"{low:g}", high=f"{high:g}"), {"field": field})
+        raise refusal(message("planner.bad_range", field=message(f"planner.{field}"),
+                              low=f"{low:g}", high=f"{high:g}"), {"field": field})
     return value
 
 
@@ -77,17 +78,17 @@ async def forecast(request: Request, rt: RuntimeDep, who: WebPrincipal,
     try:
         history_text = await views.upload_text(history, MAX_HISTORY)
         if history_text is None:
-            raise ValidationError(message("planner.no_history"), {"field": "history"})
+            raise refusal(message("planner.no_history"), {"field": "history"})
         events_text = await views.upload_text(events)
         try:
             first = date.fromisoformat(start)
         except ValueError:
-            raise ValidationError(message("planner.bad_start"), {"field": "start"}) from None
+            raise refusal(message("planner.bad_start"), {"field": "start"}) from None
         try:
             zone = ZoneInfo(timezone) if timezone.strip() else None
         except (ZoneInfoNotFoundError, ValueError):
-            raise ValidationError(message("planner.bad_timezone", zone=timezone),
-                                  {"field": "timezone"}) from None
+            raise refusal(message("planner.bad_timezone", zone=timezone),
+                          {"field": "timezone"}) from None
         open_days = int(_number(days, "days", 1, 31))
 
         def run() -> dict[str, Any]:
@@ -142,7 +143,7 @@ async def schedule(request: Request, rt: RuntimeDep, who: WebPrincipal,
         limit = _number(time_limit or "10", "time_limit", 1, MAX_TIME_LIMIT)
         cap = int(_number(seat_cap, "seat_cap", 0, 100_000)) if seat_cap.strip() else None
         if pools not in ("separate", "shared"):
-            raise ValidationError(message("planner.bad_pools"), {"field": "pools"})
+            raise refusal(message("planner.bad_pools"), {"field": "pools"})
         rules = rules_from_text(None).model_copy(update={"pools": pools})
         chosen = ScheduleOptions(rules=rules, seat_cap=cap, home_share=share,
                                  time_limit=limit, workers=PAGE_WORKERS)
@@ -185,7 +186,7 @@ async def replay(request: Request, rt: RuntimeDep, who: WebPrincipal,
         context["schedule"] = views.schedule_context(shifts_csv, coverage_csv,
                                                      schedule_summary)
         if not 1 <= replications <= 50:
-            raise ValidationError(message("planner.bad_range", field=message(
+            raise refusal(message("planner.bad_range", field=message(
                 "planner.replications"), low="1", high="50"), {"field": "replications"})
         service = PlanningService(rt.engine, rt.clock)
 

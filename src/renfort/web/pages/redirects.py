@@ -31,6 +31,7 @@ from renfort.knowledge import redirects as r
 from renfort.services import knowledge_access
 from renfort.services.catalog import KINDS, Catalog
 from renfort.services.principals import Principal, Role
+from renfort.web.refusals import refusal
 from renfort.web.session import WebPrincipal
 from renfort.web.support import allow, check_origin, error_text, page
 from renfort.web.templating import message, render
@@ -100,8 +101,8 @@ def _instant(text: str, now: float) -> datetime | None:
     try:
         moment = datetime.fromisoformat(text.strip()).replace(tzinfo=PARIS)
     except ValueError:
-        raise ValidationError(message("kb.bad_instant"),
-                              {"field": "valid_from", "rule": "instant"}) from None
+        raise refusal(message("kb.bad_instant"),
+                      {"field": "valid_from", "rule": "instant"}) from None
     if 0 <= now - moment.timestamp() < NOW_WINDOW_SECONDS:
         return None
     return moment

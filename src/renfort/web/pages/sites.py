@@ -21,7 +21,7 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from renfort.api.deps import RuntimeDep
 from renfort.bootstrap import Runtime
 from renfort.domain.clock import PARIS, local_date
-from renfort.domain.errors import PermissionDeniedError, RenfortError, ValidationError
+from renfort.domain.errors import PermissionDeniedError, RenfortError
 from renfort.services.catalog import KINDS, Catalog
 from renfort.services.consultations import ConsultationService
 from renfort.services.measures import MeasureService
@@ -29,6 +29,7 @@ from renfort.services.principals import Principal, Role
 from renfort.services.sites import SiteService, free_seat_ids, move_and_announce
 from renfort.services.tracing import TracingService
 from renfort.web.listing import paged, picked
+from renfort.web.refusals import refusal
 from renfort.web.seatplan import seat_plan_svg
 from renfort.web.session import WebPrincipal
 from renfort.web.support import allow, check_origin, error_text, flash_error, page
@@ -79,7 +80,7 @@ def _live(rt: Runtime, who: Principal, ref: str) -> dict[str, Any]:
     service = SiteService(rt.engine, rt.clock)
     summary = next((s for s in service.list_sites(who) if ref in (s["id"], s["slug"])), None)
     if summary is None:
-        raise ValidationError(message("sites.unknown"), {"site": ref})
+        raise refusal(message("sites.unknown"), {"site": ref})
     context: dict[str, Any] = {"site": summary}
     try:
         context["seats"] = seats = service.seats(who, ref)
@@ -161,7 +162,7 @@ async def record_consultation(ref: str, request: Request, rt: RuntimeDep,
             try:
                 held_on = date.fromisoformat(form["held_on"])
             except ValueError:
-                raise ValidationError(message("sites.bad_date"), {"field": "held_on"}) from None
+                raise refusal(message("sites.bad_date"), {"field": "held_on"}) from None
         participants = [p.strip() for p in form.get("participants", "").split(",")
                         if p.strip()]
         await asyncio.to_thread(
@@ -235,13 +236,14 @@ async def pick(ref: str, what: str, request: Request, rt: RuntimeDep, who: WebPr
     (``agents``) or free seats (``seats``), as ``<option>`` elements for its select."""
     allow(who, "sites")
     if what not in ("agents", "seats"):
-        raise ValidationError(message("sites.unknown"), {"field": "what"})
+        raise refusal(message("sites.unknown"), {"field": "what"})
 
     def choices() -> list[tuple[str, str]]:
         context = _live(rt, who, ref)
         seating = _seating(rt, who, ref, context)
         if not seating["can_seat"]:
-            raise PermissionDeniedError("seating is for the site's staff", {})
+            raise PermissionDeniedError("seating is for the site's staff", {},
+                                        reason="seating-staff-only")
         if what == "agents":
             return [(a["id"], a["name"]) for a in picked(
                 seating["free_agents"], q, lambda a: f"{a['name']} {a['id']}")]
@@ -306,7 +308,7 @@ def _number(text: str, field: str) -> float:
     try:
         return float(text.replace(",", "."))
     except ValueError:
-        raise ValidationError(message("sites.bad_number"), {"field": field}) from None
+        raise refusal(message("sites.bad_number"), {"field": field}) from None
 
 
 @router.get("/{ref}/occupancy")
@@ -330,7 +332,7 @@ async def record_measure(ref: str, request: Request, rt: RuntimeDep,
         try:
             held_on = date.fromisoformat(form.get("held_on", ""))
         except ValueError:
-            raise ValidationError(message("sites.bad_date"), {"field": "held_on"}) from None
+            raise refusal(message("sites.bad_date"), {"field": "held_on"}) from None
         participants = [p.strip() for p in form.get("participants", "").split(",")
                         if p.strip()]
         change = {"measure": form.get("measure", ""), "status": form.get("status", ""),
@@ -351,7 +353,7 @@ def _aware(text: str) -> datetime:
     try:
         return datetime.fromisoformat(text).replace(tzinfo=PARIS).astimezone(UTC)
     except ValueError:
-        raise ValidationError(message("sites.bad_date"), {"field": "valid_from"}) from None
+        raise refusal(message("sites.bad_date"), {"field": "valid_from"}) from None
 
 
 @router.post("/waivers/accept")
@@ -367,9 +369,9 @@ async def accept_waiver(request: Request, rt: RuntimeDep, who: WebPrincipal) -> 
             "accepted_by": str(form.get("accepted_by") or "").strip() or None}
     try:
         if not queues:
-            raise ValidationError(message("sites.no_queue"), {"field": "queues"})
+            raise refusal(message("sites.no_queue"), {"field": "queues"})
         if not data["conditions"]:
-            raise ValidationError(message("sites.no_conditions"), {"field": "conditions"})
+            raise refusal(message("sites.no_conditions"), {"field": "conditions"})
         data["valid_from"] = _aware(data["valid_from"])
         data["valid_to"] = _aware(data["valid_to"])
         await rt.routing_config.save(KINDS["waivers"], who, data)

@@ -463,17 +463,32 @@
     }
   });
 
+  /* A refusal in the page's words: the French "text" the server adds to a problem when asked
+   * in French, else the French title of the answer's status kept on the flash area
+   * (data-error-409…, data-error-default). Never the problem's English detail. */
+  function refusalText(status, body) {
+    var flash = document.getElementById("flash");
+    try {
+      var problem = JSON.parse(body);
+      if (problem && typeof problem.text === "string" && problem.text) { return problem.text; }
+    } catch (e) { /* not JSON */ }
+    if (!flash) { return ""; }
+    return flash.getAttribute("data-error-" + status) ||
+      flash.getAttribute("data-error-default") || "";
+  }
+
+  /* The pages speak French: so do the refusals of the API calls they make. */
+  document.addEventListener("htmx:configRequest", function (event) {
+    event.detail.headers["Accept-Language"] = "fr";
+  });
+
   /* htmx keeps 4xx/5xx answers out of the page by default: show them in the flash area. */
   document.addEventListener("htmx:responseError", function (event) {
     var xhr = event.detail.xhr;
     var flash = document.getElementById("flash");
     if (!flash || !xhr) { return; }
-    var text = xhr.statusText || "";
-    try {
-      var problem = JSON.parse(xhr.responseText);
-      text = problem.detail || problem.title || text;
-    } catch (e) { /* not JSON */ }
-    flash.textContent = (flash.getAttribute("data-error-prefix") || "") + text;
+    flash.textContent = (flash.getAttribute("data-error-prefix") || "") +
+      refusalText(xhr.status, xhr.responseText);
     flash.hidden = false;
   });
 
@@ -741,14 +756,13 @@
   }
 
   function problemText(reply) {
-    return reply.text().then(function (body) {
-      try { var p = JSON.parse(body); return p.detail || p.title || reply.statusText; }
-      catch (e) { return reply.statusText; }
-    });
+    return reply.text().then(function (body) { return refusalText(reply.status, body); },
+                             function () { return refusalText(reply.status, ""); });
   }
 
   function callApi(method, url, body, label) {
-    var init = {method: method, credentials: "same-origin", headers: {"Accept": "application/json"}};
+    var init = {method: method, credentials: "same-origin",
+                headers: {"Accept": "application/json", "Accept-Language": "fr"}};
     if (body !== null && body !== undefined) {
       init.headers["Content-Type"] = "application/json";
       init.body = typeof body === "string" ? body : JSON.stringify(body);
