@@ -3,6 +3,7 @@ checked alone against their home set-up and each client's telework policy."""
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from fastapi.testclient import TestClient
@@ -132,3 +133,24 @@ def test_the_moves_page_previews_then_moves(client: TestClient) -> None:
     client.cookies.clear()
     client.post("/login", data={"username": "sup-atlantique", "password": "sup-atlantique-demo"})
     assert 'id="moves-form"' not in client.get("/sites/moves").text
+
+
+def test_the_moves_page_narrows_its_list_by_a_search(client: TestClient) -> None:
+    """A manager of a hundred agents finds a team by skill, place or name, accents or not."""
+    client.post("/login", data={"username": "manager-atlantique",
+                                "password": "manager-atlantique-demo"})
+    every = client.get("/sites/moves").text.count('name="agents"')
+    claims = client.get("/sites/moves", params={"q": "declarations de SINISTRE"}).text
+    ticked = re.findall(r'name="agents" value="([^"]+)"', claims)
+    admin = login(client, "admin")
+    insurance = {a["id"] for a in _agents(client, admin) if "insurance-claims" in a["skills"]
+                 and a["outsourcer_id"] == "os-atlantique"}
+    assert every == 100 and 0 < len(ticked) < every and set(ticked) == insurance
+    assert f"Conseillers : {len(ticked)} sur 100" in claims
+    at_home = client.get("/sites/moves", params={"q": "teletravail"}).text
+    assert 0 < at_home.count('name="agents"') < every
+    # the search is kept through a preview, so the list stays the one the manager chose
+    preview = client.post("/sites/moves", data={"agents": ticked[:1], "to": "home",
+                                                "action": "preview", "q": "sinistre"})
+    assert preview.text.count('name="agents"') == len(ticked)
+    assert client.get("/sites/moves", params={"q": "x" * 201}).status_code == 422

@@ -8,9 +8,9 @@ Mounted before :mod:`renfort.web.pages.sites`, whose ``/sites/{ref}`` would take
 from __future__ import annotations
 
 import asyncio
-from typing import Any
+from typing import Annotated, Any
 
-from fastapi import APIRouter, Depends, Request
+from fastapi import APIRouter, Depends, Query, Request
 from fastapi.responses import HTMLResponse
 
 from renfort.api.deps import RuntimeDep
@@ -20,6 +20,7 @@ from renfort.domain.model import WorkPlace
 from renfort.services.catalog import KINDS, Catalog
 from renfort.services.principals import Principal, Role
 from renfort.web.admin_cells import Names, names
+from renfort.web.listing import matching
 from renfort.web.refusals import refusal
 from renfort.web.session import WebPrincipal
 from renfort.web.support import PageForbiddenError, allow, check_origin, error_text, page
@@ -44,12 +45,25 @@ def _agents(rt: Runtime, who: Principal) -> tuple[list[dict[str, Any]], Names]:
     return sorted(agents, key=lambda a: (a["works_from"], a["name"], a["id"])), known
 
 
+def _shown(agent: dict[str, Any]) -> str:
+    """What a search of the list matches: name, id, where the agent works, skills."""
+    return " ".join([agent["name"], agent["id"], message(f"agent.works_from.{agent['works_from']}"),
+                     *agent["skill_names"]])
+
+
+def _listed(agents: list[dict[str, Any]], q: str) -> dict[str, Any]:
+    return {"agents": matching(agents, q, _shown), "total": len(agents), "q": q}
+
+
 @router.get("/moves")
-async def moves_page(request: Request, rt: RuntimeDep, who: WebPrincipal) -> HTMLResponse:
+async def moves_page(request: Request, rt: RuntimeDep, who: WebPrincipal,
+                     q: Annotated[str, Query(max_length=200)] = "") -> HTMLResponse:
+    """The agents to tick, narrowed by a search (« energie », « télétravail », a name) so
+    that a manager of hundreds of agents moves a team, a skill or a site at once."""
     _allow(who)
     agents, known = await asyncio.to_thread(_agents, rt, who)
     return page(request, "sites/moves.html", who, "sites",
-                {"agents": agents, "queue_names": known["queues"], "chosen": set(),
+                {**_listed(agents, q), "queue_names": known["queues"], "chosen": set(),
                  "to": "home", "result": None})
 
 
@@ -61,6 +75,7 @@ async def moves_post(request: Request, rt: RuntimeDep, who: WebPrincipal) -> HTM
         chosen = [str(a) for a in form.getlist("agents")]
         to = str(form.get("to") or "home")
         dry_run = str(form.get("action") or "preview") != "move"
+        q = str(form.get("q") or "")[:200]
     result = error = None
     try:
         if not chosen:
@@ -73,5 +88,5 @@ async def moves_post(request: Request, rt: RuntimeDep, who: WebPrincipal) -> HTM
         error = error_text(failure)
     agents, known = await asyncio.to_thread(_agents, rt, who)
     return page(request, "sites/moves.html", who, "sites", {
-        "agents": agents, "queue_names": known["queues"],
+        **_listed(agents, q), "queue_names": known["queues"],
         "chosen": set(chosen) if dry_run else set(), "to": to, "result": result, "error": error})

@@ -658,6 +658,17 @@
     if (question && !window.confirm(question)) { event.preventDefault(); }
   });
 
+  /* "Tout cocher": ticks every box of its form named by data-check-all (the rows the
+   * search left), or unticks them all when they already are. */
+  document.addEventListener("click", function (event) {
+    var button = event.target.closest && event.target.closest("[data-check-all]");
+    if (!button || !button.form) { return; }
+    var boxes = button.form.querySelectorAll(
+      'input[type=checkbox][name="' + button.getAttribute("data-check-all") + '"]');
+    var all = Array.prototype.every.call(boxes, function (box) { return box.checked; });
+    Array.prototype.forEach.call(boxes, function (box) { box.checked = !all; });
+  });
+
   /* Ctrl+Enter (or Cmd+Enter) sends a message box. */
   document.addEventListener("keydown", function (event) {
     if (event.key !== "Enter" || !(event.ctrlKey || event.metaKey)) { return; }
