@@ -14,9 +14,11 @@ from collections.abc import Iterable, Mapping, Sequence
 from datetime import date, datetime
 from typing import Any
 
+from babel.numbers import format_decimal
+
 from renfort.domain.errors import RateLimitedError, RenfortError, ValidationError
 from renfort.web.i18n import has
-from renfort.web.templating import message
+from renfort.web.templating import BABEL_LOCALE, message, paris_datetime
 
 log = logging.getLogger("renfort.web")
 
@@ -41,11 +43,11 @@ def shown(value: object) -> str:
     if isinstance(value, bool):
         return message("error.yes") if value else message("error.no")
     if isinstance(value, datetime):
-        return value.strftime("%d/%m/%Y %H:%M")
+        return paris_datetime(value)
     if isinstance(value, date):
         return value.strftime("%d/%m/%Y")
     if isinstance(value, float):
-        return f"{value:g}".replace(".", ",")
+        return format_decimal(value, locale=BABEL_LOCALE)
     if isinstance(value, Mapping):
         return ", ".join(f"{k} : {shown(v)}" for k, v in value.items())
     if isinstance(value, list | tuple | set | frozenset):

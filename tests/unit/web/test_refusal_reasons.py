@@ -14,10 +14,6 @@ from renfort.web.catalogue_keys import raised_reasons
 from renfort.web.i18n import gettext, has
 
 SOURCE = Path(refusals.__file__).resolve().parents[1]
-ERRORS = {"RenfortError", "ValidationError", "NotFoundError", "ConflictError",
-          "InvalidTransitionError", "AgentStateError", "PermissionDeniedError",
-          "AuthenticationError", "RateLimitedError", "UnavailableError", "InternalError",
-          "refusal"}
 
 def test_every_reason_raised_has_a_french_sentence() -> None:
     found = raised_reasons()
